@@ -1,0 +1,392 @@
+"""The use cases: one handler per command of SPEC §3, run inside a unit of work.
+
+A handler reads the aggregates it needs through the session, lets them check their rules and
+record their events, and returns what happened. Nothing is saved here: the engine saves the
+session's aggregates together once every command of the unit has passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from functools import singledispatch
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from campaign.commands import (
+    Command,
+    CorrectProgress,
+    EscalateFactor,
+    ExtendFactor,
+    FileFactor,
+    OpenCampaign,
+    ReachMilestone,
+    RegisterProject,
+    ReportProgress,
+    ResolveFactor,
+    RevisePlan,
+    TerminateProject,
+    effective_date,
+)
+from campaign.domain import (
+    Aggregate,
+    Campaign,
+    DailyReport,
+    FactorKey,
+    FactorRequest,
+    Project,
+    Stamp,
+)
+from campaign.errors import Refused
+
+if TYPE_CHECKING:
+    from campaign.store import Store
+
+A = TypeVar("A", bound=Aggregate)
+
+# Aggregates worth keeping in memory across a long batch (a scenario): few, and read often.
+_KEEP = (Campaign, Project, FactorRequest, FactorKey)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What one command did: its name, the events it appended, the id it names, a summary."""
+
+    command: str
+    appended: int
+    id: str | None
+    message: str
+
+
+class Session:
+    """A unit of work: the aggregates that one command (or one batch) reads and changes."""
+
+    def __init__(self, store: Store, *, simulated: bool = False, keep: bool = False) -> None:
+        self.store = store
+        self.simulated = simulated
+        self.recent: dict[str, Aggregate] = {}  # changed since the last flush
+        self.events: list[Any] = []  # their events, in the order the commands ran
+        self._touched: list[Aggregate] = []
+        self.kept: dict[str, Aggregate] | None = {} if keep else None
+        self.stamp = Stamp(actor="", at=dt.datetime.min.replace(tzinfo=dt.UTC), today=dt.date.min)
+        self._campaign: Campaign | None = None
+        self._zone: zoneinfo.ZoneInfo | None = None
+
+    # Reading.
+
+    def find(self, cls: type[A], aggregate_id: str) -> A | None:
+        found = self.recent.get(aggregate_id)
+        if found is None and self.kept is not None:
+            found = self.kept.get(aggregate_id)
+        if found is None:
+            found = self.store.get(aggregate_id)
+            if found is not None and self.kept is not None and isinstance(found, _KEEP):
+                self.kept[aggregate_id] = found
+        if found is not None and not isinstance(found, cls):
+            raise Refused(
+                "id", aggregate_id, f"names a {type(found).__name__}, not a {cls.__name__}"
+            )
+        return found
+
+    def campaign(self) -> Campaign:
+        if self._campaign is None:
+            found = self.find(Campaign, Campaign.ID)
+            if found is None:
+                raise Refused("campaign", None, "no campaign is open in this store; open one first")
+            self._campaign = found
+        return self._campaign
+
+    def project(self, code: str) -> Project:
+        found = self.find(Project, Project.id_for(code))
+        if found is None:
+            raise Refused("code", code, "is not a registered project")
+        return found
+
+    def request(self, request_id: str) -> FactorRequest:
+        found = self.find(FactorRequest, FactorRequest.id_for(request_id))
+        if found is None:
+            raise Refused("id", request_id, "is not a filed factor request")
+        return found
+
+    # Writing.
+
+    def begin(self, at: dt.datetime, actor: str, zone: str | None = None) -> None:
+        """Stamp the next command: recorded at `at`; today is `at`'s date in the campaign zone."""
+        if zone is not None:
+            tz = zoneinfo.ZoneInfo(zone)
+        else:
+            if self._zone is None:
+                self._zone = zoneinfo.ZoneInfo(self.campaign().timezone)
+            tz = self._zone
+        self.stamp = Stamp(actor=actor, at=at, today=at.astimezone(tz).date())
+
+    def add(self, aggregate: Aggregate) -> None:
+        """Mark an aggregate changed by the running command (in the order of its events)."""
+        if all(aggregate is not t for t in self._touched):
+            self._touched.append(aggregate)
+        self.recent[aggregate.id] = aggregate
+        if self.kept is not None and isinstance(aggregate, _KEEP):
+            self.kept[aggregate.id] = aggregate
+
+    def end_command(self) -> int:
+        """Queue the running command's events after those of the commands before it."""
+        before = len(self.events)
+        for aggregate in self._touched:
+            self.events.extend(aggregate.collect_events())
+        self._touched.clear()
+        return len(self.events) - before
+
+    def flush(self) -> int:
+        """Append the queued events in command order (inside the caller's write transaction)."""
+        if not self.events:
+            return 0
+        appended = self.store.save(*self.events)
+        self.events.clear()
+        self.recent.clear()
+        return appended
+
+
+def run(command: Command, session: Session, at: dt.datetime, actor: str) -> Result:
+    """Stamp and handle one command; the caller owns the transaction and the flush."""
+    if isinstance(command, OpenCampaign):
+        session.begin(at, actor, zone=command.timezone)
+    else:
+        session.begin(at, actor)
+    result: Result = handle(command, session)
+    appended = session.end_command()
+    if appended != result.appended:
+        result = Result(result.command, appended, result.id, result.message)
+    return result
+
+
+@singledispatch
+def handle(command: Command, session: Session) -> Result:
+    raise NotImplementedError(type(command).__name__)
+
+
+@handle.register
+def _open(command: OpenCampaign, session: Session) -> Result:
+    if session.find(Campaign, Campaign.ID) is not None:
+        raise Refused(
+            "name", command.name, "a campaign is already open in this store (once per store)"
+        )
+    campaign = Campaign(
+        name=command.name,
+        year=command.year,
+        start=command.start,
+        end=command.end,
+        checkpoints=tuple(sorted(set(command.checkpoints))),
+        holidays=tuple(sorted(set(command.holidays))),
+        workdays=tuple(sorted(set(command.workdays))),
+        sla_days=dict(sorted(command.sla_days.items())),
+        targets=command.targets,
+        lights=command.lights,
+        timezone=command.timezone,
+        simulated=session.simulated,
+        date=session.stamp.today,
+        actor=session.stamp.actor,
+        timestamp=session.stamp.at,
+    )
+    session.add(campaign)
+    return Result(
+        command.cmd,
+        1,
+        Campaign.ID,
+        f"opened campaign {command.name} ({command.start} – {command.end})",
+    )
+
+
+@handle.register
+def _register(command: RegisterProject, session: Session) -> Result:
+    campaign = session.campaign()
+    if session.find(Project, Project.id_for(command.code)) is not None:
+        raise Refused("code", command.code, "is already registered")
+    date = effective_date(command, session.stamp.today)
+    project = Project.register(
+        campaign=campaign,
+        code=command.code,
+        name=command.name,
+        sector=command.sector,
+        category=command.category,
+        unit=command.unit,
+        leader=command.leader,
+        total_investment=command.total_investment,
+        annual_plan=command.annual_plan,
+        date=date,
+        planned_start=command.planned_start,
+        planned_completion=command.planned_completion,
+        industrial=command.industrial,
+        tech_renovation=command.tech_renovation,
+        factory_area_m2=command.factory_area_m2,
+        stamp=session.stamp,
+    )
+    session.add(project)
+    return Result(
+        command.cmd, 1, command.code, f"registered {command.code} {command.name} on {date}"
+    )
+
+
+@handle.register
+def _revise(command: RevisePlan, session: Session) -> Result:
+    campaign = session.campaign()
+    project = session.project(command.code)
+    date = effective_date(command, session.stamp.today)
+    project.revise_plan(
+        annual_plan=command.annual_plan,
+        date=date,
+        reason=command.reason,
+        campaign=campaign,
+        stamp=session.stamp,
+    )
+    session.add(project)
+    return Result(
+        command.cmd,
+        1,
+        command.code,
+        f"{command.code}: annual plan {command.annual_plan} from {date}",
+    )
+
+
+@handle.register
+def _report(command: ReportProgress, session: Session) -> Result:
+    campaign = session.campaign()
+    project = session.project(command.code)
+    date = effective_date(command, session.stamp.today)
+    values = command.values()
+    existing = session.find(DailyReport, DailyReport.id_for(command.code, date))
+    if existing is not None:
+        existing.check_same_as(values)
+        return Result(
+            command.cmd,
+            0,
+            command.code,
+            f"{command.code} {date}: already recorded, nothing appended",
+        )
+    report = DailyReport.report(
+        project=project, campaign=campaign, date=date, values=values, stamp=session.stamp
+    )
+    session.add(report)
+    return Result(
+        command.cmd,
+        1,
+        command.code,
+        f"{command.code} {date}: investment {command.investment} recorded",
+    )
+
+
+@handle.register
+def _correct(command: CorrectProgress, session: Session) -> Result:
+    session.campaign()
+    project = session.project(command.code)
+    date = effective_date(command, session.stamp.today)
+    report = session.find(DailyReport, DailyReport.id_for(command.code, date))
+    if report is None:
+        raise Refused("date", date, f"project {command.code} has no report for that day to correct")
+    report.correct(
+        values=command.values(), reason=command.reason, project=project, stamp=session.stamp
+    )
+    session.add(report)
+    changed = ", ".join(f"{k} {v}" for k, v in command.values().items())
+    return Result(command.cmd, 1, command.code, f"{command.code} {date}: corrected ({changed})")
+
+
+@handle.register
+def _milestone(command: ReachMilestone, session: Session) -> Result:
+    session.campaign()
+    project = session.project(command.code)
+    date = effective_date(command, session.stamp.today)
+    project.reach_milestone(milestone=command.milestone, date=date, stamp=session.stamp)
+    session.add(project)
+    return Result(command.cmd, 1, command.code, f"{command.code}: {command.milestone} on {date}")
+
+
+@handle.register
+def _terminate(command: TerminateProject, session: Session) -> Result:
+    session.campaign()
+    project = session.project(command.code)
+    date = effective_date(command, session.stamp.today)
+    project.terminate(date=date, reason=command.reason, stamp=session.stamp)
+    session.add(project)
+    return Result(command.cmd, 1, command.code, f"{command.code}: terminated on {date}")
+
+
+@handle.register
+def _file(command: FileFactor, session: Session) -> Result:
+    if command.key is not None:
+        keyed = session.find(FactorKey, FactorKey.id_for(command.key))
+        if keyed is not None:
+            return Result(
+                command.cmd,
+                0,
+                keyed.request_id,
+                f"key {command.key}: already filed as {keyed.request_id}, nothing appended",
+            )
+    campaign = session.campaign()
+    project = session.project(command.code)
+    date = effective_date(command, session.stamp.today)
+    base = FactorRequest.base_request_id(command.code, command.category, date)
+    request_id, twin = base, 1
+    while session.find(FactorRequest, FactorRequest.id_for(request_id)) is not None:
+        twin += 1
+        request_id = f"{base}-{twin}"
+    request = FactorRequest.file(
+        request_id=request_id,
+        project=project,
+        campaign=campaign,
+        category=command.category,
+        detail=command.detail,
+        date=date,
+        key=command.key,
+        stamp=session.stamp,
+    )
+    session.add(request)
+    if command.key is not None:
+        stamp = session.stamp
+        session.add(
+            FactorKey(
+                key=command.key,
+                request_id=request_id,
+                date=date,
+                actor=stamp.actor,
+                timestamp=stamp.at,
+            )
+        )
+    return Result(command.cmd, 1, request_id, f"filed {request_id}, due {request.sla_due}")
+
+
+@handle.register
+def _extend(command: ExtendFactor, session: Session) -> Result:
+    session.campaign()
+    request = session.request(command.id)
+    project = session.project(request.code)
+    date = effective_date(command, session.stamp.today)
+    request.extend(
+        due=command.due, date=date, reason=command.reason, project=project, stamp=session.stamp
+    )
+    session.add(request)
+    return Result(command.cmd, 1, command.id, f"{command.id}: due {command.due} from {date}")
+
+
+@handle.register
+def _escalate(command: EscalateFactor, session: Session) -> Result:
+    session.campaign()
+    request = session.request(command.id)
+    project = session.project(request.code)
+    date = effective_date(command, session.stamp.today)
+    request.escalate(
+        level=command.level, date=date, note=command.note, project=project, stamp=session.stamp
+    )
+    session.add(request)
+    return Result(
+        command.cmd, 1, command.id, f"{command.id}: escalated to level {command.level} on {date}"
+    )
+
+
+@handle.register
+def _resolve(command: ResolveFactor, session: Session) -> Result:
+    session.campaign()
+    request = session.request(command.id)
+    date = effective_date(command, session.stamp.today)
+    request.resolve(outcome=command.outcome, date=date, note=command.note, stamp=session.stamp)
+    session.add(request)
+    return Result(command.cmd, 1, command.id, f"{command.id}: {command.outcome} on {date}")

@@ -1,0 +1,137 @@
+"""The campaign log: where it lives (`--db`, `CAMPAIGN_DB`, `campaign.db`) and how it is opened.
+
+A store is an eventsourcing application (its recorder, mapper and repository) configured from
+settings, plus the write lock that a command holds from its first read to its commit. Every
+eventsourcing setting we rely on is passed explicitly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import orjson
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.utils import get_topic
+
+from campaign.codec import EventMapper, OrjsonTranscoder
+from campaign.errors import StoreError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+DEFAULT_DB = "campaign.db"
+LOCK_TIMEOUT_S = 60
+
+
+def resolve_db(db: str | None) -> str:
+    """`--db`, else `CAMPAIGN_DB`, else `campaign.db` in the current folder."""
+    return db or os.environ.get("CAMPAIGN_DB") or DEFAULT_DB
+
+
+def is_postgres(db: str) -> bool:
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+class EventLog(Application[str]):
+    """The eventsourcing application that holds the campaign's events."""
+
+    name = "campaign"
+    env: ClassVar[dict[str, str]] = {}
+
+
+class Store:
+    """One campaign log, opened from a `--db` value."""
+
+    def __init__(self, db: str, *, lock_timeout: int = LOCK_TIMEOUT_S, create: bool = True) -> None:
+        self.db = db
+        self.lock_timeout = lock_timeout
+        if is_postgres(db):
+            try:
+                from campaign.backends.postgres import postgres_env  # noqa: PLC0415 (slow import)
+            except ImportError:
+                raise StoreError(
+                    "a postgresql:// store needs the PostgreSQL driver: "
+                    "pip install 'campaign[postgres]'"
+                ) from None
+            env = postgres_env(db, lock_timeout=lock_timeout)
+        else:
+            path = Path(db)
+            if not create and not path.exists():
+                raise StoreError(
+                    f"no campaign store at {db} "
+                    "(give --db or CAMPAIGN_DB, or open a campaign first)"
+                )
+            if path.exists() and path.is_dir():
+                raise StoreError(f"{db} is a folder, not a store file")
+            env = {
+                "PERSISTENCE_MODULE": "campaign.backends.sqlite:CampaignSQLiteFactory",
+                "SQLITE_DBNAME": str(path),
+                "SQLITE_LOCK_TIMEOUT": str(lock_timeout),
+            }
+        env.update(
+            {
+                "ORIGINATOR_ID_TYPE": "text",
+                "MAPPER_TOPIC": get_topic(EventMapper),
+                "TRANSCODER_TOPIC": get_topic(OrjsonTranscoder),
+                "CREATE_TABLE": "y",
+                "IS_SNAPSHOTTING_ENABLED": "n",
+                "AGGREGATE_CACHE_MAXSIZE": "",
+                "COMPRESSOR_TOPIC": "",
+                "CIPHER_TOPIC": "",
+            }
+        )
+        try:
+            self.log = EventLog(env={f"CAMPAIGN_{k}": v for k, v in env.items()} | env)
+        except Exception as error:  # the library raises plain errors for a bad file or URL
+            raise StoreError(f"cannot open the store {db}: {error}") from None
+        self.recorder = self.log.recorder
+        self.datastore: Any = self.log.factory.datastore  # type: ignore[attr-defined]
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the write lock from the first read of a command to its commit."""
+        busy = (
+            f"the store {self.db} is busy: another writer held it for {self.lock_timeout} s; "
+            "nothing was appended, try again"
+        )
+        with self.datastore.writing(busy):
+            yield
+
+    def get(self, aggregate_id: str) -> Any | None:
+        try:
+            return self.log.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    def save(self, *aggregates: Any) -> int:
+        recordings = self.log.save(*aggregates)
+        return len(recordings)
+
+    def head(self) -> int:
+        """The position of the last stored event (0 for an empty log)."""
+        return int(self.recorder.max_notification_id() or 0)
+
+    def last_recorded(self) -> dt.datetime | None:
+        head = self.head()
+        if head == 0:
+            return None
+        (last,) = self.recorder.select_notifications(start=head, limit=1)
+        stamp = orjson.loads(last.state)["timestamp"]
+        return dt.datetime.fromisoformat(stamp)
+
+    def count_by_topic(self) -> dict[str, int]:
+        counts: dict[str, int] = self.datastore.count_by_topic()
+        return counts
+
+    def close(self) -> None:
+        self.log.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,1 @@
+"""The `campaign` command line: parse, call the engine's public API, print."""

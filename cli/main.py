@@ -1,0 +1,735 @@
+"""The `campaign` command: a thin click adapter over the engine.
+
+Data goes to stdout (one JSON document with `--json`), diagnostics to stderr. Exit 0 on success,
+1 when a rule refuses the command (nothing appended), 2 on a usage error. The engine is imported
+only when a command runs, so that `--help` and a single append stay quick.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from campaign import Clock, Engine, Result
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SECTORS = "lithium, photonics, pharma, smart_manufacturing, big_data, livelihood, other"
+CATEGORIES = "new, continuing, completing, preparatory"
+FACTOR_CATEGORIES = (
+    "land, energy, environment, water, power, gas_heat, road_pipe, finance, labour, approval, "
+    "demolition, other"
+)
+
+
+@dataclass
+class Config:
+    """What the command line is run with; tests give their own clock."""
+
+    clock: Clock | None = None
+    lock_timeout: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Refusal(click.ClickException):
+    """A command refused by a rule: one line on stderr, exit 1."""
+
+    exit_code = 1
+
+
+def default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def store_options(func: F) -> F:
+    return click.option(
+        "--db",
+        envvar="CAMPAIGN_DB",
+        default="campaign.db",
+        show_default=True,
+        metavar="PATH|URL",
+        help="The store: a SQLite file, or a postgresql:// URL (env CAMPAIGN_DB).",
+    )(func)
+
+
+def write_options(func: F) -> F:
+    func = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(func)
+    func = click.option(
+        "--actor",
+        envvar="CAMPAIGN_ACTOR",
+        default=default_actor,
+        show_default="your user name",
+        help="Who records this (env CAMPAIGN_ACTOR).",
+    )(func)
+    return store_options(func)
+
+
+def read_options(func: F) -> F:
+    func = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(func)
+    return store_options(func)
+
+
+@contextmanager
+def engine_for(db: str, *, create: bool) -> Iterator[Engine]:
+    from campaign import CampaignError, Store
+    from campaign.engine import Engine
+
+    config = click.get_current_context().find_object(Config) or Config()
+    try:
+        kwargs: dict[str, Any] = {"create": create}
+        if config.lock_timeout is not None:
+            kwargs["lock_timeout"] = config.lock_timeout
+        store = Store(db, **kwargs)
+    except CampaignError as error:
+        raise Refusal(str(error)) from None
+    try:
+        yield Engine(store, config.clock)
+    except CampaignError as error:
+        raise Refusal(str(error)) from None
+    finally:
+        store.close()
+
+
+def _emit_results(results: list[Result], as_json: bool) -> None:
+    if as_json:
+        from orjson import OPT_INDENT_2, dumps
+
+        docs = [
+            {"command": r.command, "appended": r.appended, "id": r.id, "message": r.message}
+            for r in results
+        ]
+        payload: Any = (
+            docs[0]
+            if len(docs) == 1
+            else {"results": docs, "appended": sum(r.appended for r in results)}
+        )
+        click.echo(dumps(payload, option=OPT_INDENT_2).decode())
+        return
+    for r in results:
+        suffix = "" if r.appended != 1 else " (1 event appended)"
+        if r.appended > 1:
+            suffix = f" ({r.appended} events appended)"
+        click.echo(f"{r.message}{suffix}")
+
+
+def execute(db: str, actor: str, as_json: bool, cmd: str, fields: dict[str, Any]) -> None:
+    """Validate and run one command, print what it did."""
+    from campaign import CampaignError, parse_command
+
+    given = {k: v for k, v in fields.items() if v is not None}
+    try:
+        command = parse_command(cmd, given)
+    except CampaignError as error:
+        raise Refusal(str(error)) from None
+    with engine_for(db, create=cmd == "open_campaign") as engine:
+        result = engine.execute(command, actor=actor)
+    _emit_results([result], as_json)
+
+
+# ------------------------------------------------------------------------------------ root
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="campaign", prog_name="campaign")
+def cli() -> None:
+    """百日会战 progress engine: an append-only log of a hundred-day campaign on key projects.
+
+    Project teams record daily progress and factor-support requests; the office and auditors
+    read the log back. Every command takes the store as --db (a SQLite file or a
+    postgresql:// URL), else CAMPAIGN_DB, else campaign.db here.
+
+    \b
+    Start with:
+      campaign open "高新区百日会战 2020" --year 2020 --start 2020-03-23 --end 2020-06-30
+      campaign project register --code ZZ-001 --name "锂电池项目" --sector lithium \\
+          --category new --unit 招商局 --leader 张三 --total-investment 50000 --annual-plan 15000
+      campaign progress report ZZ-001 --investment 120.5 --funds 100
+      campaign status
+    """
+
+
+# ------------------------------------------------------------------------------- campaign
+
+
+@cli.command("open")
+@click.argument("name", required=False)
+@click.option("--year", type=int, help="The campaign year.")
+@click.option("--start", help="First day of the campaign (YYYY-MM-DD).")
+@click.option("--end", help="Last day of the campaign (YYYY-MM-DD).")
+@click.option(
+    "--checkpoint", "checkpoints", multiple=True, metavar="DATE", help="A checkpoint date (repeat)."
+)
+@click.option("--holiday", "holidays", multiple=True, metavar="DATE", help="A holiday (repeat).")
+@click.option(
+    "--workday",
+    "workdays",
+    multiple=True,
+    metavar="DATE",
+    help="An adjusted workday, 调休 (repeat).",
+)
+@click.option(
+    "--sla",
+    "slas",
+    multiple=True,
+    metavar="CATEGORY=DAYS",
+    help="Working-day time limit of a factor category (repeat; default 7).",
+)
+@click.option(
+    "--target", "targets", multiple=True, metavar="KIND=GOAL[:NAME]", help="A zone target (repeat)."
+)
+@click.option("--green", help="Investment light: green at spi >= this (default 0.8).")
+@click.option("--yellow", help="Investment light: yellow at spi >= this (default 0.6).")
+@click.option("--timezone", help="The campaign's time zone (default Asia/Shanghai).")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read all the fields from a JSON file instead.",
+)
+@write_options
+def open_campaign(
+    name: str | None,
+    year: int | None,
+    start: str | None,
+    end: str | None,
+    checkpoints: tuple[str, ...],
+    holidays: tuple[str, ...],
+    workdays: tuple[str, ...],
+    slas: tuple[str, ...],
+    targets: tuple[str, ...],
+    green: str | None,
+    yellow: str | None,
+    timezone: str | None,
+    source: Path | None,
+    db: str,
+    actor: str,
+    as_json: bool,
+) -> None:
+    """Open the campaign (once per store).
+
+    \b
+    Example:
+      campaign open "枣庄高新区百日会战 2020" --year 2020 --start 2020-03-23 --end 2020-06-30 \\
+          --checkpoint 2020-04-30 --checkpoint 2020-05-31 --checkpoint 2020-06-30 \\
+          --holiday 2020-05-01 --workday 2020-04-26 --sla land=20 --sla approval=7 \\
+          --target fixed_asset_investment=1000000 --target industrial_projects_started=20
+      campaign open --from campaign.json
+    """
+    if source is not None:
+        fields = _read_json_object(source)
+    else:
+        if not name or year is None or not start or not end:
+            raise click.UsageError("give NAME, --year, --start and --end (or --from FILE.json)")
+        fields = {
+            "name": name,
+            "year": year,
+            "start": start,
+            "end": end,
+            "checkpoints": list(checkpoints),
+            "holidays": list(holidays),
+            "workdays": list(workdays),
+            "sla_days": dict(_pair(s, "--sla") for s in slas),
+            "targets": [_target(t) for t in targets],
+            "timezone": timezone,
+        }
+        lights = {k: v for k, v in {"green": green, "yellow": yellow}.items() if v is not None}
+        if lights:
+            fields["lights"] = lights
+    execute(db, actor, as_json, "open_campaign", fields)
+
+
+def _pair(text: str, option: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key or not value:
+        raise click.UsageError(f"{option} {text!r}: write it as KEY=VALUE")
+    return key.strip(), value.strip()
+
+
+def _target(text: str) -> dict[str, str]:
+    kind, goal = _pair(text, "--target")
+    goal, _, label = goal.partition(":")
+    target = {"kind": kind, "goal": goal}
+    if label:
+        target["name"] = label
+    else:
+        from campaign.values import TARGET_LABELS, TargetKind
+
+        try:
+            target["name"] = TARGET_LABELS[TargetKind(kind)]
+        except ValueError:
+            target["name"] = kind
+    return target
+
+
+def _read_json_object(path: Path) -> dict[str, Any]:
+    import json
+    from decimal import Decimal
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except OSError as error:
+        raise Refusal(f"cannot read {path}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise Refusal(f"{path} line {error.lineno}: not valid JSON ({error.msg})") from None
+    if not isinstance(data, dict):
+        raise Refusal(f"{path}: must hold one JSON object")
+    return data
+
+
+# -------------------------------------------------------------------------------- projects
+
+
+@cli.group()
+def project() -> None:
+    """Register key projects and record their plan revisions, milestones and terminations."""
+
+
+@project.command("register")
+@click.option("--code", help="Unique project code, e.g. ZZ-001.")
+@click.option("--name", help="Project name.")
+@click.option("--sector", help=f"One of: {SECTORS}.")
+@click.option("--category", help=f"One of: {CATEGORIES}.")
+@click.option("--unit", help="Responsible unit (帮包单位).")
+@click.option("--leader", help="Responsible leader (包保领导).")
+@click.option("--total-investment", help="Total investment, 万元.")
+@click.option("--annual-plan", help="This year's planned investment, 万元.")
+@click.option("--date", help="Registration date (default today).")
+@click.option("--planned-start", help="Planned start date.")
+@click.option("--planned-completion", help="Planned completion date.")
+@click.option("--industrial", is_flag=True, default=None, help="An industrial project.")
+@click.option(
+    "--tech-renovation", is_flag=True, default=None, help="A tech-renovation (技改) project."
+)
+@click.option("--factory-area-m2", help="Standard factory floor area, m².")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Register every row of a CSV file (all rows or none).",
+)
+@write_options
+def project_register(
+    source: Path | None, db: str, actor: str, as_json: bool, **fields: Any
+) -> None:
+    """Register a key project, or every project of a CSV file.
+
+    \b
+    Example:
+      campaign project register --code ZZ-001 --name "锂电池正极材料项目" --sector lithium \\
+          --category new --unit 区招商局 --leader 张三 --total-investment 50000 \\
+          --annual-plan 15000 --planned-start 2020-04-15 --industrial
+      campaign project register --from projects.csv
+
+    The CSV file has a header row with the field names (code, name, sector, category, unit,
+    leader, total_investment, annual_plan, date, planned_start, planned_completion, industrial,
+    tech_renovation, factory_area_m2); empty cells are left out.
+    """
+    if source is None:
+        missing = [
+            k
+            for k in (
+                "code",
+                "name",
+                "sector",
+                "category",
+                "unit",
+                "leader",
+                "total_investment",
+                "annual_plan",
+            )
+            if not fields.get(k)
+        ]
+        if missing:
+            raise click.UsageError(
+                "missing "
+                + ", ".join("--" + m.replace("_", "-") for m in missing)
+                + " (or use --from FILE.csv)"
+            )
+        execute(db, actor, as_json, "register_project", fields)
+        return
+    if any(v is not None for v in fields.values()):
+        raise click.UsageError("--from FILE.csv takes no other project fields")
+    _register_csv(source, db, actor, as_json)
+
+
+def _register_csv(source: Path, db: str, actor: str, as_json: bool) -> None:
+    from campaign import CampaignError, LineError, parse_command
+
+    try:
+        with source.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as error:
+        raise Refusal(f"cannot read {source}: {error.strerror}") from None
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise Refusal(f"{source}: not a readable CSV file ({error})") from None
+    if not rows:
+        raise Refusal(f"{source}: no project rows under the header")
+    commands = []
+    for number, row in enumerate(rows, 2):
+        fields = {
+            k.strip(): v.strip()
+            for k, v in row.items()
+            if k is not None and v is not None and v.strip()
+        }
+        try:
+            commands.append(parse_command("register_project", fields))
+        except CampaignError as error:
+            raise Refusal(str(LineError(f"{source.name} line {number}", error))) from None
+    with engine_for(db, create=False) as engine:
+        results = engine.execute_all(
+            commands, actor=actor, where=lambda i: f"{source.name} line {i + 1}"
+        )
+    if as_json:
+        _emit_results(results, as_json)
+    else:
+        click.echo(
+            f"registered {len(results)} projects from {source.name} "
+            f"({len(results)} events appended)"
+        )
+
+
+@project.command("revise")
+@click.argument("code")
+@click.option("--annual-plan", required=True, help="The revised annual plan, 万元.")
+@click.option("--reason", required=True, help="Why the plan changes (年中调整).")
+@click.option("--date", help="From which day the new plan is in force (default today).")
+@write_options
+def project_revise(db: str, actor: str, as_json: bool, **fields: Any) -> None:
+    """Revise a project's annual plan (年中调整).
+
+    \b
+    Example:
+      campaign project revise ZZ-001 --annual-plan 12000 --date 2020-06-15 --reason "二期推迟至明年"
+    """
+    execute(db, actor, as_json, "revise_plan", fields)
+
+
+@project.command("milestone")
+@click.argument("code")
+@click.argument("milestone")
+@click.option("--date", help="The day it was reached (default today).")
+@write_options
+def project_milestone(db: str, actor: str, as_json: bool, **fields: Any) -> None:
+    """Record a milestone: signed, started, completed or production.
+
+    They come in that order, each after the one before (production may follow started).
+
+    \b
+    Example:
+      campaign project milestone ZZ-001 started --date 2020-04-18
+    """
+    execute(db, actor, as_json, "reach_milestone", fields)
+
+
+@project.command("terminate")
+@click.argument("code")
+@click.option("--reason", required=True, help="Why the project leaves the list.")
+@click.option("--date", help="The day it was terminated (default today).")
+@write_options
+def project_terminate(db: str, actor: str, as_json: bool, **fields: Any) -> None:
+    """Terminate a project (it leaves the list; its figures stay in the log).
+
+    \b
+    Example:
+      campaign project terminate ZZ-031 --date 2020-05-20 --reason "投资方撤资"
+    """
+    execute(db, actor, as_json, "terminate_project", fields)
+
+
+# -------------------------------------------------------------------------------- progress
+
+
+@cli.group()
+def progress() -> None:
+    """Record a project's daily progress, and correct it."""
+
+
+@progress.command("report")
+@click.argument("code")
+@click.option("--investment", required=True, help="Investment done that day, 万元.")
+@click.option("--funds", help="Funds received that day, 万元.")
+@click.option("--physical-pct", help="Physical progress, 0-100.")
+@click.option("--workers", help="Workers on site.")
+@click.option("--note", help="A note.")
+@click.option("--date", help="The day reported (default today).")
+@write_options
+def progress_report(db: str, actor: str, as_json: bool, **fields: Any) -> None:
+    """Report a day's progress of a project (one report per project and day).
+
+    Sending the same report again changes nothing; to change a day, use correct.
+
+    \b
+    Example:
+      campaign progress report ZZ-001 --date 2020-04-16 --investment 120.5 --funds 100 \\
+          --physical-pct 12 --workers 85
+    """
+    execute(db, actor, as_json, "report_progress", fields)
+
+
+@progress.command("correct")
+@click.argument("code")
+@click.option("--date", help="The day whose report is corrected (default today).")
+@click.option("--investment", help="Corrected investment, 万元.")
+@click.option("--funds", help="Corrected funds received, 万元.")
+@click.option("--physical-pct", help="Corrected physical progress, 0-100.")
+@click.option("--workers", help="Corrected workers on site.")
+@click.option("--note", help="Corrected note.")
+@click.option("--reason", required=True, help="Why the report is corrected.")
+@write_options
+def progress_correct(db: str, actor: str, as_json: bool, **fields: Any) -> None:
+    """Correct a day's report: the values given replace the report's, the others stay.
+
+    \b
+    Example:
+      campaign progress correct ZZ-001 --date 2020-04-16 --investment 102.5 --reason "发票核对"
+    """
+    execute(db, actor, as_json, "correct_progress", fields)
+
+
+# ---------------------------------------------------------------------------------- factors
+
+
+@cli.group()
+def factor() -> None:
+    """Factor-support requests in the green channel (要素跟着项目走, 绿色通道)."""
+
+
+@factor.command("file")
+@click.argument("code")
+@click.option("--category", required=True, help=f"One of: {FACTOR_CATEGORIES}.")
+@click.option("--detail", required=True, help="What the project needs.")
+@click.option("--date", help="Filing date (default today).")
+@click.option("--key", help="Idempotency key: filing the same key again returns the same id.")
+@write_options
+def factor_file(db: str, actor: str, as_json: bool, **fields: Any) -> None:
+    """File a factor-support request; prints its id and due date.
+
+    The due date is the category's time limit in working days after the filing date.
+
+    \b
+    Example:
+      campaign factor file ZZ-001 --category power --detail "10kV 双回路接入" --date 2020-04-16
+    """
+    execute(db, actor, as_json, "file_factor", fields)
+
+
+@factor.command("extend")
+@click.argument("id")
+@click.option("--due", required=True, help="The new due date.")
+@click.option("--reason", required=True, help="Why more time is given.")
+@click.option("--date", help="From which day the extension is in force (default today).")
+@write_options
+def factor_extend(db: str, actor: str, as_json: bool, **fields: Any) -> None:
+    """Extend the due date of an open request.
+
+    \b
+    Example:
+      campaign factor extend ZZ-001-20200416-power --due 2020-05-15 --reason "需省电力公司审批"
+    """
+    execute(db, actor, as_json, "extend_factor", fields)
+
+
+@factor.command("escalate")
+@click.argument("id")
+@click.option("--level", required=True, help="1 督办单, 2 约谈 / 分管领导, 3 主要领导 / 协调会.")
+@click.option("--note", required=True, help="What was done.")
+@click.option("--date", help="The day of the escalation (default today).")
+@write_options
+def factor_escalate(db: str, actor: str, as_json: bool, **fields: Any) -> None:
+    """Escalate an open request (督办).
+
+    \b
+    Example:
+      campaign factor escalate ZZ-001-20200416-power --level 2 --note "分管区长约谈供电公司"
+    """
+    execute(db, actor, as_json, "escalate_factor", fields)
+
+
+@factor.command("resolve")
+@click.argument("id")
+@click.option("--outcome", required=True, help="fulfilled or rejected.")
+@click.option("--note", required=True, help="How it was handled.")
+@click.option("--date", help="The day it was resolved (default today).")
+@write_options
+def factor_resolve(db: str, actor: str, as_json: bool, **fields: Any) -> None:
+    """Close a request, fulfilled or rejected.
+
+    \b
+    Example:
+      campaign factor resolve ZZ-001-20200416-power --outcome fulfilled --note "已送电"
+    """
+    execute(db, actor, as_json, "resolve_factor", fields)
+
+
+# ---------------------------------------------------------------------------------- status
+
+
+@cli.command("status")
+@read_options
+def status(db: str, as_json: bool) -> None:
+    """What the store holds: the campaign, its projects, and the events stored.
+
+    \b
+    Example:
+      campaign status --db demo.db
+    """
+    from zoneinfo import ZoneInfo
+
+    with engine_for(db, create=False) as engine:
+        facts = engine.status()
+    counts = {topic.rpartition(":")[2]: n for topic, n in sorted(facts.counts.items())}
+    campaign = facts.campaign
+    registered = counts.get("Project.Registered", 0)
+    terminated = counts.get("Project.Terminated", 0)
+    last = None
+    if facts.last_recorded is not None:
+        zone = ZoneInfo(campaign.timezone) if campaign is not None else None
+        last = facts.last_recorded.astimezone(zone).isoformat(timespec="seconds")
+    if as_json:
+        from orjson import OPT_INDENT_2, dumps
+
+        doc = {
+            "store": db,
+            "campaign": None
+            if campaign is None
+            else {
+                "name": campaign.name,
+                "year": campaign.year,
+                "start": campaign.start.isoformat(),
+                "end": campaign.end.isoformat(),
+                "timezone": campaign.timezone,
+                "simulated": campaign.simulated,
+            },
+            "projects": registered,
+            "terminated": terminated,
+            "events": facts.events,
+            "last_recorded": last,
+            "by_type": counts,
+        }
+        click.echo(dumps(doc, option=OPT_INDENT_2).decode())
+        return
+    if campaign is None:
+        click.echo(f"store     {db}: no campaign opened yet")
+    else:
+        kind = ", simulated (loaded from a scenario)" if campaign.simulated else ""
+        click.echo(
+            f"campaign  {campaign.name} "
+            f"({campaign.start} – {campaign.end}, {campaign.timezone}){kind}"
+        )
+        click.echo(f"store     {db}")
+    click.echo(f"projects  {registered} registered, {terminated} terminated")
+    click.echo(f"events    {facts.events:,}" + (f", last recorded {last}" if last else ""))
+    for name, n in counts.items():
+        click.echo(f"  {name:<28}{n:>10,}")
+
+
+# -------------------------------------------------------------------------------- scenario
+
+
+@cli.group()
+def scenario() -> None:
+    """Scenario files: whole simulated campaigns, one command a line (JSON Lines)."""
+
+
+@scenario.command("run")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@write_options
+def scenario_run(file: Path, db: str, actor: str, as_json: bool) -> None:
+    """Load a scenario file into an empty store, all lines or none.
+
+    Each line is {"at": "<recorded time with offset>", "cmd": "<command>", ...fields}; a factor
+    request filed with "ref" is named by that ref on later lines.
+
+    \b
+    Example:
+      campaign scenario run scenarios/demo.jsonl --db demo.db
+    """
+    import time
+
+    from campaign import CampaignError
+    from campaign.scenario import load
+
+    if not file.exists():
+        raise Refusal(f"no scenario file at {file}")
+    started = time.perf_counter()
+    with engine_for(db, create=True) as engine, _progress(file) as tick:
+        try:
+            report = load(engine, file, actor=actor, progress=tick)
+        except CampaignError as error:
+            raise Refusal(f"{file.name} {error}") from None
+    seconds = time.perf_counter() - started
+    rate = report.appended / seconds if seconds > 0 else 0.0
+    if as_json:
+        from orjson import OPT_INDENT_2, dumps
+
+        doc = {
+            "file": str(file),
+            "lines": report.lines,
+            "commands": report.commands,
+            "appended": report.appended,
+            "seconds": round(seconds, 3),
+            "events_per_s": round(rate),
+        }
+        click.echo(dumps(doc, option=OPT_INDENT_2).decode())
+    else:
+        click.echo(
+            f"loaded {file.name}: {report.commands:,} commands, {report.appended:,} events "
+            f"appended in {seconds:.1f} s ({rate:,.0f} events/s)"
+        )
+
+
+@contextmanager
+def _progress(file: Path) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    total = os.path.getsize(file)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"loading {file.name}", total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def main() -> None:
+    """Entry point: no traceback ever reaches a user."""
+    try:
+        cli.main(standalone_mode=False, obj=Config())
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as error:  # the last line of defence: one line, never a traceback
+        if os.environ.get("CAMPAIGN_DEBUG"):
+            raise
+        click.echo(f"Error: unexpected {type(error).__name__}: {error}", err=True)
+        sys.exit(1)
+    sys.exit(0)

@@ -1,0 +1,1 @@
+"""Scenario files (SPEC §8) and the seeded scenario generator."""

@@ -1,0 +1,110 @@
+"""A throwaway PostgreSQL server for the test session, started from the machine's binaries.
+
+`make test` needs no server set up by hand: the first test that asks for PostgreSQL starts one
+in a temporary folder (as the `postgres` user when running as root, since the server refuses
+root) and the session stops it at the end.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _binary(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class PostgresServer:
+    base: Path
+    port: int
+    as_user: list[str]
+    pg_ctl: str
+
+    def url(self, dbname: str) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def create_database(self, dbname: str) -> str:
+        import psycopg
+
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{dbname}"')
+        return self.url(dbname)
+
+    def stop(self) -> None:
+        subprocess.run(
+            [*self.as_user, self.pg_ctl, "-D", str(self.base / "data"), "-m", "immediate", "stop"],
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def start() -> PostgresServer | str:
+    """A running server, or the reason there is none."""
+    initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
+    if not initdb or not pg_ctl:
+        return "PostgreSQL binaries (initdb, pg_ctl) are not installed"
+    base = Path(tempfile.mkdtemp(prefix="campaign-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        runuser = shutil.which("runuser")
+        as_user = [runuser, "-u", "postgres", "--"] if runuser else ["su", "postgres", "-c"]
+        if not runuser:
+            return "running as root without runuser"
+        shutil.chown(base, "postgres")
+        base.chmod(0o755)
+    port = _free_port()
+    data = base / "data"
+    steps = [
+        [*as_user, initdb, "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"],
+        [
+            *as_user,
+            pg_ctl,
+            "-D",
+            str(data),
+            "-o",
+            f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off",
+            "-l",
+            str(base / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ],
+    ]
+    for step in steps:
+        done = subprocess.run(step, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            shutil.rmtree(base, ignore_errors=True)
+            return f"cannot start PostgreSQL: {done.stderr.strip() or done.stdout.strip()}"
+    server = PostgresServer(base, port, as_user, pg_ctl)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            server.create_database("campaign_probe")
+            return server
+        except Exception as error:
+            if time.monotonic() > deadline:
+                server.stop()
+                return f"PostgreSQL did not accept connections: {error}"
+            time.sleep(0.2)
