@@ -140,7 +140,7 @@ class Session:
         """Append the queued events in command order (inside the caller's write transaction)."""
         if not self.events:
             return 0
-        appended = self.store.save(*self.events)
+        appended = self.store.append(self.events)
         self.events.clear()
         self.recent.clear()
         return appended

@@ -36,7 +36,8 @@ class ScenarioReport:
     last_recorded: dt.datetime | None
 
 
-def read_lines(handle: IO[str]) -> Iterator[tuple[int, str]]:
+def read_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """Numbered non-blank lines, as bytes (json reads UTF-8 bytes itself)."""
     for number, line in enumerate(handle, 1):
         if line.strip():
             yield number, line
@@ -64,7 +65,7 @@ def load(
     """Load the scenario at `path`; `progress` gets the bytes read so far, now and then."""
     store = engine.store
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open("rb")
     except OSError as error:
         raise StoreError(f"cannot read {path}: {error.strerror}") from None
     with handle, store.writing():
@@ -85,7 +86,7 @@ def load(
             if loader.commands % FLUSH_EVERY == 0:
                 appended += loader.session.flush()
                 if progress is not None:
-                    progress(handle.buffer.tell())
+                    progress(handle.tell())
         if loader.commands == 0:
             raise StoreError(f"{path} holds no commands")
         appended += loader.session.flush()
@@ -103,7 +104,7 @@ class _Loader:
         self.previous: dt.datetime | None = None
         self.commands = 0
 
-    def run_line(self, number: int, line: str) -> None:
+    def run_line(self, number: int, line: bytes) -> None:
         fields = _json_object(line)
         written = fields.pop("at", None)
         at = parse_at(written)
@@ -131,7 +132,7 @@ class _Loader:
     def _take_ref(self, cmd: str, fields: dict[str, Any]) -> str | None:
         """A filing names its request by `ref`; later lines use that ref in place of `id`."""
         if cmd == FileFactor.cmd:
-            ref = fields.pop("ref", None)
+            ref: str | None = fields.pop("ref", None)
             if ref is not None:
                 if not isinstance(ref, str) or not ref:
                     raise Refused("ref", ref, "must be a non-empty name")
@@ -148,11 +149,14 @@ class _Loader:
         return None
 
 
-def _json_object(line: str) -> dict[str, Any]:
+def _json_object(line: bytes) -> dict[str, Any]:
+    shown = line.strip()[:40].decode("utf-8", errors="replace")
     try:
         fields = json.loads(line, parse_float=Decimal)
     except json.JSONDecodeError as error:
-        raise Refused("line", line.strip()[:40], f"is not valid JSON ({error.msg})") from None
+        raise Refused("line", shown, f"is not valid JSON ({error.msg})") from None
+    except UnicodeDecodeError:
+        raise Refused("line", shown, "is not UTF-8 text") from None
     if not isinstance(fields, dict):
-        raise Refused("line", line.strip()[:40], "must be a JSON object")
+        raise Refused("line", shown, "must be a JSON object")
     return fields

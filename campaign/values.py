@@ -155,11 +155,12 @@ def _parse_decimal(value: Any) -> Any:
 def _two_places(value: Decimal) -> Decimal:
     if not value.is_finite():
         raise ValueError("must be a finite number")
-    if value.as_tuple().exponent < -2 and value != value.quantize(CENT):  # type: ignore[operator]
-        raise ValueError("has more than 2 decimal places")
     if abs(value) >= MONEY_LIMIT:
         raise ValueError(f"must be below {MONEY_LIMIT}")
-    return value.quantize(CENT)
+    exact = value.quantize(CENT)
+    if exact != value:
+        raise ValueError("has more than 2 decimal places")
+    return exact
 
 
 def _non_negative(value: Decimal) -> Decimal:

@@ -75,7 +75,19 @@ def start() -> PostgresServer | str:
     port = _free_port()
     data = base / "data"
     steps = [
-        [*as_user, initdb, "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"],
+        [
+            *as_user,
+            initdb,
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        ],
         [
             *as_user,
             pg_ctl,
