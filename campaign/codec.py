@@ -3,10 +3,16 @@
 Stored state is the event's JSON without `originator_id` and `originator_version` (they are
 columns of the stored-events table) and without absent optional values. Recorded times are
 fixed-width UTC text, money is decimal text: the replay core can read the bytes without pydantic.
+
+Versioning: an event class whose shape changes raises its `event_version` and registers an upcaster
+from each older version; states of versions after the first carry `"v"`. Both ways of reading
+the log (this mapper, and the replay core) upcast old states before using them, so the log
+itself never changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 import orjson
@@ -16,6 +22,30 @@ from eventsourcing.utils import get_topic, resolve_topic
 if TYPE_CHECKING:
     from eventsourcing.domain import DomainEventProtocol
     from pydantic import BaseModel
+
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+# (topic, stored version) -> function giving the state of the next version.
+UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+
+def current_schema(topic: str) -> int:
+    return int(getattr(resolve_topic(topic), "event_version", 1))
+
+
+def upcast(topic: str, state: dict[str, Any]) -> dict[str, Any]:
+    """The state of an event brought to its class's current version."""
+    version = int(state.pop("v", 1))
+    target = current_schema(topic)
+    while version < target:
+        try:
+            step = UPCASTERS[(topic, version)]
+        except KeyError:
+            raise ValueError(f"no upcaster for {topic} version {version}") from None
+        state = step(state)
+        version += 1
+    return state
 
 
 class OrjsonTranscoder(Transcoder):
@@ -32,6 +62,9 @@ class EventMapper(Mapper[str]):
         state = model.model_dump(
             mode="json", exclude_none=True, exclude={"originator_id", "originator_version"}
         )
+        schema = int(getattr(type(domain_event), "event_version", 1))
+        if schema > 1:
+            state["v"] = schema
         return StoredEvent(
             originator_id=domain_event.originator_id,
             originator_version=domain_event.originator_version,
@@ -41,7 +74,9 @@ class EventMapper(Mapper[str]):
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[str]:
         cls = resolve_topic(stored_event.topic)
-        state: dict[str, Any] = self.transcoder.decode(stored_event.state)
+        state: dict[str, Any] = upcast(
+            stored_event.topic, self.transcoder.decode(stored_event.state)
+        )
         state["originator_id"] = stored_event.originator_id
         state["originator_version"] = stored_event.originator_version
         return cast("DomainEventProtocol[str]", cls.model_validate(state))

@@ -20,7 +20,8 @@ class Refused(CampaignError):
         self.field = field
         self.value = value
         self.rule = rule
-        super().__init__(f"{field}={_show(value)}: {rule}")
+        # One line, always: a rule may quote stored text (a note) that holds a line break.
+        super().__init__(_one_line(f"{field}={_show(value)}: {rule}"))
 
 
 class StoreError(CampaignError):
@@ -34,6 +35,10 @@ class LineError(CampaignError):
         self.where = where
         self.error = error
         super().__init__(f"{where}: {error}")
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _show(value: Any) -> str:

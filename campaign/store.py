@@ -127,6 +127,10 @@ class Store:
         stamp = orjson.loads(last.state)["timestamp"]
         return dt.datetime.fromisoformat(stamp)
 
+    def reader(self) -> Any:
+        """A read-only snapshot of the log for the replay core (see `campaign.replay`)."""
+        return self.datastore.reader()
+
     def count_by_topic(self) -> dict[str, int]:
         counts: dict[str, int] = self.datastore.count_by_topic()
         return counts

@@ -122,7 +122,9 @@ def _emit_results(results: list[Result], as_json: bool) -> None:
         suffix = "" if r.appended != 1 else " (1 event appended)"
         if r.appended > 1:
             suffix = f" ({r.appended} events appended)"
-        click.echo(f"{r.message}{suffix}")
+        # One line per result, even when a message quotes a name that holds a line break.
+        message = r.message.replace("\r", "\\r").replace("\n", "\\n")
+        click.echo(f"{message}{suffix}")
 
 
 def execute(db: str, actor: str, as_json: bool, cmd: str, fields: dict[str, Any]) -> None:
@@ -636,6 +638,191 @@ def status(db: str, as_json: bool) -> None:
         click.echo(f"  {name:<28}{n:>10,}")
 
 
+# ------------------------------------------------------------------------------ checkpoint
+
+
+def _as_of(value: str | None) -> Any:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise Refusal(f"as_of={value}: must be a date written YYYY-MM-DD") from None
+
+
+def _print_json(document: Any) -> None:
+    from orjson import OPT_INDENT_2, dumps
+
+    click.echo(dumps(document, option=OPT_INDENT_2).decode())
+
+
+def _console() -> Any:
+    import shutil
+
+    from rich.console import Console
+
+    # Reports are wide tables: on a pipe or in a file, never squeeze them into 80 columns.
+    width = shutil.get_terminal_size((200, 50)).columns if sys.stdout.isatty() else 200
+    return Console(highlight=False, width=max(width, 120))
+
+
+@contextmanager
+def _replay_progress() -> Iterator[Callable[[int, int], None] | None]:
+    """Progress of a long replay on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress
+
+    with Progress(
+        "replaying", BarColumn(), MofNCompleteColumn(), console=Console(stderr=True), transient=True
+    ) as bar:
+        task = bar.add_task("replay", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+query_options = [
+    click.option("--as-of", help="The effective date (default: today, within the campaign year)."),
+    click.option(
+        "--known-at",
+        help="Only what was recorded by then: a date (end of that day) or an ISO time.",
+    ),
+]
+
+
+def with_query_options(func: F) -> F:
+    for option in reversed(query_options):
+        func = option(func)
+    return func
+
+
+@cli.group(invoke_without_command=True)
+@with_query_options
+@click.option(
+    "--series",
+    type=click.Choice(["weekly", "xun", "monthly", "checkpoints"]),
+    help="Zone figures at each period end instead (旬 = xun).",
+)
+@click.option("--csv", "as_csv", is_flag=True, help="Print the projects table as CSV.")
+@read_options
+@click.pass_context
+def checkpoint(
+    ctx: click.Context,
+    as_of: str | None,
+    known_at: str | None,
+    series: str | None,
+    as_csv: bool,
+    db: str,
+    as_json: bool,
+) -> None:
+    """The checkpoint report at a date: 双过半, the four rates, targets, factors, lights, ranking.
+
+    --as-of says which facts count (effective dates up to that day); --known-at says what
+    was known (events recorded up to then). "What did the June 30 report say on June 30?" is
+    --as-of 2020-06-30 --known-at 2020-06-30.
+
+    \b
+    Examples:
+      campaign checkpoint --as-of 2020-06-30
+      campaign checkpoint --as-of 2020-06-30 --known-at 2020-06-30 --json
+      campaign checkpoint --as-of 2020-06-30 --csv > projects.csv
+      campaign checkpoint --series monthly
+      campaign checkpoint publish --as-of 2020-06-30
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from campaign.queries import checkpoint_document, series_document
+
+    with engine_for(db, create=False) as engine, _replay_progress() as progress:
+        if series:
+            document = series_document(engine, series, _as_of(as_of), known_at, progress=progress)
+        else:
+            document = checkpoint_document(engine, _as_of(as_of), known_at, progress=progress)
+    if as_json:
+        _print_json(document)
+    elif as_csv:
+        _print_csv(document["rows"] if series else document["projects"])
+    else:
+        from cli.report import print_checkpoint, print_series
+
+        (print_series if series else print_checkpoint)(document, _console())
+
+
+def _print_csv(rows: list[dict[str, Any]]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    if not rows:
+        return
+    flat = [{k: v for k, v in row.items() if not isinstance(v, (dict, list))} for row in rows]
+    writer.writerow(flat[0].keys())
+    for row in flat:
+        writer.writerow("" if v is None else v for v in row.values())
+
+
+@checkpoint.command("publish")
+@with_query_options
+@write_options
+def checkpoint_publish(
+    as_of: str | None, known_at: str | None, db: str, actor: str, as_json: bool
+) -> None:
+    """Publish a checkpoint: append its query, the log position read and its state hash.
+
+    Auditors can later reproduce every published checkpoint and compare the hashes.
+
+    \b
+    Example:
+      campaign checkpoint publish --as-of 2020-06-30 --known-at 2020-07-05
+    """
+    from campaign.queries import publish
+
+    with engine_for(db, create=False) as engine:
+        document, appended = publish(engine, _as_of(as_of), known_at, actor=actor)
+    receipt = document["receipt"]
+    if as_json:
+        _print_json(
+            {
+                "published": appended,
+                "as_of": document["as_of"],
+                "known_at": known_at,
+                "receipt": receipt,
+            }
+        )
+        return
+    what = "published" if appended else "already published, nothing appended"
+    click.echo(
+        f"checkpoint {document['as_of']} {what}: state {receipt['state_hash']} "
+        f"digest {receipt['digest']}"
+    )
+
+
+@cli.command("replay")
+@with_query_options
+@click.option("--project", help="Only this project.")
+@read_options
+def replay_command(
+    as_of: str | None, known_at: str | None, project: str | None, db: str, as_json: bool
+) -> None:
+    """Each project's state at a date: YTD totals, physical %, milestones, open requests.
+
+    \b
+    Examples:
+      campaign replay --as-of 2020-05-31
+      campaign replay --as-of 2020-05-31 --known-at 2020-05-31 --project ZZ-001 --json
+    """
+    from campaign.queries import project_states
+
+    with engine_for(db, create=False) as engine, _replay_progress() as progress:
+        document = project_states(engine, _as_of(as_of), known_at, project, progress=progress)
+    if as_json:
+        _print_json(document)
+    else:
+        from cli.report import print_projects
+
+        print_projects(document, _console())
+
+
 # -------------------------------------------------------------------------------- scenario
 
 
@@ -689,6 +876,81 @@ def scenario_run(file: Path, db: str, actor: str, as_json: bool) -> None:
             f"loaded {file.name}: {report.commands:,} commands, {report.appended:,} events "
             f"appended in {seconds:.1f} s ({rate:,.0f} events/s)"
         )
+
+
+@scenario.command("generate")
+@click.option(
+    "--projects", type=click.IntRange(min=1), required=True, help="How many key projects."
+)
+@click.option(
+    "--seed", type=int, required=True, help="Random seed: the same seed gives the same bytes."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the scenario (JSON Lines); - for stdout.",
+)
+@click.option("--year", type=int, default=2020, show_default=True, help="The campaign year.")
+@click.option(
+    "--start", help="First day of the campaign (default: the hundred days ending 30 June)."
+)
+@click.option("--end", help="Last day of the campaign (default: 30 June).")
+@click.option(
+    "--density",
+    type=click.FloatRange(min=0.01, max=10.0),
+    default=1.0,
+    show_default=True,
+    help="Scale of reporting and request rates (1 = the reference campaign).",
+)
+def scenario_generate(
+    projects: int,
+    seed: int,
+    out: Path,
+    year: int,
+    start: str | None,
+    end: str | None,
+    density: float,
+) -> None:
+    """Write a realistic simulated campaign for any number of projects, streamed to a file.
+
+    \b
+    Example (the reference scenario):
+      campaign scenario generate --projects 54 --seed 2020 --out scenarios/zaozhuang-2020.jsonl
+    """
+    import datetime as dt
+
+    from scenarios.generator import generate
+
+    try:
+        first = dt.date.fromisoformat(start) if start else None
+        last = dt.date.fromisoformat(end) if end else None
+    except ValueError as error:
+        raise click.UsageError(f"--start/--end: {error}") from None
+    if str(out) == "-":
+        report = generate(
+            sys.stdout,
+            projects=projects,
+            seed=seed,
+            year=year,
+            start=first,
+            end=last,
+            density=density,
+        )
+    else:
+        with out.open("w", encoding="utf-8", newline="\n") as handle:
+            report = generate(
+                handle,
+                projects=projects,
+                seed=seed,
+                year=year,
+                start=first,
+                end=last,
+                density=density,
+            )
+    click.echo(
+        f"wrote {report.lines:,} lines for {projects:,} projects to {out}", err=str(out) == "-"
+    )
 
 
 @contextmanager

@@ -17,10 +17,13 @@ import psycopg
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
 from psycopg.sql import SQL, Identifier
 
+from campaign.chain import GENESIS, link
 from campaign.errors import StoreError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
+
+    from eventsourcing.persistence import StoredEvent
 
 
 def no_password() -> str:
@@ -101,15 +104,90 @@ class CampaignPostgresDatastore(PostgresDatastore):
             cursor.execute(statement)
             return {row["topic"]: int(row["n"]) for row in cursor.fetchall()}
 
+    def reader(self) -> PostgresLogReader:
+        pool_kwargs: dict[str, Any] = self.pool.kwargs  # type: ignore[assignment]
+        kwargs = {k: v for k, v in pool_kwargs.items() if k != "row_factory"}
+        if self.pool.get_password_func is not None:
+            kwargs["password"] = self.pool.get_password_func()
+        return PostgresLogReader(kwargs, self.schema, self.events_table)
+
+
+class PostgresLogReader:
+    """A read-only, repeatable-read snapshot of the log for the replay core."""
+
+    def __init__(self, kwargs: dict[str, Any], schema: str, events_table: str) -> None:
+        self.connection = psycopg.connect(**kwargs, autocommit=False)
+        self.connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        names = {
+            "schema": Identifier(schema),
+            "events": Identifier(events_table),
+            "chain": Identifier(f"{events_table}_chain"),
+        }
+        self.sql_head = SQL(
+            "SELECT position, notification_id, hash FROM {schema}.{chain} "
+            "ORDER BY position DESC LIMIT 1"
+        ).format(**names)
+        self.sql_chain_at = SQL(
+            "SELECT notification_id, hash FROM {schema}.{chain} WHERE position = %s"
+        ).format(**names)
+        self.sql_state_at = SQL(
+            "SELECT e.state FROM {schema}.{chain} c JOIN {schema}.{events} e "
+            "ON e.notification_id = c.notification_id WHERE c.position = %s"
+        ).format(**names)
+        self.sql_rows = SQL(
+            "SELECT topic, originator_id, state FROM {schema}.{events} "
+            "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id"
+        ).format(**names)
+
+    def head(self) -> tuple[int, int, bytes]:
+        row = self.connection.execute(self.sql_head).fetchone()
+        return (int(row[0]), int(row[1]), bytes(row[2])) if row else (0, 0, GENESIS)
+
+    def chain_at(self, position: int) -> tuple[int, bytes]:
+        if position == 0:
+            return 0, GENESIS
+        row = self.connection.execute(self.sql_chain_at, (position,)).fetchone()
+        if row is None:
+            raise StoreError(f"the log has no event at position {position}")
+        return int(row[0]), bytes(row[1])
+
+    def state_at(self, position: int) -> bytes:
+        row = self.connection.execute(self.sql_state_at, (position,)).fetchone()
+        if row is None:
+            raise StoreError(f"the log has no event at position {position}")
+        return bytes(row[0])
+
+    def rows(self, after: int, upto: int) -> Iterator[tuple[str, str, bytes]]:
+        with self.connection.cursor(name="replay", binary=True) as cursor:
+            cursor.itersize = 10_000
+            cursor.execute(self.sql_rows, (after, upto))
+            for topic, originator_id, state in cursor:
+                yield topic, originator_id, bytes(state)
+
+    def close(self) -> None:
+        self.connection.close()
+
 
 class CampaignPostgresRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         if isinstance(datastore, CampaignPostgresDatastore):
             datastore.events_table = events_table_name
+        self.chain_table = f"{events_table_name}_chain"
         schema, table = Identifier(datastore.schema), Identifier(events_table_name)
+        chain = Identifier(self.chain_table)
         function = Identifier(f"{events_table_name}_refuse_change")
+        self.select_chain_head = SQL(
+            "SELECT position, hash FROM {schema}.{chain} ORDER BY position DESC LIMIT 1"
+        ).format(schema=schema, chain=chain)
+        self.insert_chain = SQL("INSERT INTO {schema}.{chain} VALUES (%s, %s, %s)").format(
+            schema=schema, chain=chain
+        )
         self.sql_create_statements += [
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {schema}.{chain} (position bigint PRIMARY KEY, "
+                "notification_id bigint NOT NULL UNIQUE, hash bytea NOT NULL)"
+            ).format(schema=schema, chain=chain),
             SQL(
                 "CREATE OR REPLACE FUNCTION {schema}.{function}() RETURNS trigger "
                 "LANGUAGE plpgsql AS $$ BEGIN "
@@ -124,7 +202,40 @@ class CampaignPostgresRecorder(PostgresApplicationRecorder):
                 "CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE "
                 "ON {schema}.{table} FOR EACH STATEMENT EXECUTE FUNCTION {schema}.{function}()"
             ).format(schema=schema, table=table, function=function),
+            SQL(
+                "CREATE OR REPLACE TRIGGER refuse_update_delete BEFORE UPDATE OR DELETE "
+                "ON {schema}.{chain} FOR EACH ROW EXECUTE FUNCTION {schema}.{function}()"
+            ).format(schema=schema, chain=chain, function=function),
+            SQL(
+                "CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE "
+                "ON {schema}.{chain} FOR EACH STATEMENT EXECUTE FUNCTION {schema}.{function}()"
+            ).format(schema=schema, chain=chain, function=function),
         ]
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """Insert, then extend the hash chain on the same connection (the command's
+        transaction, which holds the table lock)."""
+        ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
+        assert ids is not None
+        with self.datastore.get_connection() as connection, connection.cursor() as cursor:
+            cursor.execute(self.select_chain_head)
+            last = cursor.fetchone()
+            position, head = (int(last["position"]), bytes(last["hash"])) if last else (0, GENESIS)
+            rows = []
+            for notification_id, event in zip(ids, stored_events, strict=True):
+                head = link(
+                    head,
+                    str(event.originator_id),
+                    event.originator_version,
+                    event.topic,
+                    event.state,
+                )
+                position += 1
+                rows.append((position, notification_id, head))
+            cursor.executemany(self.insert_chain, rows)
+        return ids
 
 
 class CampaignPostgresFactory(PostgresFactory):

@@ -12,19 +12,29 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore, SQLiteFactory
 
+from campaign.chain import GENESIS, link
 from campaign.errors import StoreError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
-APPEND_ONLY_TRIGGERS = [
-    "CREATE TRIGGER IF NOT EXISTS stored_events_refuse_update BEFORE UPDATE ON stored_events "
-    "BEGIN SELECT RAISE(ABORT, 'the campaign log is append-only: UPDATE refused'); END",
-    "CREATE TRIGGER IF NOT EXISTS stored_events_refuse_delete BEFORE DELETE ON stored_events "
-    "BEGIN SELECT RAISE(ABORT, 'the campaign log is append-only: DELETE refused'); END",
+    from eventsourcing.persistence import StoredEvent
+
+CHAIN_TABLE = "event_chain"
+
+APPEND_ONLY = [
+    f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} ("
+    "position INTEGER PRIMARY KEY, notification_id INTEGER NOT NULL UNIQUE, hash BLOB NOT NULL)",
+    *(
+        f"CREATE TRIGGER IF NOT EXISTS {table}_refuse_{verb.lower()} BEFORE {verb} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, 'the campaign log is append-only: {verb} refused'); END"
+        for table in ("stored_events", CHAIN_TABLE)
+        for verb in ("UPDATE", "DELETE")
+    ),
 ]
 
 
@@ -77,10 +87,84 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
             cursor.execute("SELECT topic, COUNT(*) FROM stored_events GROUP BY topic")
             return {row[0]: int(row[1]) for row in cursor.fetchall()}
 
+    def reader(self) -> SQLiteLogReader:
+        return SQLiteLogReader(self.pool.db_name)
+
+
+class SQLiteLogReader:
+    """A read-only snapshot of the log for the replay core: plain sqlite3, no library layers."""
+
+    def __init__(self, path: str) -> None:
+        self.connection = sqlite3.connect(
+            f"file:{quote(path)}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+        )
+        self.connection.execute("BEGIN")  # one snapshot for every read below
+
+    def head(self) -> tuple[int, int, bytes]:
+        """(position, notification id, hash) of the last event, or (0, 0, genesis)."""
+        row = self.connection.execute(
+            f"SELECT position, notification_id, hash FROM {CHAIN_TABLE} "
+            "ORDER BY position DESC LIMIT 1"
+        ).fetchone()
+        return (int(row[0]), int(row[1]), bytes(row[2])) if row else (0, 0, GENESIS)
+
+    def chain_at(self, position: int) -> tuple[int, bytes]:
+        """(notification id, hash) of the event at `position` (0: before the first)."""
+        if position == 0:
+            return 0, GENESIS
+        row = self.connection.execute(
+            f"SELECT notification_id, hash FROM {CHAIN_TABLE} WHERE position = ?", (position,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"the log has no event at position {position}")
+        return int(row[0]), bytes(row[1])
+
+    def state_at(self, position: int) -> bytes:
+        row = self.connection.execute(
+            f"SELECT e.state FROM {CHAIN_TABLE} c JOIN stored_events e "
+            "ON e.rowid = c.notification_id WHERE c.position = ?",
+            (position,),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"the log has no event at position {position}")
+        return bytes(row[0])
+
+    def rows(self, after: int, upto: int) -> Iterator[tuple[str, str, bytes]]:
+        """(topic, originator id, state) of the events with after < notification id <= upto."""
+        cursor = self.connection.execute(
+            "SELECT topic, originator_id, state FROM stored_events "
+            "WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+            (after, upto),
+        )
+        cursor.arraysize = 10_000
+        while batch := cursor.fetchmany():
+            yield from batch
+
+    def close(self) -> None:
+        self.connection.close()
+
 
 class CampaignSQLiteRecorder(SQLiteApplicationRecorder):
     def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), *APPEND_ONLY_TRIGGERS]
+        return [*super().construct_create_table_statements(), *APPEND_ONLY]
+
+    def _insert_events(
+        self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        assert ids is not None
+        c.execute(f"SELECT position, hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
+        last = c.fetchone()
+        position, head = (int(last[0]), bytes(last[1])) if last else (0, GENESIS)
+        rows = []
+        for notification_id, event in zip(ids, stored_events, strict=True):
+            head = link(
+                head, str(event.originator_id), event.originator_version, event.topic, event.state
+            )
+            position += 1
+            rows.append((position, notification_id, head))
+        c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?)", rows)
+        return ids
 
 
 class CampaignSQLiteFactory(SQLiteFactory):

@@ -1,0 +1,45 @@
+"""The hash chain over the log's global order.
+
+Each event's hash covers the previous event's hash and the event's stored bytes (its
+originator id, version, topic and state, each length-prefixed so that no two rows encode the
+same). The chain is written beside the events, in the same transaction; a digest
+`HASH@POSITION` kept outside the store pins the log up to that position.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+GENESIS = bytes(32)
+
+
+def link(previous: bytes, originator_id: str, version: int, topic: str, state: bytes) -> bytes:
+    """The hash of one event, given the hash of the event before it."""
+    oid = originator_id.encode()
+    top = topic.encode()
+    h = hashlib.sha256(previous)
+    h.update(len(oid).to_bytes(4, "big"))
+    h.update(oid)
+    h.update(version.to_bytes(8, "big"))
+    h.update(len(top).to_bytes(4, "big"))
+    h.update(top)
+    h.update(len(state).to_bytes(8, "big"))
+    h.update(state)
+    return h.digest()
+
+
+def digest(head: bytes, position: int) -> str:
+    """The printed form of a chain head: HASH@POSITION."""
+    return f"{head.hex()}@{position}"
+
+
+def parse_digest(text: str) -> tuple[bytes, int]:
+    value, sep, position = text.strip().partition("@")
+    try:
+        head = bytes.fromhex(value)
+        at = int(position)
+    except ValueError:
+        raise ValueError("a digest is written HASH@POSITION (64 hex digits, @, a number)") from None
+    if not sep or len(head) != 32 or at < 0:
+        raise ValueError("a digest is written HASH@POSITION (64 hex digits, @, a number)")
+    return head, at

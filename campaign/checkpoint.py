@@ -1,0 +1,498 @@
+"""The checkpoint of SPEC §6 at an `as_of` date, computed from the replayed projection.
+
+`checkpoint()` builds the whole document of §6.8 (and more: breakdowns by unit, sector and
+category, the lagging list with reasons, factor figures by unit); `series()` gives the zone
+figures at many period ends from the same projection. Every figure comes from exact integers
+and Fractions; rounding happens once, when the document is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from campaign.formulas import (
+    Light,
+    amount,
+    escalation_level,
+    factor_light,
+    gap_pp,
+    investment_light,
+    median,
+    project_light,
+    rate4,
+    ratio,
+    round2,
+    spi,
+    start_light,
+    time_progress,
+)
+from campaign.values import CATEGORY_LABELS, SECTOR_LABELS, Category, Sector, TargetKind
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from campaign.replay import CampaignInfo, Projection, ProjectState, RequestState
+
+MILESTONES = ("signed", "started", "completed", "production")
+INDUSTRIAL_MIN = 10_000 * 100  # 1亿 = 10,000 万元, in hundredths
+TECH_RENOVATION_MIN = 500 * 100  # 500 万元
+
+
+@dataclass(frozen=True, slots=True)
+class RequestView:
+    """One factor request as seen on `as_of`."""
+
+    request: RequestState
+    resolved: bool
+    due: str  # the due date in force on as_of
+    is_due: bool
+    on_time: bool
+    overdue_wd: int  # open and past due: working days in (due, as_of]
+    level: int  # escalation level (open requests)
+    resolution_wd: int | None
+
+    @property
+    def open(self) -> bool:
+        return not self.resolved
+
+    @property
+    def overdue(self) -> bool:
+        return not self.resolved and self.due < self.as_of_text
+
+    as_of_text: str = ""
+
+
+def view_request(request: RequestState, as_of: dt.date, campaign: CampaignInfo) -> RequestView:
+    day = as_of.isoformat()
+    cal = campaign.calendar
+    resolved = request.resolved_on is not None and request.resolved_on <= day
+    due = request.due_on(day)
+    on_time = False
+    resolution_wd = None
+    if resolved:
+        assert request.resolved_on is not None
+        on_time = request.resolved_on <= request.due_on(request.resolved_on)
+        resolution_wd = cal.working_days_between(
+            dt.date.fromisoformat(request.filed_on), dt.date.fromisoformat(request.resolved_on)
+        )
+    overdue_wd = 0
+    level = 0
+    if not resolved:
+        if due < day:
+            overdue_wd = cal.working_days_between(dt.date.fromisoformat(due), as_of)
+        manual = max((lv for since, lv in request.escalations if since <= day), default=0)
+        level = escalation_level(manual, overdue_wd)
+    return RequestView(
+        request=request,
+        resolved=resolved,
+        due=due,
+        is_due=resolved or due <= day,
+        on_time=on_time,
+        overdue_wd=overdue_wd,
+        level=level,
+        resolution_wd=resolution_wd,
+        as_of_text=day,
+    )
+
+
+def factor_figures(views: Iterable[RequestView]) -> dict[str, Any]:
+    """filed, resolved, closure_rate, due, on_time, on_time_rate, overdue_open,
+    median_resolution_wd (and open, escalated) over the given filed requests."""
+    views = list(views)
+    filed = len(views)
+    resolved = sum(1 for v in views if v.resolved)
+    due = sum(1 for v in views if v.is_due)
+    on_time = sum(1 for v in views if v.is_due and v.on_time)
+    med = median([v.resolution_wd for v in views if v.resolution_wd is not None])
+    return {
+        "filed": filed,
+        "resolved": resolved,
+        "closure_rate": rate4(ratio(resolved, filed)),
+        "due": due,
+        "on_time": on_time,
+        "on_time_rate": rate4(ratio(on_time, due)),
+        "overdue_open": sum(1 for v in views if v.overdue),
+        "median_resolution_wd": None if med is None else float(med),
+        "open": filed - resolved,
+        "escalated_open": sum(1 for v in views if v.open and v.level >= 1),
+    }
+
+
+@dataclass(slots=True)
+class ProjectFigures:
+    """One registered project on `as_of`, unrounded."""
+
+    state: ProjectState
+    listed: bool
+    terminated: bool
+    plan: int
+    ytd_investment: int
+    ytd_funds: int
+    investment_rate: Fraction | None
+    spi: Fraction | None
+    physical_hundredths: int | None
+    stage: str
+    started_on: str | None
+    start_overdue_days: int
+    requests: list[RequestView]
+    light: Light
+    reasons: list[str]
+    rank: int | None = None
+
+
+def _stage(state: ProjectState, day: str, terminated: bool) -> str:
+    if terminated:
+        return "terminated"
+    reached = [m for m in MILESTONES if state.milestones.get(m, "9999") <= day]
+    return reached[-1] if reached else "registered"
+
+
+def project_figures(
+    state: ProjectState, as_of: dt.date, index: int, progress: Fraction, campaign: CampaignInfo
+) -> ProjectFigures:
+    day = as_of.isoformat()
+    terminated = state.terminated_on is not None and state.terminated_on <= day
+    listed = not terminated
+    plan = state.plan_on(day)
+    ytd_investment = sum(state.investment[: index + 1])
+    ytd_funds = sum(state.funds[: index + 1])
+    physical = None
+    pct = state.pct
+    for i in range(index, -1, -1):
+        if pct[i] >= 0:
+            physical = pct[i]
+            break
+    rate = ratio(ytd_investment, plan)
+    project_spi = spi(rate, progress)
+    started = state.milestones.get("started")
+    started_on = started if started is not None and started <= day else None
+    overdue_days = 0
+    if (
+        listed
+        and started_on is None
+        and state.planned_start is not None
+        and state.planned_start < day
+    ):
+        overdue_days = (as_of - dt.date.fromisoformat(state.planned_start)).days
+    views = [view_request(r, as_of, campaign) for r in state.requests if r.filed_on <= day]
+    reasons: list[str] = []
+    if listed:
+        lights = campaign.lights
+        inv = investment_light(
+            None if plan == 0 else project_spi, Fraction(lights.green), Fraction(lights.yellow)
+        )
+        start = start_light(overdue_days)
+        worst_wd = max((v.overdue_wd for v in views if v.open), default=0)
+        fac = factor_light(worst_wd)
+        light = project_light(inv, start, fac)
+        if inv in ("yellow", "red"):
+            threshold = lights.yellow if inv == "red" else lights.green
+            reasons.append(
+                f"investment {rate4(rate)} of plan, spi {rate4(project_spi)} (below {threshold})"
+            )
+        if start != "green":
+            reasons.append(f"start overdue {overdue_days} days (planned {state.planned_start})")
+        if fac != "green":
+            late = sorted((v for v in views if v.overdue_wd), key=lambda v: -v.overdue_wd)
+            reasons.extend(
+                f"factor {v.request.id} ({v.request.category}) overdue {v.overdue_wd} working days"
+                for v in late
+                if v.overdue_wd >= 1
+            )
+    else:
+        light = "na"
+    return ProjectFigures(
+        state=state,
+        listed=listed,
+        terminated=terminated,
+        plan=plan,
+        ytd_investment=ytd_investment,
+        ytd_funds=ytd_funds,
+        investment_rate=rate,
+        spi=project_spi,
+        physical_hundredths=physical,
+        stage=_stage(state, day, terminated),
+        started_on=started_on,
+        start_overdue_days=overdue_days,
+        requests=views,
+        light=light,
+        reasons=reasons,
+    )
+
+
+def _rank(figures: list[ProjectFigures]) -> None:
+    listed = [f for f in figures if f.listed]
+    listed.sort(key=lambda f: (f.spi is None, -(f.spi or 0), f.state.code))
+    for position, f in enumerate(listed, 1):
+        f.rank = position
+
+
+def _group(figures: list[ProjectFigures], key: str, progress: Fraction) -> list[dict[str, Any]]:
+    """Listed projects summed by unit, sector or category, ranked by spi."""
+    groups: dict[str, list[ProjectFigures]] = defaultdict(list)
+    for f in figures:
+        if f.listed:
+            groups[getattr(f.state, key)].append(f)
+    ranked: list[tuple[Fraction | None, str, dict[str, Any]]] = []
+    for name, members in groups.items():
+        plan = sum(f.plan for f in members)
+        ytd = sum(f.ytd_investment for f in members)
+        rate = ratio(ytd, plan)
+        group_spi = spi(rate, progress)
+        row: dict[str, Any] = {
+            key: name,
+            "projects": len(members),
+            "annual_plan": amount(plan),
+            "ytd_investment": amount(ytd),
+            "investment_rate": rate4(rate),
+            "spi": rate4(group_spi),
+            "red": sum(1 for f in members if f.light == "red"),
+            "yellow": sum(1 for f in members if f.light == "yellow"),
+        }
+        if key == "sector":
+            row["label"] = SECTOR_LABELS.get(Sector(name), name)
+        if key == "category":
+            row["label"] = CATEGORY_LABELS.get(Category(name), name)
+        ranked.append((group_spi, name, row))
+    ranked.sort(key=lambda r: (r[0] is None, -(r[0] or 0), r[1]))
+    for rank, (_, _, row) in enumerate(ranked, 1):
+        row["rank"] = rank
+    return [row for _, _, row in ranked]
+
+
+def _targets(
+    campaign: CampaignInfo, figures: list[ProjectFigures], as_of: dt.date
+) -> list[dict[str, Any]]:
+    year_start = f"{campaign.year}-01-01"
+    listed = [f for f in figures if f.listed]
+    started_in_year = [f for f in listed if f.started_on is not None and f.started_on >= year_start]
+    tech = [
+        f
+        for f in listed
+        if f.state.tech_renovation and f.state.total_investment >= TECH_RENOVATION_MIN
+    ]
+    listed_ytd = sum(f.ytd_investment for f in listed)
+    tech_ytd = sum(f.ytd_investment for f in tech)
+    actuals: dict[TargetKind, Fraction | int | None] = {
+        TargetKind.industrial_projects_started: sum(
+            1
+            for f in started_in_year
+            if f.state.industrial and f.state.total_investment >= INDUSTRIAL_MIN
+        ),
+        TargetKind.factory_area_started_m2: Fraction(
+            sum(f.state.factory_area for f in started_in_year), 100
+        ),
+        TargetKind.fixed_asset_investment: Fraction(sum(f.ytd_investment for f in figures), 100),
+        TargetKind.tech_renovation_projects: len(tech),
+        TargetKind.tech_renovation_investment: Fraction(tech_ytd, 100),
+        TargetKind.tech_renovation_share: ratio(tech_ytd, listed_ytd),
+    }
+    rows = []
+    for target in campaign.targets:
+        actual = actuals[target.kind]
+        goal = Fraction(target.goal)
+        share = target.kind is TargetKind.tech_renovation_share
+        target_ratio = None if actual is None else Fraction(actual) / goal
+        if share:
+            over_half = actual is not None and actual >= goal
+            shown: float | int | None = rate4(actual if actual is None else Fraction(actual))
+        else:
+            over_half = target_ratio is not None and target_ratio >= Fraction(1, 2)
+            shown = actual if isinstance(actual, int) else round2(actual)
+        rows.append(
+            {
+                "name": target.name,
+                "kind": target.kind.value,
+                "goal": float(target.goal) if target.goal % 1 else int(target.goal),
+                "actual": shown,
+                "ratio": rate4(target_ratio),
+                "over_half": over_half,
+            }
+        )
+    return rows
+
+
+def checkpoint(
+    projection: Projection, as_of: dt.date, *, known_at: str | None = None
+) -> dict[str, Any]:
+    """The checkpoint document of SPEC §6.8 (without its receipt)."""
+    campaign = projection.campaign
+    if campaign is None:
+        raise ValueError("no campaign was open in the log read")
+    progress = time_progress(as_of)
+    day = as_of.isoformat()
+    index = projection.index_of(as_of)
+    figures = [
+        project_figures(state, as_of, index, progress, campaign)
+        for state in projection.projects.values()
+        if state.registered_on <= day
+    ]
+    figures.sort(key=lambda f: f.state.code)
+    _rank(figures)
+    listed = [f for f in figures if f.listed]
+    plan = sum(f.plan for f in listed)
+    ytd = sum(f.ytd_investment for f in listed)
+    funds = sum(f.ytd_funds for f in listed)
+    rate = ratio(ytd, plan)
+    zone_spi = spi(rate, progress)
+
+    signed = [f for f in figures if f.state.milestones.get("signed", "9999") <= day]
+    due_to_start = [
+        f
+        for f in listed
+        if f.state.category == "new"
+        and f.state.planned_start is not None
+        and f.state.planned_start <= day
+    ]
+    due_to_commission = [
+        f
+        for f in listed
+        if f.state.planned_completion is not None and f.state.planned_completion <= day
+    ]
+    commissioned = [
+        f
+        for f in due_to_commission
+        if any(f.state.milestones.get(m, "9999") <= day for m in ("completed", "production"))
+    ]
+    started = [f for f in due_to_start if f.started_on is not None]
+    early = [
+        f
+        for f in listed
+        if f.started_on is not None
+        and f.state.planned_start is not None
+        and f.state.planned_start > day
+    ]
+    lights = {"green": 0, "yellow": 0, "red": 0, "na": 0}
+    for f in listed:
+        lights[f.light] += 1
+
+    views = [v for f in figures for v in f.requests]
+    by_category: dict[str, list[RequestView]] = defaultdict(list)
+    by_unit: dict[str, list[RequestView]] = defaultdict(list)
+    for f in figures:
+        for v in f.requests:
+            by_category[v.request.category].append(v)
+            by_unit[f.state.unit].append(v)
+
+    return {
+        "campaign": campaign.name,
+        "as_of": day,
+        "known_at": known_at,
+        "time_progress": rate4(progress),
+        "zone": {
+            "projects": len(listed),
+            "registered": len(figures),
+            "terminated": len(figures) - len(listed),
+            "annual_plan": amount(plan),
+            "ytd_investment": amount(ytd),
+            "investment_rate": rate4(rate),
+            "gap_pp": round2(gap_pp(rate, progress)),
+            "spi": rate4(zone_spi),
+            "double_half": progress >= Fraction(1, 2)
+            and rate is not None
+            and rate >= Fraction(1, 2),
+            "ytd_funds": amount(funds),
+            "funds_rate": rate4(ratio(funds, plan)),
+            "fulfilment_rate": rate4(
+                ratio(sum(1 for f in signed if not f.terminated), len(signed))
+            ),
+            "start_rate": rate4(ratio(len(started), len(due_to_start))),
+            "started": len(started),
+            "due_to_start": len(due_to_start),
+            "early_starts": len(early),
+            "commissioning_rate": rate4(ratio(len(commissioned), len(due_to_commission))),
+            "commissioned": len(commissioned),
+            "due_to_commission": len(due_to_commission),
+            "lights": lights,
+            "below_half": sum(
+                1
+                for f in listed
+                if f.investment_rate is not None and f.investment_rate < Fraction(1, 2)
+            ),
+        },
+        "factors": {
+            **factor_figures(views),
+            "by_category": {k: factor_figures(v) for k, v in sorted(by_category.items())},
+            "by_unit": {k: factor_figures(v) for k, v in sorted(by_unit.items())},
+        },
+        "targets": _targets(campaign, figures, as_of),
+        "units": _group(figures, "unit", progress),
+        "sectors": _group(figures, "sector", progress),
+        "categories": _group(figures, "category", progress),
+        "lagging": [
+            {
+                "code": f.state.code,
+                "name": f.state.name,
+                "light": f.light,
+                "unit": f.state.unit,
+                "leader": f.state.leader,
+                "spi": rate4(f.spi),
+                "reasons": f.reasons,
+            }
+            for f in sorted(
+                (f for f in listed if f.light in ("red", "yellow")),
+                key=lambda f: (f.light != "red", f.rank or 0),
+            )
+        ],
+        "projects": [_project_row(f, progress) for f in figures],
+    }
+
+
+def _project_row(f: ProjectFigures, progress: Fraction) -> dict[str, Any]:
+    s = f.state
+    return {
+        "code": s.code,
+        "name": s.name,
+        "sector": s.sector,
+        "category": s.category,
+        "unit": s.unit,
+        "leader": s.leader,
+        "annual_plan": amount(f.plan),
+        "ytd_investment": amount(f.ytd_investment),
+        "investment_rate": rate4(f.investment_rate),
+        "gap_pp": round2(gap_pp(f.investment_rate, progress)),
+        "spi": rate4(f.spi),
+        "light": f.light,
+        "stage": f.stage,
+        "started_on": f.started_on,
+        "start_overdue_days": f.start_overdue_days,
+        "ytd_funds": amount(f.ytd_funds),
+        "physical_pct": None if f.physical_hundredths is None else amount(f.physical_hundredths),
+        "open_factors": sum(1 for v in f.requests if v.open),
+        "overdue_factors": sum(1 for v in f.requests if v.overdue),
+        "rank": f.rank,
+    }
+
+
+def state_hash(document: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON (sorted keys, no spaces, UTF-8) without the receipt."""
+    body = {k: v for k, v in document.items() if k != "receipt"}
+    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def series_rows(projection: Projection, ends: Iterable[dt.date]) -> list[dict[str, Any]]:
+    """The zone figures (and factor totals and targets) at each of `ends`, one row each."""
+    rows = []
+    for end in ends:
+        document = checkpoint(projection, end)
+        factors = {k: v for k, v in document["factors"].items() if not k.startswith("by_")}
+        rows.append(
+            {
+                "as_of": document["as_of"],
+                "time_progress": document["time_progress"],
+                **document["zone"],
+                "factors": factors,
+                "targets": [
+                    {k: t[k] for k in ("kind", "actual", "ratio", "over_half")}
+                    for t in document["targets"]
+                ],
+            }
+        )
+    return rows

@@ -1,0 +1,108 @@
+"""The arithmetic of SPEC §6, as small pure functions.
+
+Every figure is computed exactly (integers and Fractions) from unrounded values; rounding
+happens only on output: ratios half-even to 4 decimals, amounts (万元) to 2.
+"""
+
+from __future__ import annotations
+
+import calendar
+from fractions import Fraction
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+Light = Literal["green", "yellow", "red", "na"]
+_SEVERITY: dict[str, int] = {"na": 0, "green": 1, "yellow": 2, "red": 3}
+
+
+def time_progress(day: dt.date) -> Fraction:
+    """序时进度: (month − 1 + day / days_in_month) / 12; exactly m/12 at each month end."""
+    days_in_month = calendar.monthrange(day.year, day.month)[1]
+    return (Fraction(day.month - 1) + Fraction(day.day, days_in_month)) / 12
+
+
+def ratio(numerator: int | Fraction, denominator: int | Fraction) -> Fraction | None:
+    """numerator / denominator, or None when the denominator is 0."""
+    if denominator == 0:
+        return None
+    return Fraction(numerator) / Fraction(denominator)
+
+
+def rate4(value: Fraction | None) -> float | None:
+    """A ratio for output: half-even to 4 decimals."""
+    return None if value is None else float(round(value, 4))
+
+
+def round2(value: Fraction | None) -> float | None:
+    """A value for output with 2 decimals, half-even (gap_pp, m², 万元 as a Fraction)."""
+    return None if value is None else float(round(value, 2))
+
+
+def amount(hundredths: int) -> float:
+    """万元 kept as integer hundredths, for output (exact: the nearest double of n/100)."""
+    return hundredths / 100
+
+
+def gap_pp(investment_rate: Fraction | None, progress: Fraction) -> Fraction | None:
+    """超序时 in percentage points: (investment_rate − time_progress) × 100."""
+    return None if investment_rate is None else (investment_rate - progress) * 100
+
+
+def spi(investment_rate: Fraction | None, progress: Fraction) -> Fraction | None:
+    return None if investment_rate is None or progress == 0 else investment_rate / progress
+
+
+def investment_light(value: Fraction | None, green: Fraction, yellow: Fraction) -> Light:
+    """From unrounded spi: green at or above `green`, yellow at or above `yellow`, else red;
+    na when there is no spi (a plan of 0)."""
+    if value is None:
+        return "na"
+    if value >= green:
+        return "green"
+    if value >= yellow:
+        return "yellow"
+    return "red"
+
+
+def start_light(overdue_days: int) -> Light:
+    if overdue_days > 30:
+        return "red"
+    if overdue_days >= 1:
+        return "yellow"
+    return "green"
+
+
+def factor_light(worst_overdue_wd: int) -> Light:
+    if worst_overdue_wd >= 6:
+        return "red"
+    if worst_overdue_wd >= 1:
+        return "yellow"
+    return "green"
+
+
+def project_light(investment: Light, start: Light, factor: Light) -> Light:
+    """The worst of the three (red > yellow > green); na only when the investment light is
+    na and the other two are green."""
+    if investment == "na" and start == "green" and factor == "green":
+        return "na"
+    worst = max((investment, start, factor), key=_SEVERITY.__getitem__)
+    return "green" if worst == "na" else worst
+
+
+def escalation_level(manual: int, overdue_wd: int) -> int:
+    """max(manual levels to date, 1 if overdue >= 1 working day, 2 if >= 6, 3 if >= 16)."""
+    derived = 3 if overdue_wd >= 16 else 2 if overdue_wd >= 6 else 1 if overdue_wd >= 1 else 0
+    return max(manual, derived)
+
+
+def median(values: list[int]) -> Fraction | None:
+    """The median; the mean of the middle two for an even count; None for none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return Fraction(ordered[middle])
+    return Fraction(ordered[middle - 1] + ordered[middle], 2)

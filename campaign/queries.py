@@ -1,0 +1,260 @@
+"""The read-side use cases: checkpoints, series and project states, each with its receipt.
+
+A query replays the log (cut at `known_at`, and at a position when reproducing a published
+checkpoint) and computes from the projection. Publishing appends the query and its state hash
+to the log, so that auditors can reproduce it later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from campaign.chain import digest
+from campaign.checkpoint import checkpoint, series_rows, state_hash, view_request
+from campaign.domain import Publication, Stamp
+from campaign.errors import Refused
+from campaign.formulas import amount
+from campaign.replay import Replayed, known_at_cut, replay_log
+
+if TYPE_CHECKING:
+    from campaign.engine import Engine
+    from campaign.replay import CampaignInfo
+
+Progress = Callable[[int, int], None]
+PERIODS = ("weekly", "xun", "monthly", "checkpoints")
+
+
+def engine_version() -> str:
+    from campaign import __version__  # noqa: PLC0415 (the package imports this module)
+
+    return __version__
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    as_of: dt.date
+    known_at: str | None
+
+
+def resolve_as_of(engine: Engine, as_of: dt.date | None) -> tuple[dt.date, str]:
+    """The as_of a user means (default: the engine's today, clamped to the campaign year),
+    and the campaign's time zone."""
+    campaign = engine.campaign()
+    if campaign is None:
+        raise Refused("campaign", None, "no campaign is open in this store")
+    if as_of is None:
+        today = engine.clock.now().astimezone(ZoneInfo(campaign.timezone)).date()
+        as_of = min(max(today, dt.date(campaign.year, 1, 1)), dt.date(campaign.year, 12, 31))
+    elif as_of.year != campaign.year:
+        raise Refused("as_of", as_of, f"is not in the campaign year {campaign.year}")
+    return as_of, campaign.timezone
+
+
+def replay(
+    engine: Engine,
+    known_at: str | None,
+    timezone: str,
+    *,
+    upto: int | None = None,
+    progress: Progress | None = None,
+) -> Replayed:
+    cut = None
+    if known_at is not None:
+        try:
+            cut = known_at_cut(known_at, timezone)
+        except ValueError as error:
+            raise Refused("known_at", known_at, str(error).split(": ", 1)[-1]) from None
+    reader = engine.store.reader()
+    try:
+        replayed = replay_log(reader, known_at=cut, upto=upto, progress=progress)
+    finally:
+        reader.close()
+    if replayed.projection.campaign is None:
+        raise Refused("known_at", known_at, "nothing was known then: the campaign was not open yet")
+    return replayed
+
+
+def receipt(document: dict[str, Any], replayed: Replayed) -> dict[str, Any]:
+    return {
+        "position": replayed.position,
+        "head_hash": replayed.head_hash.hex(),
+        "state_hash": state_hash(document),
+        "engine_version": engine_version(),
+        "digest": digest(replayed.head_hash, replayed.position),
+    }
+
+
+def checkpoint_document(
+    engine: Engine,
+    as_of: dt.date | None,
+    known_at: str | None,
+    *,
+    upto: int | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """The checkpoint of SPEC §6 with its receipt."""
+    day, timezone = resolve_as_of(engine, as_of)
+    replayed = replay(engine, known_at, timezone, upto=upto, progress=progress)
+    document = checkpoint(replayed.projection, day, known_at=known_at)
+    document["receipt"] = receipt(document, replayed)
+    return document
+
+
+def period_ends(campaign: CampaignInfo, period: str, last: dt.date) -> list[dt.date]:
+    """Period ends within the campaign (start..end), up to `last`: weekly (Sundays), 旬
+    (10th, 20th, month end), monthly (month ends) or the campaign's checkpoints; the
+    campaign's end closes every series."""
+    if period == "checkpoints":
+        days = list(campaign.checkpoints)
+    else:
+        days = []
+        day = campaign.start
+        while day <= campaign.end:
+            month_end = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(
+                days=1
+            )
+            if (
+                (period == "weekly" and day.weekday() == 6)
+                or (period == "xun" and (day.day in (10, 20) or day == month_end))
+                or (period == "monthly" and day == month_end)
+            ):
+                days.append(day)
+            day += dt.timedelta(days=1)
+        if campaign.end not in days:
+            days.append(campaign.end)
+    return sorted(d for d in set(days) if d <= last)
+
+
+def series_document(
+    engine: Engine,
+    period: str,
+    as_of: dt.date | None,
+    known_at: str | None,
+    *,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """The zone figures at each period end, from one pass over the log."""
+    if period not in PERIODS:
+        raise Refused("series", period, f"must be one of {', '.join(PERIODS)}")
+    day, timezone = resolve_as_of(engine, as_of)
+    replayed = replay(engine, known_at, timezone, progress=progress)
+    campaign = replayed.projection.campaign
+    assert campaign is not None
+    ends = period_ends(campaign, period, day)
+    document: dict[str, Any] = {
+        "campaign": campaign.name,
+        "series": period,
+        "known_at": known_at,
+        "rows": series_rows(replayed.projection, ends),
+    }
+    document["receipt"] = receipt(document, replayed)
+    return document
+
+
+def project_states(
+    engine: Engine,
+    as_of: dt.date | None,
+    known_at: str | None,
+    code: str | None,
+    *,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Each project's state on as_of: YTD totals, physical %, milestones, open requests."""
+    day, timezone = resolve_as_of(engine, as_of)
+    replayed = replay(engine, known_at, timezone, progress=progress)
+    projection = replayed.projection
+    campaign = projection.campaign
+    assert campaign is not None
+    text = day.isoformat()
+    if code is not None and code not in projection.projects:
+        raise Refused("project", code, "is not a registered project (as known then)")
+    index = projection.index_of(day)
+    rows = []
+    for state in sorted(projection.projects.values(), key=lambda s: s.code):
+        if (code is not None and state.code != code) or state.registered_on > text:
+            continue
+        physical = next((state.pct[i] for i in range(index, -1, -1) if state.pct[i] >= 0), None)
+        open_requests = []
+        for request in state.requests:
+            if request.filed_on > text:
+                continue
+            view = view_request(request, day, campaign)
+            if view.resolved:
+                continue
+            open_requests.append(
+                {
+                    "id": request.id,
+                    "category": request.category,
+                    "detail": request.detail,
+                    "filed_on": request.filed_on,
+                    "due": view.due,
+                    "overdue_wd": view.overdue_wd,
+                    "escalation_level": view.level,
+                }
+            )
+        rows.append(
+            {
+                "code": state.code,
+                "name": state.name,
+                "unit": state.unit,
+                "leader": state.leader,
+                "registered_on": state.registered_on,
+                "terminated_on": state.terminated_on
+                if state.terminated_on and state.terminated_on <= text
+                else None,
+                "annual_plan": amount(state.plan_on(text)),
+                "ytd_investment": amount(sum(state.investment[: index + 1])),
+                "ytd_funds": amount(sum(state.funds[: index + 1])),
+                "physical_pct": None if physical is None else amount(physical),
+                "milestones": {m: d for m, d in state.milestones.items() if d <= text},
+                "open_requests": open_requests,
+            }
+        )
+    document: dict[str, Any] = {
+        "campaign": campaign.name,
+        "as_of": text,
+        "known_at": known_at,
+        "projects": rows,
+    }
+    document["receipt"] = receipt(document, replayed)
+    return document
+
+
+def publish(
+    engine: Engine, as_of: dt.date | None, known_at: str | None, *, actor: str
+) -> tuple[dict[str, Any], bool]:
+    """Compute a checkpoint and append its publication (the query, the position read and the
+    state hash). Publishing the same query at the same position again appends nothing."""
+    document = checkpoint_document(engine, as_of, known_at)
+    day = dt.date.fromisoformat(document["as_of"])
+    r = document["receipt"]
+    with engine.store.writing():
+        found = engine.store.get(Publication.create_id(day, known_at, r["position"]))
+        if found is not None:
+            return document, False
+        at = engine.recorded_now()
+        campaign = engine.campaign()
+        assert campaign is not None
+        today = at.astimezone(ZoneInfo(campaign.timezone)).date()
+        if day > today:
+            raise Refused(
+                "as_of", day, f"is after the engine's today ({today}): nothing to publish"
+            )
+        stamp = Stamp(actor=actor, at=at, today=today)
+        publication = Publication(
+            as_of=day,
+            known_at=known_at,
+            position=r["position"],
+            head_hash=r["head_hash"],
+            state_hash=r["state_hash"],
+            engine_version=r["engine_version"],
+            date=day,
+            actor=stamp.actor,
+            timestamp=stamp.at,
+        )
+        engine.store.append(list(publication.collect_events()))
+    return document, True
