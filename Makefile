@@ -17,6 +17,7 @@ demo: $(STAMP)
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/campaign scenario run scenarios/demo.jsonl --db $(DEMO_DB)
 	$(BIN)/campaign status --db $(DEMO_DB)
+	$(BIN)/campaign checkpoint --as-of 2020-06-30 --db $(DEMO_DB)
 
 # pytest exits 5 when it collects no tests; that is not a failure of the suite.
 test: $(STAMP)
