@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from campaign import Engine, FixedClock, Store, parse_command
 from tests import postgres_server
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
@@ -134,3 +136,15 @@ def opened(harness: Harness) -> Harness:
     harness.open()
     harness.register()
     return harness
+
+
+def stored_events(store: Store, after: int = 0) -> list[tuple[str, dict[str, Any]]]:
+    """The events stored after position `after`, in log order: (type, e.g. 'Project.Registered',
+    and the decoded stored state)."""
+    import orjson
+
+    head = store.head()
+    if head <= after:
+        return []
+    found = store.recorder.select_notifications(start=after + 1, limit=head - after)
+    return [(n.topic.rpartition(":")[2], orjson.loads(n.state)) for n in found]
