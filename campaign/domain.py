@@ -554,16 +554,19 @@ class FactorRequest(Aggregate):
         key: str | None = None
 
     class Extended(Aggregate.Event):
+        request_id: str
         code: str
         due: IsoDate
         reason: str
 
     class Escalated(Aggregate.Event):
+        request_id: str
         code: str
         level: int
         note: str
 
     class Resolved(Aggregate.Event):
+        request_id: str
         code: str
         outcome: Outcome
         note: str
@@ -673,13 +676,20 @@ class FactorRequest(Aggregate):
                 "due", due, f"is not later than the due date in force on {date} ({in_force})"
             )
         self._extended(
-            code=self.code, due=due, reason=reason, date=date, actor=stamp.actor, timestamp=stamp.at
+            request_id=self.request_id,
+            code=self.code,
+            due=due,
+            reason=reason,
+            date=date,
+            actor=stamp.actor,
+            timestamp=stamp.at,
         )
 
     @event(Extended)
     def _extended(
         self,
         *,
+        request_id: str,
         code: str,
         due: dt.date,
         reason: str,
@@ -697,12 +707,26 @@ class FactorRequest(Aggregate):
         self._check_not_before_filing(date)
         project.check_not_after_termination(date)
         self._escalated(
-            code=self.code, level=level, note=note, date=date, actor=stamp.actor, timestamp=stamp.at
+            request_id=self.request_id,
+            code=self.code,
+            level=level,
+            note=note,
+            date=date,
+            actor=stamp.actor,
+            timestamp=stamp.at,
         )
 
     @event(Escalated)
     def _escalated(
-        self, *, code: str, level: int, note: str, date: dt.date, actor: str, timestamp: dt.datetime
+        self,
+        *,
+        request_id: str,
+        code: str,
+        level: int,
+        note: str,
+        date: dt.date,
+        actor: str,
+        timestamp: dt.datetime,
     ) -> None:
         self.escalations.append((date, level))
 
@@ -717,6 +741,7 @@ class FactorRequest(Aggregate):
             if date < since:
                 raise Refused("date", date, f"is before an escalation of this request ({since})")
         self._resolved(
+            request_id=self.request_id,
             code=self.code,
             outcome=outcome,
             note=note,
@@ -729,6 +754,7 @@ class FactorRequest(Aggregate):
     def _resolved(
         self,
         *,
+        request_id: str,
         code: str,
         outcome: Outcome,
         note: str,

@@ -135,7 +135,7 @@ class PostgresLogReader:
             "ON e.notification_id = c.notification_id WHERE c.position = %s"
         ).format(**names)
         self.sql_rows = SQL(
-            "SELECT topic, originator_id, state FROM {schema}.{events} "
+            "SELECT topic, state FROM {schema}.{events} "
             "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id"
         ).format(**names)
 
@@ -157,12 +157,11 @@ class PostgresLogReader:
             raise StoreError(f"the log has no event at position {position}")
         return bytes(row[0])
 
-    def rows(self, after: int, upto: int) -> Iterator[tuple[str, str, bytes]]:
+    def batches(self, after: int, upto: int) -> Iterator[list[tuple[str, bytes]]]:
         with self.connection.cursor(name="replay", binary=True) as cursor:
-            cursor.itersize = 10_000
             cursor.execute(self.sql_rows, (after, upto))
-            for topic, originator_id, state in cursor:
-                yield topic, originator_id, bytes(state)
+            while batch := cursor.fetchmany(10_000):
+                yield batch
 
     def close(self) -> None:
         self.connection.close()

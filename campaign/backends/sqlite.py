@@ -129,16 +129,16 @@ class SQLiteLogReader:
             raise StoreError(f"the log has no event at position {position}")
         return bytes(row[0])
 
-    def rows(self, after: int, upto: int) -> Iterator[tuple[str, str, bytes]]:
-        """(topic, originator id, state) of the events with after < notification id <= upto."""
+    def batches(self, after: int, upto: int) -> Iterator[list[tuple[str, bytes]]]:
+        """(topic, state) of the events with after < notification id <= upto, in log order,
+        in batches."""
         cursor = self.connection.execute(
-            "SELECT topic, originator_id, state FROM stored_events "
-            "WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+            "SELECT topic, state FROM stored_events WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
             (after, upto),
         )
         cursor.arraysize = 10_000
         while batch := cursor.fetchmany():
-            yield from batch
+            yield batch
 
     def close(self) -> None:
         self.connection.close()
