@@ -823,6 +823,304 @@ def replay_command(
         print_projects(document, _console())
 
 
+# ------------------------------------------------------------------------------------ audit
+
+
+@cli.group()
+def audit() -> None:
+    """For auditors: verify the hash chain, list events, explain differences, reproduce."""
+
+
+@audit.command("verify")
+@click.option(
+    "--digest",
+    "expected",
+    metavar="HASH@POSITION",
+    help="Also check against a digest kept outside the store (as printed on receipts).",
+)
+@read_options
+def audit_verify(expected: str | None, db: str, as_json: bool) -> None:
+    """Check the whole hash chain; name the first position that fails (exit 1).
+
+    Catches an event modified, deleted, inserted or reordered; with --digest also a tail
+    cut from the log.
+
+    \b
+    Examples:
+      campaign audit verify
+      campaign audit verify --digest 3f8b...8d02@49
+    """
+    import time
+
+    from campaign.audit import verify
+
+    started = time.perf_counter()
+    with engine_for(db, create=False) as engine, _count_progress("verifying") as tick:
+        result = verify(engine.store, expected=expected, progress=tick)
+    seconds = time.perf_counter() - started
+    if as_json:
+        _print_json(
+            {
+                "ok": result.ok,
+                "events": result.events,
+                "digest": result.digest,
+                "first_bad_position": result.position,
+                "problem": result.problem,
+            }
+        )
+    elif result.ok:
+        checked = " and the digest" if expected else ""
+        click.echo(
+            f"verified {result.events:,} events{checked} in {seconds:.2f} s: head {result.digest}"
+        )
+    if not result.ok:
+        if not as_json:
+            click.echo(
+                f"Error: the log fails verification at position {result.position}: "
+                f"{result.problem}",
+                err=True,
+            )
+        sys.exit(1)
+
+
+@contextmanager
+def _count_progress(label: str) -> Iterator[Callable[[int], None] | None]:
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description} {task.completed:,}"),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done: bar.update(task, completed=done)
+
+
+@audit.command("log")
+@click.option("--project", help="Only this project's events.")
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    help="Only this event type, e.g. Reported or DailyReport.Corrected (repeat).",
+)
+@click.option("--from", "date_from", help="Effective dates from this day.")
+@click.option("--to", "date_to", help="Effective dates up to this day.")
+@click.option("--recorded-from", help="Recorded at or after this time (date or ISO time).")
+@click.option("--recorded-to", help="Recorded at or before this time (date: the end of that day).")
+@click.option("--actor", "who", help="Only what this actor recorded.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+@read_options
+def audit_log(
+    project: str | None,
+    types: tuple[str, ...],
+    date_from: str | None,
+    date_to: str | None,
+    recorded_from: str | None,
+    recorded_to: str | None,
+    who: str | None,
+    limit: int | None,
+    db: str,
+    as_json: bool,
+) -> None:
+    """List the events, with both times (effective date, recorded time) and the actor.
+
+    \b
+    Examples:
+      campaign audit log --project ZZ-001 --type Corrected
+      campaign audit log --from 2020-06-01 --to 2020-06-30 --recorded-from 2020-07-01 --json
+    """
+    from campaign.audit import LogFilter, in_zone, log_entries
+    from campaign.replay import known_at_cut
+
+    with engine_for(db, create=False) as engine:
+        campaign = engine.campaign()
+        zone = campaign.timezone if campaign else "Asia/Shanghai"
+
+        def moment(value: str | None, field: str, *, start: bool) -> Any:
+            if value is None:
+                return None
+            try:
+                if start and len(value.strip()) == 10:
+                    return known_at_cut(value, zone).replace(
+                        hour=0, minute=0, second=0, microsecond=0
+                    )
+                return known_at_cut(value, zone)
+            except ValueError:
+                raise Refusal(f"{field}={value}: must be a date or an ISO time") from None
+
+        where = LogFilter(
+            project=project,
+            types=types,
+            date_from=_as_of(date_from),
+            date_to=_as_of(date_to),
+            recorded_from=moment(recorded_from, "recorded_from", start=True),
+            recorded_to=moment(recorded_to, "recorded_to", start=False),
+            actor=who,
+        )
+        entries = list(log_entries(engine.store, where, limit=limit))
+    if as_json:
+        _print_json(entries)
+        return
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    for column in ("pos", "recorded", "date", "actor", "type", "project", "fields"):
+        table.add_column(column, justify="right" if column == "pos" else "left", overflow="fold")
+    for e in entries:
+        fields = ", ".join(f"{k}={v}" for k, v in e["fields"].items() if k not in ("request_id",))
+        table.add_row(
+            str(e["position"]),
+            in_zone(e["recorded"], zone),
+            e["date"] or "",
+            e["actor"] or "",
+            e["type"],
+            e["project"] or "",
+            fields,
+        )
+    _console().print(table)
+    click.echo(f"{len(entries)} events", err=True)
+
+
+@audit.command("diff")
+@click.option("--as-of", required=True, help="The effective date of the checkpoint.")
+@click.option("--known-at", required=True, help="The earlier view: what was known then.")
+@click.option("--vs", required=True, help="The later view to compare with.")
+@read_options
+def audit_diff(as_of: str, known_at: str, vs: str, db: str, as_json: bool) -> None:
+    """What changed in a checkpoint between two views of the log, and which events did it.
+
+    \b
+    Example (what the late reports and corrections changed in the June report):
+      campaign audit diff --as-of 2020-06-30 --known-at 2020-06-30 --vs 2020-07-10
+    """
+    from campaign.audit import diff, in_zone
+
+    day = _as_of(as_of)
+    with engine_for(db, create=False) as engine:
+        campaign = engine.campaign()
+        result = diff(engine, day, known_at, vs)
+    if as_json:
+        _print_json(result.document())
+        return
+    low, high = result.positions
+    click.echo(
+        f"checkpoint {result.as_of}: known at {known_at} (position {low}) vs {vs} (position {high})"
+    )
+    if not result.changes:
+        click.echo("no figure changed")
+    for change in result.changes:
+        click.echo(f"  {change['figure']}: {change['before']} -> {change['after']}")
+    zone = campaign.timezone if campaign else "Asia/Shanghai"
+    if result.causes:
+        click.echo("caused by the events recorded in between:")
+    for e in result.causes:
+        fields = ", ".join(f"{k}={v}" for k, v in e["fields"].items() if k != "request_id")
+        click.echo(
+            f"  #{e['position']} {in_zone(e['recorded'], zone)} {e['actor']}: {e['type']} "
+            f"{e['project'] or ''} {e['date'] or ''} {fields}"
+        )
+
+
+@audit.command("reproduce")
+@read_options
+def audit_reproduce(db: str, as_json: bool) -> None:
+    """Recompute every published checkpoint and compare state hashes; any mismatch exits 1.
+
+    \b
+    Example:
+      campaign audit reproduce
+    """
+    from campaign.audit import reproduce
+
+    with engine_for(db, create=False) as engine:
+        results = reproduce(engine)
+    bad = [r for r in results if not r.ok]
+    if as_json:
+        _print_json(
+            {
+                "published": len(results),
+                "mismatches": len(bad),
+                "checkpoints": [
+                    {
+                        "as_of": r.as_of,
+                        "known_at": r.known_at,
+                        "position": r.position,
+                        "published": r.published,
+                        "computed": r.computed,
+                        "ok": r.ok,
+                    }
+                    for r in results
+                ],
+            }
+        )
+    else:
+        for r in results:
+            mark = "ok      " if r.ok else "MISMATCH"
+            click.echo(
+                f"{mark} {r.as_of} known at {r.known_at or 'publication'} "
+                f"(position {r.position}): {r.computed}"
+            )
+        click.echo(f"{len(results)} published checkpoints, {len(bad)} mismatches")
+    for r in bad:
+        click.echo(
+            f"Error: checkpoint {r.as_of} (known at {r.known_at}, position {r.position}) "
+            f"was published as {r.published} but reproduces as {r.computed}",
+            err=True,
+        )
+    if bad:
+        sys.exit(1)
+
+
+@cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@store_options
+def export_command(file: Path, db: str) -> None:
+    """Write the whole log, with its hash chain, to a JSON Lines file (- for stdout).
+
+    \b
+    Example:
+      campaign export campaign-2020.jsonl
+    """
+    from campaign.audit import export
+
+    with engine_for(db, create=False) as engine:
+        if str(file) == "-":
+            result = export(engine.store, sys.stdout.buffer)
+        else:
+            with file.open("wb") as out:
+                result = export(engine.store, out)
+    click.echo(f"exported {result.events:,} events: head {result.digest}", err=str(file) == "-")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@store_options
+def import_command(file: Path, db: str) -> None:
+    """Load an exported log into an empty store, re-verifying every link (all or nothing).
+
+    \b
+    Example:
+      campaign import campaign-2020.jsonl --db copy.db
+    """
+    from campaign import CampaignError
+    from campaign.audit import import_log
+
+    with engine_for(db, create=True) as engine, file.open("rb") as handle:
+        try:
+            result = import_log(engine.store, iter(handle))
+        except CampaignError as error:
+            raise Refusal(
+                f"{file.name} {error}" if str(error).startswith("line") else str(error)
+            ) from None
+    click.echo(f"imported {result.events:,} events: head {result.digest}")
+
+
 # -------------------------------------------------------------------------------- scenario
 
 

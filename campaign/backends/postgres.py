@@ -134,6 +134,11 @@ class PostgresLogReader:
             "SELECT e.state FROM {schema}.{chain} c JOIN {schema}.{events} e "
             "ON e.notification_id = c.notification_id WHERE c.position = %s"
         ).format(**names)
+        self.sql_links = SQL(
+            "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, "
+            "c.position, c.hash FROM {schema}.{events} e LEFT JOIN {schema}.{chain} c "
+            "ON c.notification_id = e.notification_id ORDER BY e.notification_id"
+        ).format(**names)
         self.sql_rows = SQL(
             "SELECT topic, state FROM {schema}.{events} "
             "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id"
@@ -160,6 +165,12 @@ class PostgresLogReader:
     def batches(self, after: int, upto: int) -> Iterator[list[tuple[str, bytes]]]:
         with self.connection.cursor(name="replay", binary=True) as cursor:
             cursor.execute(self.sql_rows, (after, upto))
+            while batch := cursor.fetchmany(10_000):
+                yield batch
+
+    def links(self) -> Iterator[list[tuple[Any, ...]]]:
+        with self.connection.cursor(name="links", binary=True) as cursor:
+            cursor.execute(self.sql_links)
             while batch := cursor.fetchmany(10_000):
                 yield batch
 

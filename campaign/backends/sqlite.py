@@ -140,6 +140,19 @@ class SQLiteLogReader:
         while batch := cursor.fetchmany():
             yield batch
 
+    def links(self) -> Iterator[list[tuple[Any, ...]]]:
+        """Every stored event beside its link in the chain (None when it has none), in
+        notification order: (notification id, originator id, version, topic, state,
+        chain position, chain hash)."""
+        cursor = self.connection.execute(
+            "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "
+            f"c.position, c.hash FROM stored_events e LEFT JOIN {CHAIN_TABLE} c "
+            "ON c.notification_id = e.rowid ORDER BY e.rowid"
+        )
+        cursor.arraysize = 10_000
+        while batch := cursor.fetchmany():
+            yield batch
+
     def close(self) -> None:
         self.connection.close()
 
