@@ -260,8 +260,8 @@ def diff(engine: Engine, as_of: dt.date, known_at: str, vs: str) -> Difference:
     """Compare the checkpoint at `as_of` as known at `known_at` with it as known at `vs`."""
     from campaign.queries import checkpoint_document  # noqa: PLC0415 (queries imports this)
 
-    before = checkpoint_document(engine, as_of, known_at)
-    after = checkpoint_document(engine, as_of, vs)
+    before = checkpoint_document(engine, as_of, known_at, snapshots=False)
+    after = checkpoint_document(engine, as_of, vs, snapshots=False)
     old, new = _flatten(before), _flatten(after)
     result = Difference(
         as_of.isoformat(),
@@ -315,12 +315,14 @@ def reproduce(engine: Engine) -> list[Reproduction]:
     campaign = engine.campaign()
     if campaign is None:
         raise Refused("campaign", None, "no campaign is open in this store")
-    publications = replay(engine, None, campaign.timezone).projection.publications
+    publications = replay(engine, None, campaign.timezone, snapshots=False).projection.publications
     results = []
     for published in publications:
         as_of = dt.date.fromisoformat(published["as_of"])
         known_at = published.get("known_at")
-        document = checkpoint_document(engine, as_of, known_at, upto=published["position"])
+        document = checkpoint_document(
+            engine, as_of, known_at, upto=published["position"], snapshots=False
+        )
         receipt = document["receipt"]
         results.append(
             Reproduction(

@@ -19,6 +19,7 @@ from campaign.domain import Publication, Stamp
 from campaign.errors import Refused
 from campaign.formulas import amount
 from campaign.replay import Replayed, known_at_cut, replay_log
+from campaign.snapshots import SnapshotStore
 
 if TYPE_CHECKING:
     from campaign.engine import Engine
@@ -61,7 +62,10 @@ def replay(
     *,
     upto: int | None = None,
     progress: Progress | None = None,
+    snapshots: bool = True,
 ) -> Replayed:
+    """Replay the log as known at `known_at` (and up to position `upto`); from the nearest
+    projection snapshot unless `snapshots` is False (a full replay from the first event)."""
     cut = None
     if known_at is not None:
         try:
@@ -69,8 +73,11 @@ def replay(
         except ValueError as error:
             raise Refused("known_at", known_at, str(error).split(": ", 1)[-1]) from None
     reader = engine.store.reader()
+    cache = (
+        SnapshotStore(engine.store.datastore, engine.store.snapshot_every) if snapshots else None
+    )
     try:
-        replayed = replay_log(reader, known_at=cut, upto=upto, progress=progress)
+        replayed = replay_log(reader, known_at=cut, upto=upto, progress=progress, snapshots=cache)
     finally:
         reader.close()
     if replayed.projection.campaign is None:
@@ -95,10 +102,11 @@ def checkpoint_document(
     *,
     upto: int | None = None,
     progress: Progress | None = None,
+    snapshots: bool = True,
 ) -> dict[str, Any]:
     """The checkpoint of SPEC §6 with its receipt."""
     day, timezone = resolve_as_of(engine, as_of)
-    replayed = replay(engine, known_at, timezone, upto=upto, progress=progress)
+    replayed = replay(engine, known_at, timezone, upto=upto, progress=progress, snapshots=snapshots)
     document = checkpoint(replayed.projection, day, known_at=known_at)
     document["receipt"] = receipt(document, replayed)
     return document
@@ -136,12 +144,13 @@ def series_document(
     known_at: str | None,
     *,
     progress: Progress | None = None,
+    snapshots: bool = True,
 ) -> dict[str, Any]:
     """The zone figures at each period end, from one pass over the log."""
     if period not in PERIODS:
         raise Refused("series", period, f"must be one of {', '.join(PERIODS)}")
     day, timezone = resolve_as_of(engine, as_of)
-    replayed = replay(engine, known_at, timezone, progress=progress)
+    replayed = replay(engine, known_at, timezone, progress=progress, snapshots=snapshots)
     campaign = replayed.projection.campaign
     assert campaign is not None
     ends = period_ends(campaign, period, day)
@@ -162,10 +171,11 @@ def project_states(
     code: str | None,
     *,
     progress: Progress | None = None,
+    snapshots: bool = True,
 ) -> dict[str, Any]:
     """Each project's state on as_of: YTD totals, physical %, milestones, open requests."""
     day, timezone = resolve_as_of(engine, as_of)
-    replayed = replay(engine, known_at, timezone, progress=progress)
+    replayed = replay(engine, known_at, timezone, progress=progress, snapshots=snapshots)
     projection = replayed.projection
     campaign = projection.campaign
     assert campaign is not None

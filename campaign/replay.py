@@ -39,6 +39,8 @@ from campaign.values import DEFAULT_SLA_DAYS, Lights, Target
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
+    from campaign.snapshots import SnapshotStore
+
 Row = tuple[str, bytes]  # topic, state
 NO_PCT = -1
 
@@ -174,6 +176,7 @@ class Projection:
     """Everything the queries need, folded from the log up to `position`."""
 
     campaign: CampaignInfo | None = None
+    opened: dict[str, Any] | None = None  # the campaign's Opened event, as stored
     projects: dict[str, ProjectState] = field(default_factory=dict)
     requests: dict[str, RequestState] = field(default_factory=dict)
     publications: list[dict[str, Any]] = field(default_factory=list)
@@ -214,6 +217,10 @@ class Folder:
             if current_schema(topic) > 1:  # old states in the log are upcast first
                 self.handlers[topic] = _upcasting(topic, handler)
         self.ignored = {t(FactorKey.Assigned)}
+
+    def open(self, opened: dict[str, Any]) -> None:
+        """Apply the campaign's opening event (when restoring a snapshot)."""
+        self.handlers[get_topic(Campaign.Opened)](opened)
 
     def fold(self, batches: Iterable[list[Row]]) -> int:
         """Fold batches of (topic, state) rows in log order; returns how many were read."""
@@ -269,6 +276,7 @@ def _project_handlers(p: Projection) -> dict[str, Handler]:
         day_index.clear()
         day_index.update(_year_index(e["year"]))
         p.campaign = _campaign_info(e)
+        p.opened = e
 
     def registered(e: dict[str, Any]) -> None:
         projects[e["code"]] = ProjectState(e, len(day_index))
@@ -418,26 +426,58 @@ def replay_log(
     known_at: dt.datetime | None = None,
     upto: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    snapshots: SnapshotStore | None = None,
 ) -> Replayed:
-    """Fold the log from its first event up to `upto` (a position) and `known_at`."""
+    """Fold the log up to `upto` (a position) and `known_at`: from the nearest usable snapshot
+    when `snapshots` is given (taking new ones on the way), else from the first event."""
     head, _, _ = reader.head()
     position = head if upto is None else max(0, min(upto, head))
     if known_at is not None:
         position = cut_position(reader, known_at, position)
-    notification_id, head_hash = reader.chain_at(position)
-    folder = Folder()
-    batches: Iterable[list[Row]] = reader.batches(0, notification_id)
-    if progress is not None:
-        batches = _reporting(batches, position, progress)
-    folder.fold(batches)
-    folder.p.position = position
+    target, head_hash = reader.chain_at(position)
+    base = snapshots.best(reader, position) if snapshots is not None else None
+    folder = Folder(base)
+    start = folder.p.position
+    stops = _snapshot_stops(reader, folder.p, start, position, snapshots) if snapshots else []
+    done = start
+    after, _ = reader.chain_at(start)
+    for stop in [*stops, position]:
+        upto_id, stop_hash = (target, head_hash) if stop == position else reader.chain_at(stop)
+        batches: Iterable[list[Row]] = reader.batches(after, upto_id)
+        if progress is not None:
+            batches = _reporting(batches, done, position, progress)
+        folder.fold(batches)
+        folder.p.position = stop
+        if snapshots is not None and stop != position:
+            snapshots.save(folder.p, stop_hash)
+        after, done = upto_id, stop
     return Replayed(folder.p, position, head_hash, head)
 
 
+def _snapshot_stops(
+    reader: LogReader,
+    projection: Projection,
+    start: int,
+    position: int,
+    snapshots: SnapshotStore,
+) -> list[int]:
+    """Where to take snapshots between start and position: every `every` events, and at the
+    end of each of the campaign's checkpoint days (as recorded)."""
+    stops = set(range((start // snapshots.every + 1) * snapshots.every, position, snapshots.every))
+    opened = projection.opened
+    if opened is None and position >= 1:
+        opened = orjson.loads(reader.state_at(1))
+    if opened is not None and "checkpoints" in opened:
+        zone = ZoneInfo(opened.get("timezone", "Asia/Shanghai"))
+        for day in opened["checkpoints"]:
+            end = dt.datetime.combine(dt.date.fromisoformat(day), dt.time.max, tzinfo=zone)
+            stops.add(cut_position(reader, end, position))
+    return sorted(s for s in stops if start < s < position)
+
+
 def _reporting(
-    batches: Iterable[list[Row]], total: int, progress: Callable[[int, int], None]
+    batches: Iterable[list[Row]], done: int, total: int, progress: Callable[[int, int], None]
 ) -> Iterator[list[Row]]:
-    done = 0
     for batch in batches:
         yield batch
         done += len(batch)

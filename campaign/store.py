@@ -46,9 +46,17 @@ class EventLog(Application[str]):
 class Store:
     """One campaign log, opened from a `--db` value."""
 
-    def __init__(self, db: str, *, lock_timeout: int = LOCK_TIMEOUT_S, create: bool = True) -> None:
+    def __init__(
+        self,
+        db: str,
+        *,
+        lock_timeout: int = LOCK_TIMEOUT_S,
+        create: bool = True,
+        snapshot_every: int = 100_000,
+    ) -> None:
         self.db = db
         self.lock_timeout = lock_timeout
+        self.snapshot_every = snapshot_every
         if is_postgres(db):
             try:
                 from campaign.backends.postgres import postgres_env  # noqa: PLC0415 (slow import)

@@ -707,6 +707,11 @@ def with_query_options(func: F) -> F:
     help="Zone figures at each period end instead (旬 = xun).",
 )
 @click.option("--csv", "as_csv", is_flag=True, help="Print the projects table as CSV.")
+@click.option(
+    "--no-snapshot",
+    is_flag=True,
+    help="Replay the whole log from its first event (no projection snapshots).",
+)
 @read_options
 @click.pass_context
 def checkpoint(
@@ -715,6 +720,7 @@ def checkpoint(
     known_at: str | None,
     series: str | None,
     as_csv: bool,
+    no_snapshot: bool,
     db: str,
     as_json: bool,
 ) -> None:
@@ -737,10 +743,15 @@ def checkpoint(
     from campaign.queries import checkpoint_document, series_document
 
     with engine_for(db, create=False) as engine, _replay_progress() as progress:
+        snapshots = not no_snapshot
         if series:
-            document = series_document(engine, series, _as_of(as_of), known_at, progress=progress)
+            document = series_document(
+                engine, series, _as_of(as_of), known_at, progress=progress, snapshots=snapshots
+            )
         else:
-            document = checkpoint_document(engine, _as_of(as_of), known_at, progress=progress)
+            document = checkpoint_document(
+                engine, _as_of(as_of), known_at, progress=progress, snapshots=snapshots
+            )
     if as_json:
         _print_json(document)
     elif as_csv:

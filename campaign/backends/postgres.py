@@ -104,12 +104,29 @@ class CampaignPostgresDatastore(PostgresDatastore):
             cursor.execute(statement)
             return {row["topic"]: int(row["n"]) for row in cursor.fetchall()}
 
-    def reader(self) -> PostgresLogReader:
+    def _connect_kwargs(self) -> dict[str, Any]:
         pool_kwargs: dict[str, Any] = self.pool.kwargs  # type: ignore[assignment]
         kwargs = {k: v for k, v in pool_kwargs.items() if k != "row_factory"}
         if self.pool.get_password_func is not None:
             kwargs["password"] = self.pool.get_password_func()
-        return PostgresLogReader(kwargs, self.schema, self.events_table)
+        return kwargs
+
+    def reader(self) -> PostgresLogReader:
+        return PostgresLogReader(self._connect_kwargs(), self.schema, self.events_table)
+
+    def save_snapshot(
+        self, position: int, fmt: int, head: bytes, data: bytes, digest: bytes
+    ) -> None:
+        """Keep a projection snapshot; a cache, so a failure just skips it."""
+        statement = SQL(
+            "INSERT INTO {0}.{1} VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+        ).format(Identifier(self.schema), Identifier(f"{self.events_table}_snapshots"))
+        try:
+            with psycopg.connect(**self._connect_kwargs(), autocommit=True) as connection:
+                connection.execute("SET lock_timeout = '500ms'")
+                connection.execute(statement, (position, fmt, head, data, digest))
+        except psycopg.Error:
+            pass
 
 
 class PostgresLogReader:
@@ -139,6 +156,10 @@ class PostgresLogReader:
             "c.position, c.hash FROM {schema}.{events} e LEFT JOIN {schema}.{chain} c "
             "ON c.notification_id = e.notification_id ORDER BY e.notification_id"
         ).format(**names)
+        self.sql_snapshots = SQL(
+            "SELECT position, head, data, digest FROM {schema}.{snapshots} "
+            "WHERE position <= %s AND format = %s ORDER BY position DESC"
+        ).format(snapshots=Identifier(f"{events_table}_snapshots"), **names)
         self.sql_rows = SQL(
             "SELECT topic, state FROM {schema}.{events} "
             "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id"
@@ -167,6 +188,11 @@ class PostgresLogReader:
             cursor.execute(self.sql_rows, (after, upto))
             while batch := cursor.fetchmany(10_000):
                 yield batch
+
+    def snapshots_upto(self, position: int, fmt: int) -> Iterator[tuple[int, bytes, bytes, bytes]]:
+        rows = self.connection.execute(self.sql_snapshots, (position, fmt)).fetchall()
+        for at, head, data, digest in rows:
+            yield int(at), bytes(head), bytes(data), bytes(digest)
 
     def links(self) -> Iterator[list[tuple[Any, ...]]]:
         with self.connection.cursor(name="links", binary=True) as cursor:
@@ -198,6 +224,11 @@ class CampaignPostgresRecorder(PostgresApplicationRecorder):
                 "CREATE TABLE IF NOT EXISTS {schema}.{chain} (position bigint PRIMARY KEY, "
                 "notification_id bigint NOT NULL UNIQUE, hash bytea NOT NULL)"
             ).format(schema=schema, chain=chain),
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {schema}.{snapshots} (position bigint NOT NULL, "
+                "format int NOT NULL, head bytea NOT NULL, data bytea NOT NULL, "
+                "digest bytea NOT NULL, PRIMARY KEY (position, format))"
+            ).format(schema=schema, snapshots=Identifier(f"{events_table_name}_snapshots")),
             SQL(
                 "CREATE OR REPLACE FUNCTION {schema}.{function}() RETURNS trigger "
                 "LANGUAGE plpgsql AS $$ BEGIN "

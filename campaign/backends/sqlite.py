@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from eventsourcing.persistence import StoredEvent
 
 CHAIN_TABLE = "event_chain"
+SNAPSHOT_TABLE = "projection_snapshots"
 
 APPEND_ONLY = [
     f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} ("
@@ -35,6 +36,9 @@ APPEND_ONLY = [
         for table in ("stored_events", CHAIN_TABLE)
         for verb in ("UPDATE", "DELETE")
     ),
+    f"CREATE TABLE IF NOT EXISTS {SNAPSHOT_TABLE} (position INTEGER NOT NULL, "
+    "format INTEGER NOT NULL, head BLOB NOT NULL, data BLOB NOT NULL, digest BLOB NOT NULL, "
+    "PRIMARY KEY (position, format))",
 ]
 
 
@@ -90,6 +94,19 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
     def reader(self) -> SQLiteLogReader:
         return SQLiteLogReader(self.pool.db_name)
 
+    def save_snapshot(
+        self, position: int, fmt: int, head: bytes, data: bytes, digest: bytes
+    ) -> None:
+        """Keep a projection snapshot; a cache, so a busy or read-only store just skips it."""
+        try:
+            with sqlite3.connect(self.pool.db_name, timeout=0.5) as connection:
+                connection.execute(
+                    f"INSERT OR IGNORE INTO {SNAPSHOT_TABLE} VALUES (?, ?, ?, ?, ?)",
+                    (position, fmt, head, data, digest),
+                )
+        except sqlite3.Error:
+            pass
+
 
 class SQLiteLogReader:
     """A read-only snapshot of the log for the replay core: plain sqlite3, no library layers."""
@@ -139,6 +156,19 @@ class SQLiteLogReader:
         cursor.arraysize = 10_000
         while batch := cursor.fetchmany():
             yield batch
+
+    def snapshots_upto(self, position: int, fmt: int) -> Iterator[tuple[int, bytes, bytes, bytes]]:
+        """(position, head, data, digest) of the snapshots at or before `position`, latest first."""
+        try:
+            cursor = self.connection.execute(
+                f"SELECT position, head, data, digest FROM {SNAPSHOT_TABLE} "
+                "WHERE position <= ? AND format = ? ORDER BY position DESC",
+                (position, fmt),
+            )
+        except sqlite3.OperationalError:  # a store from before snapshots existed
+            return
+        for at, head, data, digest in cursor:
+            yield int(at), bytes(head), bytes(data), bytes(digest)
 
     def links(self) -> Iterator[list[tuple[Any, ...]]]:
         """Every stored event beside its link in the chain (None when it has none), in
