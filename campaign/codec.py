@@ -56,20 +56,22 @@ class OrjsonTranscoder(Transcoder):
         return orjson.loads(data)
 
 
+_COLUMNS = {"originator_id", "originator_version"}  # stored as columns, not in the state
+
+
 class EventMapper(Mapper[str]):
     def to_stored_event(self, domain_event: DomainEventProtocol[str]) -> StoredEvent:
         model = cast("BaseModel", domain_event)
-        state = model.model_dump(
-            mode="json", exclude_none=True, exclude={"originator_id", "originator_version"}
-        )
+        # pydantic writes the JSON bytes itself (compact, fields in declaration order, UTF-8).
+        state = model.__pydantic_serializer__.to_json(model, exclude_none=True, exclude=_COLUMNS)
         schema = int(getattr(type(domain_event), "event_version", 1))
         if schema > 1:
-            state["v"] = schema
+            state = state[:-1] + b',"v":' + str(schema).encode() + b"}"
         return StoredEvent(
             originator_id=domain_event.originator_id,
             originator_version=domain_event.originator_version,
             topic=get_topic(type(domain_event)),
-            state=self.transcoder.encode(state),
+            state=state,
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[str]:

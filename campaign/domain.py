@@ -26,16 +26,12 @@ from campaign.values import (
     DEFAULT_SLA_DAYS,
     MILESTONE_NEEDS,
     MILESTONE_ORDER,
-    Amount,
     Category,
     FactorCategory,
     Frozen,
-    IsoDate,
     Lights,
     Milestone,
-    Money,
     Outcome,
-    Percent,
     Sector,
     Target,
 )
@@ -47,7 +43,7 @@ def _to_utc(value: dt.datetime) -> dt.datetime:
 
 def format_recorded(value: dt.datetime) -> str:
     """Recorded times are stored in one fixed UTC form, so that text order is time order."""
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 RecordedTime = Annotated[
@@ -67,11 +63,14 @@ class Stamp:
 
 
 class DomainEvent(Frozen):
+    """Fields hold values the commands have already checked (dates, two-place decimals), so
+    events use pydantic's own fast types; the rules live in the commands and aggregates."""
+
     originator_id: str
     originator_version: int
     timestamp: RecordedTime
     actor: str
-    date: IsoDate
+    date: dt.date
 
 
 class Aggregate(BaseAggregate[str]):
@@ -98,11 +97,11 @@ class Campaign(Aggregate):
     class Opened(Aggregate.Created):
         name: str
         year: int
-        start: IsoDate
-        end: IsoDate
-        checkpoints: tuple[IsoDate, ...]
-        holidays: tuple[IsoDate, ...]
-        workdays: tuple[IsoDate, ...]
+        start: dt.date
+        end: dt.date
+        checkpoints: tuple[dt.date, ...]
+        holidays: tuple[dt.date, ...]
+        workdays: tuple[dt.date, ...]
         sla_days: dict[FactorCategory, int]
         targets: tuple[Target, ...]
         lights: Lights
@@ -175,17 +174,17 @@ class Project(Aggregate):
         category: Category
         unit: str
         leader: str
-        total_investment: Money
-        annual_plan: Money
-        planned_start: IsoDate | None = None
-        planned_completion: IsoDate | None = None
+        total_investment: Decimal
+        annual_plan: Decimal
+        planned_start: dt.date | None = None
+        planned_completion: dt.date | None = None
         industrial: bool = False
         tech_renovation: bool = False
-        factory_area_m2: Amount | None = None
+        factory_area_m2: Decimal | None = None
 
     class PlanRevised(Aggregate.Event):
         code: str
-        annual_plan: Money
+        annual_plan: Decimal
         reason: str
 
     class MilestoneReached(Aggregate.Event):
@@ -423,18 +422,18 @@ class DailyReport(Aggregate):
 
     class Reported(Aggregate.Created):
         code: str
-        investment: Money
-        funds: Money | None = None
-        physical_pct: Percent | None = None
+        investment: Decimal
+        funds: Decimal | None = None
+        physical_pct: Decimal | None = None
         workers: int | None = None
         note: str | None = None
 
     class Corrected(Aggregate.Event):
         code: str
         reason: str
-        investment: Money | None = None
-        funds: Money | None = None
-        physical_pct: Percent | None = None
+        investment: Decimal | None = None
+        funds: Decimal | None = None
+        physical_pct: Decimal | None = None
         workers: int | None = None
         note: str | None = None
 
@@ -550,13 +549,13 @@ class FactorRequest(Aggregate):
         code: str
         category: FactorCategory
         detail: str
-        due: IsoDate
+        due: dt.date
         key: str | None = None
 
     class Extended(Aggregate.Event):
         request_id: str
         code: str
-        due: IsoDate
+        due: dt.date
         reason: str
 
     class Escalated(Aggregate.Event):
@@ -770,7 +769,7 @@ class Publication(Aggregate):
     """A checkpoint published into the log: the query, the position read, and its state hash."""
 
     class Published(Aggregate.Created):
-        as_of: IsoDate
+        as_of: dt.date
         known_at: str | None = None
         position: int
         head_hash: str

@@ -61,9 +61,16 @@ class Result:
 class Session:
     """A unit of work: the aggregates that one command (or one batch) reads and changes."""
 
-    def __init__(self, store: Store, *, simulated: bool = False, keep: bool = False) -> None:
+    def __init__(
+        self, store: Store, *, simulated: bool = False, keep: bool = False, fresh: bool = False
+    ) -> None:
+        """`keep`: hold the few, often-read aggregates across a long batch. `fresh`: the store
+        was empty when the batch began, so an aggregate this session did not create does not
+        exist (no need to ask the store); ids are remembered by their hash, and a collision
+        only costs a look in the store."""
         self.store = store
         self.simulated = simulated
+        self.created: set[int] | None = set() if fresh else None
         self.recent: dict[str, Aggregate] = {}  # changed since the last flush
         self.events: list[Any] = []  # their events, in the order the commands ran
         self._touched: list[Aggregate] = []
@@ -78,7 +85,7 @@ class Session:
         found = self.recent.get(aggregate_id)
         if found is None and self.kept is not None:
             found = self.kept.get(aggregate_id)
-        if found is None:
+        if found is None and (self.created is None or hash(aggregate_id) in self.created):
             found = self.store.get(aggregate_id)
             if found is not None and self.kept is not None and isinstance(found, _KEEP):
                 self.kept[aggregate_id] = found
@@ -125,6 +132,8 @@ class Session:
         if all(aggregate is not t for t in self._touched):
             self._touched.append(aggregate)
         self.recent[aggregate.id] = aggregate
+        if self.created is not None:
+            self.created.add(hash(aggregate.id))
         if self.kept is not None and isinstance(aggregate, _KEEP):
             self.kept[aggregate.id] = aggregate
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from campaign.engine import Engine
 
 FLUSH_EVERY = 2000
+_DECODER = json.JSONDecoder(parse_float=Decimal)  # money stays exact, never a float
 _BY_REF = ("extend_factor", "escalate_factor", "resolve_factor")
 
 
@@ -75,7 +76,7 @@ def load(
                 f"the store {store.db} already holds {held} events; "
                 "a scenario loads only into an empty store"
             )
-        loader = _Loader(Session(store, simulated=True, keep=True), actor)
+        loader = _Loader(Session(store, simulated=True, keep=True, fresh=True), actor)
         appended = lines = 0
         for number, line in read_lines(handle):
             lines = number
@@ -150,13 +151,16 @@ class _Loader:
 
 
 def _json_object(line: bytes) -> dict[str, Any]:
-    shown = line.strip()[:40].decode("utf-8", errors="replace")
     try:
-        fields = json.loads(line, parse_float=Decimal)
+        fields = _DECODER.decode(line.decode("utf-8"))
     except json.JSONDecodeError as error:
-        raise Refused("line", shown, f"is not valid JSON ({error.msg})") from None
+        raise Refused("line", _shown(line), f"is not valid JSON ({error.msg})") from None
     except UnicodeDecodeError:
-        raise Refused("line", shown, "is not UTF-8 text") from None
+        raise Refused("line", _shown(line), "is not UTF-8 text") from None
     if not isinstance(fields, dict):
-        raise Refused("line", shown, "must be a JSON object")
+        raise Refused("line", _shown(line), "must be a JSON object")
     return fields
+
+
+def _shown(line: bytes) -> str:
+    return line.strip()[:40].decode("utf-8", errors="replace")

@@ -116,11 +116,13 @@ class Store:
             return None
 
     def append(self, events: list[Any]) -> int:
-        """Append domain events in the given order (the event store's own put: no snapshots
-        or notifications are configured, so the application's save() would add only checks)."""
+        """Append domain events in the given order, straight through the mapper and the
+        recorder (no snapshots or notifications are configured, so the application's save()
+        would add only per-object checks)."""
         if not events:
             return 0
-        self.log.events.put(events)
+        mapper = self.log.mapper
+        self.recorder.insert_events([mapper.to_stored_event(e) for e in events])
         return len(events)
 
     def head(self) -> int:
