@@ -13,6 +13,7 @@ integer hundredths.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -223,18 +224,51 @@ class Folder:
         self.handlers[get_topic(Campaign.Opened)](opened)
 
     def fold(self, batches: Iterable[list[Row]]) -> int:
-        """Fold batches of (topic, state) rows in log order; returns how many were read."""
+        """Fold batches of (topic, state) rows in log order; returns how many were read.
+
+        The daily report (nine events in ten) is folded inline: no handler call, and money
+        taken straight from its stored form ("120.50": drop the point, read an integer).
+        Nothing here makes reference cycles, so the cyclic collector is paused meanwhile.
+        """
         handlers = self.handlers
         loads = orjson.loads
+        projects = self.p.projects
+        day_index = self.p.day_index
+        reported = (
+            get_topic(DailyReport.Reported)
+            if current_schema(get_topic(DailyReport.Reported)) == 1
+            else None
+        )
         count = 0
-        for batch in batches:
-            count += len(batch)
-            for topic, state in batch:
-                handler = handlers.get(topic)
-                if handler is not None:
-                    handler(loads(state))
-                elif topic not in self.ignored:
-                    raise ValueError(f"the log holds an event of unknown type {topic}")
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for batch in batches:
+                count += len(batch)
+                for topic, state in batch:
+                    e = loads(state)
+                    if topic == reported:
+                        project = projects[e["code"]]
+                        i = day_index[e["date"]]
+                        v = e["investment"]
+                        project.investment[i] = (
+                            int(v.replace(".", "")) if v[-3] == "." else cents(v)
+                        )
+                        v = e.get("funds")
+                        if v is not None:
+                            project.funds[i] = int(v.replace(".", "")) if v[-3] == "." else cents(v)
+                        v = e.get("physical_pct")
+                        if v is not None:
+                            project.pct[i] = int(v.replace(".", "")) if v[-3] == "." else cents(v)
+                        continue
+                    handler = handlers.get(topic)
+                    if handler is not None:
+                        handler(e)
+                    elif topic not in self.ignored:
+                        raise ValueError(f"the log holds an event of unknown type {topic}")
+        finally:
+            if collecting:
+                gc.enable()
         self.p.position += count
         return count
 

@@ -8,7 +8,9 @@ transaction: a bad line appends nothing from the file, and the error names its l
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
@@ -69,7 +71,7 @@ def load(
         handle = path.open("rb")
     except OSError as error:
         raise StoreError(f"cannot read {path}: {error.strerror}") from None
-    with handle, store.writing():
+    with handle, store.writing(), _no_cyclic_gc():
         held = store.head()
         if held:
             raise StoreError(
@@ -148,6 +150,21 @@ class _Loader:
                 raise Refused("ref", named, "names no factor request filed earlier in the file")
             fields["id"] = self.refs[named][0]
         return None
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """A long load allocates millions of short-lived objects without reference cycles;
+    Python's cyclic collector would rescan the growing heap again and again (a fifth of the
+    load's time at a million lines). Collect once at the end instead."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect()
 
 
 def _json_object(line: bytes) -> dict[str, Any]:

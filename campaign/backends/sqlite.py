@@ -204,10 +204,7 @@ class CampaignSQLiteRecorder(SQLiteApplicationRecorder):
         first = int(c.fetchone()[0] or 0) + 1
         c.executemany(
             self.insert_events_statement,
-            [
-                (str(e.originator_id), e.originator_version, e.topic, e.state)
-                for e in stored_events
-            ],
+            [(str(e.originator_id), e.originator_version, e.topic, e.state) for e in stored_events],
         )
         ids = list(range(first, first + len(stored_events)))
         c.execute("SELECT MAX(rowid) FROM stored_events")
