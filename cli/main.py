@@ -1236,27 +1236,22 @@ def scenario_generate(
         last = dt.date.fromisoformat(end) if end else None
     except ValueError as error:
         raise click.UsageError(f"--start/--end: {error}") from None
-    if str(out) == "-":
-        report = generate(
-            sys.stdout,
-            projects=projects,
-            seed=seed,
-            year=year,
-            start=first,
-            end=last,
-            density=density,
-        )
-    else:
-        with out.open("w", encoding="utf-8", newline="\n") as handle:
-            report = generate(
-                handle,
-                projects=projects,
-                seed=seed,
-                year=year,
-                start=first,
-                end=last,
-                density=density,
-            )
+    options: dict[str, Any] = {
+        "projects": projects,
+        "seed": seed,
+        "year": year,
+        "start": first,
+        "end": last,
+        "density": density,
+    }
+    try:  # the generator checks its arguments before it writes a line
+        if str(out) == "-":
+            report = generate(sys.stdout, **options)
+        else:
+            with out.open("w", encoding="utf-8", newline="\n") as handle:
+                report = generate(handle, **options)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     click.echo(
         f"wrote {report.lines:,} lines for {projects:,} projects to {out}", err=str(out) == "-"
     )
