@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(BIN)/campaign scenario run scenarios/demo.jsonl --db $(DEMO_DB)
+	$(BIN)/campaign scenario run scenarios/zaozhuang-2020.jsonl --db $(DEMO_DB)
 	$(BIN)/campaign status --db $(DEMO_DB)
 	$(BIN)/campaign checkpoint --as-of 2020-06-30 --db $(DEMO_DB)
 

@@ -25,6 +25,7 @@ from campaign.formulas import (
     gap_pp,
     investment_light,
     median,
+    percent,
     project_light,
     rate4,
     ratio,
@@ -33,7 +34,14 @@ from campaign.formulas import (
     start_light,
     time_progress,
 )
-from campaign.values import CATEGORY_LABELS, SECTOR_LABELS, Category, Sector, TargetKind
+from campaign.values import (
+    CATEGORY_LABELS,
+    SECTOR_LABELS,
+    YUAN_PER_WAN,
+    Category,
+    Sector,
+    TargetKind,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -41,8 +49,8 @@ if TYPE_CHECKING:
     from campaign.replay import CampaignInfo, Projection, ProjectState, RequestState
 
 MILESTONES = ("signed", "started", "completed", "production")
-INDUSTRIAL_MIN = 10_000 * 100  # 1亿 = 10,000 万元, in hundredths
-TECH_RENOVATION_MIN = 500 * 100  # 500 万元
+INDUSTRIAL_MIN = 10_000 * YUAN_PER_WAN  # 1亿 = 10,000 万元
+TECH_RENOVATION_MIN = 500 * YUAN_PER_WAN  # 500 万元
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,9 +297,11 @@ def _targets(
         TargetKind.factory_area_started_m2: Fraction(
             sum(f.state.factory_area for f in started_in_year), 100
         ),
-        TargetKind.fixed_asset_investment: Fraction(sum(f.ytd_investment for f in figures), 100),
+        TargetKind.fixed_asset_investment: Fraction(
+            sum(f.ytd_investment for f in figures), YUAN_PER_WAN
+        ),
         TargetKind.tech_renovation_projects: len(tech),
-        TargetKind.tech_renovation_investment: Fraction(tech_ytd, 100),
+        TargetKind.tech_renovation_investment: Fraction(tech_ytd, YUAN_PER_WAN),
         TargetKind.tech_renovation_share: ratio(tech_ytd, listed_ytd),
     }
     rows = []
@@ -464,7 +474,7 @@ def _project_row(f: ProjectFigures, progress: Fraction) -> dict[str, Any]:
         "started_on": f.started_on,
         "start_overdue_days": f.start_overdue_days,
         "ytd_funds": amount(f.ytd_funds),
-        "physical_pct": None if f.physical_hundredths is None else amount(f.physical_hundredths),
+        "physical_pct": None if f.physical_hundredths is None else percent(f.physical_hundredths),
         "open_factors": sum(1 for v in f.requests if v.open),
         "overdue_factors": sum(1 for v in f.requests if v.overdue),
         "rank": f.rank,

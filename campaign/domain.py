@@ -33,7 +33,10 @@ from campaign.values import (
     Milestone,
     Outcome,
     Sector,
+    StoredPercent,
     Target,
+    from_yuan,
+    to_yuan,
 )
 
 
@@ -174,8 +177,8 @@ class Project(Aggregate):
         category: Category
         unit: str
         leader: str
-        total_investment: Decimal
-        annual_plan: Decimal
+        total_investment_yuan: int
+        annual_plan_yuan: int
         planned_start: dt.date | None = None
         planned_completion: dt.date | None = None
         industrial: bool = False
@@ -184,7 +187,7 @@ class Project(Aggregate):
 
     class PlanRevised(Aggregate.Event):
         code: str
-        annual_plan: Decimal
+        annual_plan_yuan: int
         reason: str
 
     class MilestoneReached(Aggregate.Event):
@@ -244,8 +247,8 @@ class Project(Aggregate):
             category=category,
             unit=unit,
             leader=leader,
-            total_investment=total_investment,
-            annual_plan=annual_plan,
+            total_investment_yuan=to_yuan(total_investment),
+            annual_plan_yuan=to_yuan(annual_plan),
             planned_start=planned_start,
             planned_completion=planned_completion,
             industrial=industrial,
@@ -266,8 +269,8 @@ class Project(Aggregate):
         category: Category,
         unit: str,
         leader: str,
-        total_investment: Decimal,
-        annual_plan: Decimal,
+        total_investment_yuan: int,
+        annual_plan_yuan: int,
         planned_start: dt.date | None,
         planned_completion: dt.date | None,
         industrial: bool,
@@ -283,8 +286,8 @@ class Project(Aggregate):
         self.category = category
         self.unit = unit
         self.leader = leader
-        self.total_investment = total_investment
-        self.annual_plan = annual_plan
+        self.total_investment = from_yuan(total_investment_yuan)
+        self.annual_plan = from_yuan(annual_plan_yuan)
         self.planned_start = planned_start
         self.planned_completion = planned_completion
         self.industrial = industrial
@@ -330,7 +333,7 @@ class Project(Aggregate):
         self.check_not_after_termination(date)
         self._plan_revised(
             code=self.code,
-            annual_plan=annual_plan,
+            annual_plan_yuan=to_yuan(annual_plan),
             reason=reason,
             date=date,
             actor=stamp.actor,
@@ -342,13 +345,13 @@ class Project(Aggregate):
         self,
         *,
         code: str,
-        annual_plan: Decimal,
+        annual_plan_yuan: int,
         reason: str,
         date: dt.date,
         actor: str,
         timestamp: dt.datetime,
     ) -> None:
-        self.annual_plan = annual_plan
+        self.annual_plan = from_yuan(annual_plan_yuan)
 
     def reach_milestone(self, *, milestone: Milestone, date: dt.date, stamp: Stamp) -> None:
         _not_after_today(date, stamp)
@@ -417,23 +420,39 @@ def _check_plan(annual_plan: Decimal, total_investment: Decimal) -> None:
 REPORT_VALUES = ("investment", "funds", "physical_pct", "workers", "note")
 
 
+def _stored_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A report's values as its events hold them: money in whole yuan."""
+    investment, funds = values.get("investment"), values.get("funds")
+    return {
+        "investment_yuan": None if investment is None else to_yuan(investment),
+        "funds_yuan": None if funds is None else to_yuan(funds),
+        "physical_pct": values.get("physical_pct"),
+        "workers": values.get("workers"),
+        "note": values.get("note"),
+    }
+
+
 class DailyReport(Aggregate):
-    """One project's report for one day, and its corrections (the later wins)."""
+    """One project's report for one day, and its corrections (the later wins).
+
+    Its events hold money as whole yuan (integers: exact, and read without parsing decimals
+    by the replay core); the aggregate itself speaks 万元 like the commands.
+    """
 
     class Reported(Aggregate.Created):
         code: str
-        investment: Decimal
-        funds: Decimal | None = None
-        physical_pct: Decimal | None = None
+        investment_yuan: int
+        funds_yuan: int | None = None
+        physical_pct: StoredPercent | None = None
         workers: int | None = None
         note: str | None = None
 
     class Corrected(Aggregate.Event):
         code: str
         reason: str
-        investment: Decimal | None = None
-        funds: Decimal | None = None
-        physical_pct: Decimal | None = None
+        investment_yuan: int | None = None
+        funds_yuan: int | None = None
+        physical_pct: StoredPercent | None = None
         workers: int | None = None
         note: str | None = None
 
@@ -459,15 +478,21 @@ class DailyReport(Aggregate):
         _not_after_today(date, stamp)
         project.check_registered_by(date)
         project.check_not_after_termination(date)
-        return cls(code=project.code, date=date, actor=stamp.actor, timestamp=stamp.at, **values)
+        return cls(
+            code=project.code,
+            date=date,
+            actor=stamp.actor,
+            timestamp=stamp.at,
+            **_stored_values(values),
+        )
 
     @event(Reported)
     def __init__(
         self,
         *,
         code: str,
-        investment: Decimal,
-        funds: Decimal | None,
+        investment_yuan: int,
+        funds_yuan: int | None,
         physical_pct: Decimal | None,
         workers: int | None,
         note: str | None,
@@ -477,8 +502,8 @@ class DailyReport(Aggregate):
     ) -> None:
         self.code = code
         self.date = date
-        self.investment = investment
-        self.funds = funds
+        self.investment = from_yuan(investment_yuan)
+        self.funds = None if funds_yuan is None else from_yuan(funds_yuan)
         self.physical_pct = physical_pct
         self.workers = workers
         self.note = note
@@ -501,14 +526,13 @@ class DailyReport(Aggregate):
         self, *, values: dict[str, Any], reason: str, project: Project, stamp: Stamp
     ) -> None:
         project.check_not_after_termination(self.date)
-        given = {name: values.get(name) for name in REPORT_VALUES}
         self._corrected(
             code=self.code,
             reason=reason,
             date=self.date,
             actor=stamp.actor,
             timestamp=stamp.at,
-            **given,
+            **_stored_values(values),
         )
 
     @event(Corrected)
@@ -517,8 +541,8 @@ class DailyReport(Aggregate):
         *,
         code: str,
         reason: str,
-        investment: Decimal | None,
-        funds: Decimal | None,
+        investment_yuan: int | None,
+        funds_yuan: int | None,
         physical_pct: Decimal | None,
         workers: int | None,
         note: str | None,
@@ -526,10 +550,10 @@ class DailyReport(Aggregate):
         actor: str,
         timestamp: dt.datetime,
     ) -> None:
-        if investment is not None:
-            self.investment = investment
-        if funds is not None:
-            self.funds = funds
+        if investment_yuan is not None:
+            self.investment = from_yuan(investment_yuan)
+        if funds_yuan is not None:
+            self.funds = from_yuan(funds_yuan)
         if physical_pct is not None:
             self.physical_pct = physical_pct
         if workers is not None:

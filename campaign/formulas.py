@@ -40,8 +40,14 @@ def round2(value: Fraction | None) -> float | None:
     return None if value is None else float(round(value, 2))
 
 
-def amount(hundredths: int) -> float:
-    """万元 kept as integer hundredths, for output (exact: the nearest double of n/100)."""
+def amount(yuan: int) -> float:
+    """Money kept as whole yuan, for output in 万元 (the nearest double of yuan / 10,000: the
+    exact two-place figure, since amounts are whole hundreds of yuan)."""
+    return yuan / 10_000
+
+
+def percent(hundredths: int) -> float:
+    """A percentage kept as integer hundredths, for output."""
     return hundredths / 100
 
 

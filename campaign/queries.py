@@ -17,7 +17,7 @@ from campaign.chain import digest
 from campaign.checkpoint import checkpoint, series_rows, state_hash, view_request
 from campaign.domain import Publication, Stamp
 from campaign.errors import Refused
-from campaign.formulas import amount
+from campaign.formulas import amount, percent
 from campaign.replay import Replayed, known_at_cut, replay_log
 from campaign.snapshots import SnapshotStore
 
@@ -219,7 +219,7 @@ def project_states(
                 "annual_plan": amount(state.plan_on(text)),
                 "ytd_investment": amount(sum(state.investment[: index + 1])),
                 "ytd_funds": amount(sum(state.funds[: index + 1])),
-                "physical_pct": None if physical is None else amount(physical),
+                "physical_pct": None if physical is None else percent(physical),
                 "milestones": {m: d for m, d in state.milestones.items() if d <= text},
                 "open_requests": open_requests,
             }

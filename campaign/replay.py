@@ -42,7 +42,16 @@ if TYPE_CHECKING:
 
     from campaign.snapshots import SnapshotStore
 
-Row = tuple[str, bytes]  # topic, state
+Row = tuple[str | None, bytes]  # topic (None: the elided topic, a daily report), state
+
+
+def elided() -> str | None:
+    """The topic the reader may leave out (the fold knows it by its absence): the daily
+    report, unless its events have a newer version and old states need upcasting."""
+    topic = get_topic(DailyReport.Reported)
+    return topic if current_schema(topic) == 1 else None
+
+
 NO_PCT = -1
 
 
@@ -145,7 +154,7 @@ class ProjectState:
         self.category: str = e["category"]
         self.unit: str = e["unit"]
         self.leader: str = e["leader"]
-        self.total_investment = cents(e["total_investment"])
+        self.total_investment: int = e["total_investment_yuan"]
         self.registered_on: str = e["date"]
         self.planned_start: str | None = e.get("planned_start")
         self.planned_completion: str | None = e.get("planned_completion")
@@ -153,7 +162,7 @@ class ProjectState:
         self.tech_renovation: bool = e.get("tech_renovation", False)
         area = e.get("factory_area_m2")
         self.factory_area = cents(area) if area is not None else 0
-        self.revisions: list[tuple[str, int]] = [("", cents(e["annual_plan"]))]
+        self.revisions: list[tuple[str, int]] = [("", e["annual_plan_yuan"])]
         self.investment = array("q", bytes(8 * days))
         self.funds = array("q", bytes(8 * days))
         self.pct = array("q", [NO_PCT]) * days
@@ -226,19 +235,14 @@ class Folder:
     def fold(self, batches: Iterable[list[Row]]) -> int:
         """Fold batches of (topic, state) rows in log order; returns how many were read.
 
-        The daily report (nine events in ten) is folded inline: no handler call, and money
-        taken straight from its stored form ("120.50": drop the point, read an integer).
-        Nothing here makes reference cycles, so the cyclic collector is paused meanwhile.
+        The daily report (nine events in ten) comes with no topic (the reader leaves out the
+        topic `elided` names) and is folded inline: no handler call, and its money is already
+        whole yuan. Nothing here makes reference cycles, so the cyclic collector is paused.
         """
         handlers = self.handlers
         loads = orjson.loads
         projects = self.p.projects
         day_index = self.p.day_index
-        reported = (
-            get_topic(DailyReport.Reported)
-            if current_schema(get_topic(DailyReport.Reported)) == 1
-            else None
-        )
         count = 0
         collecting = gc.isenabled()
         gc.disable()
@@ -247,19 +251,16 @@ class Folder:
                 count += len(batch)
                 for topic, state in batch:
                     e = loads(state)
-                    if topic == reported:
+                    if topic is None:  # a daily report (see `elided`)
                         project = projects[e["code"]]
                         i = day_index[e["date"]]
-                        v = e["investment"]
-                        project.investment[i] = (
-                            int(v.replace(".", "")) if v[-3] == "." else cents(v)
-                        )
-                        v = e.get("funds")
+                        project.investment[i] = e["investment_yuan"]
+                        v = e.get("funds_yuan")
                         if v is not None:
-                            project.funds[i] = int(v.replace(".", "")) if v[-3] == "." else cents(v)
+                            project.funds[i] = v
                         v = e.get("physical_pct")
                         if v is not None:
-                            project.pct[i] = int(v.replace(".", "")) if v[-3] == "." else cents(v)
+                            project.pct[i] = round(v * 100)
                         continue
                     handler = handlers.get(topic)
                     if handler is not None:
@@ -277,27 +278,24 @@ def _report_handlers(p: Projection) -> dict[str, Handler]:
     projects = p.projects
     day_index = p.day_index
 
-    def reported(e: dict[str, Any]) -> None:
+    def reported(e: dict[str, Any]) -> None:  # the way of upcast older reports
         project = projects[e["code"]]
         i = day_index[e["date"]]
-        v = e["investment"]
-        project.investment[i] = int(v.replace(".", "")) if v[-3:-2] == "." else cents(v)
-        v = e.get("funds")
-        if v is not None:
-            project.funds[i] = int(v.replace(".", "")) if v[-3:-2] == "." else cents(v)
-        v = e.get("physical_pct")
-        if v is not None:
-            project.pct[i] = int(v.replace(".", "")) if v[-3:-2] == "." else cents(v)
+        project.investment[i] = e["investment_yuan"]
+        if e.get("funds_yuan") is not None:
+            project.funds[i] = e["funds_yuan"]
+        if e.get("physical_pct") is not None:
+            project.pct[i] = round(e["physical_pct"] * 100)
 
     def corrected(e: dict[str, Any]) -> None:
         project = projects[e["code"]]
         i = day_index[e["date"]]
-        if "investment" in e:
-            project.investment[i] = cents(e["investment"])
-        if "funds" in e:
-            project.funds[i] = cents(e["funds"])
+        if "investment_yuan" in e:
+            project.investment[i] = e["investment_yuan"]
+        if "funds_yuan" in e:
+            project.funds[i] = e["funds_yuan"]
         if "physical_pct" in e:
-            project.pct[i] = cents(e["physical_pct"])
+            project.pct[i] = round(e["physical_pct"] * 100)
 
     return {get_topic(DailyReport.Reported): reported, get_topic(DailyReport.Corrected): corrected}
 
@@ -316,7 +314,7 @@ def _project_handlers(p: Projection) -> dict[str, Handler]:
         projects[e["code"]] = ProjectState(e, len(day_index))
 
     def plan_revised(e: dict[str, Any]) -> None:
-        projects[e["code"]].revisions.append((e["date"], cents(e["annual_plan"])))
+        projects[e["code"]].revisions.append((e["date"], e["annual_plan_yuan"]))
 
     def milestone(e: dict[str, Any]) -> None:
         projects[e["code"]].milestones[e["milestone"]] = e["date"]
@@ -404,7 +402,11 @@ class LogReader(Protocol):
     def head(self) -> tuple[int, int, bytes]: ...
     def chain_at(self, position: int) -> tuple[int, bytes]: ...
     def state_at(self, position: int) -> bytes: ...
-    def batches(self, after: int, upto: int) -> Iterator[list[Row]]: ...
+    def batches(self, after: int, upto: int, elide: str | None = None) -> Iterator[list[Row]]:
+        """(topic, state) rows with after < notification id <= upto, in log order, in
+        batches; rows of the topic `elide` come with None for their topic."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -477,7 +479,7 @@ def replay_log(
     after, _ = reader.chain_at(start)
     for stop in [*stops, position]:
         upto_id, stop_hash = (target, head_hash) if stop == position else reader.chain_at(stop)
-        batches: Iterable[list[Row]] = reader.batches(after, upto_id)
+        batches: Iterable[list[Row]] = reader.batches(after, upto_id, elided())
         if progress is not None:
             batches = _reporting(batches, done, position, progress)
         folder.fold(batches)

@@ -23,7 +23,7 @@ import orjson
 from campaign.errors import StoreError
 from campaign.replay import Folder, Projection, ProjectState, RequestState
 
-FORMAT = 1
+FORMAT = 2  # 2: ledgers in whole yuan
 EVERY = 100_000
 
 _PROJECT_FIELDS = (

@@ -173,6 +173,25 @@ def _decimal_out(value: Decimal) -> str:
     return str(value)
 
 
+YUAN_PER_WAN = 10_000
+
+
+def to_yuan(wan: Decimal) -> int:
+    """万元 (at most two places) as whole yuan: exact."""
+    return int(wan * YUAN_PER_WAN)
+
+
+def from_yuan(yuan: int) -> Decimal:
+    return (Decimal(yuan) / YUAN_PER_WAN).quantize(CENT)
+
+
+def _pct_out(value: Decimal) -> float:
+    return float(value)
+
+
+StoredPercent = Annotated[Decimal, PlainSerializer(_pct_out, return_type=float, when_used="json")]
+"""A percentage in an event: a JSON number (two places at most, so its text is exact)."""
+
 IsoDate = Annotated[dt.date, BeforeValidator(_parse_date)]
 """A calendar date written YYYY-MM-DD (no times, no timestamps)."""
 

@@ -178,7 +178,7 @@ def test_a_changed_value_is_caught_on_postgresql_too(postgres_db: str) -> None:
         conn.execute("ALTER TABLE campaign_events DISABLE TRIGGER refuse_update_delete")
         conn.execute(
             "UPDATE campaign_events SET state = convert_to(replace(convert_from(state, 'UTF8'), "
-            "'2600.00', '9600.00'), 'UTF8') WHERE notification_id = 13"
+            "'26000000', '96000000'), 'UTF8') WHERE notification_id = 13"
         )
     result = check(postgres_db)
     assert (result.ok, result.position) == (False, 13)
@@ -262,7 +262,7 @@ def test_reproduce_names_a_publication_whose_figures_no_longer_reproduce(demo: s
         for rowid, oid, version, topic, stored in rows:
             state = stored
             if rowid == 18:
-                state = stored.replace(b'"1800.00"', b'"1900.00"')
+                state = stored.replace(b"18000000", b"19000000")
                 conn.execute("UPDATE stored_events SET state = ? WHERE rowid = 18", (state,))
             head = link(head, oid, version, topic, state)
             conn.execute("UPDATE event_chain SET hash = ? WHERE position = ?", (head, rowid))

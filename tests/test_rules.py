@@ -219,7 +219,8 @@ def test_money_is_taken_as_a_json_number_or_a_decimal_string_and_kept_exact(
     opened.run("report_progress", code="ZZ-001", date="2020-04-16", investment=120.1, funds="0.3")
     ((kind, state),) = appended(opened, before)
     assert kind == "DailyReport.Reported"
-    assert (state["investment"], state["funds"]) == ("120.10", "0.30")
+    # Stored as whole yuan: 120.10 万元 = 1,201,000 yuan, 0.30 万元 = 3,000 yuan.
+    assert (state["investment_yuan"], state["funds_yuan"]) == (1_201_000, 3_000)
 
 
 DATED = [
@@ -521,7 +522,10 @@ def test_registering_a_project_appends_its_registration(opened: Harness) -> None
     ((kind, state),) = appended(opened, before)
     assert (result.appended, result.id, kind) == (1, "ZZ-002", "Project.Registered")
     assert state["code"] == "ZZ-002"
-    assert (state["total_investment"], state["annual_plan"]) == ("50000.00", "15000.00")
+    assert (state["total_investment_yuan"], state["annual_plan_yuan"]) == (
+        500_000_000,
+        150_000_000,
+    )
     assert (state["date"], state["planned_start"]) == ("2020-01-06", "2020-04-15")
     assert (state["industrial"], state["tech_renovation"]) == (True, True)
     assert state["factory_area_m2"] == "12000.50"
@@ -603,9 +607,9 @@ def test_revising_a_plan_appends_the_revision(opened: Harness) -> None:
     result = opened.run("revise_plan", **VALID["revise_plan"])
     ((kind, state),) = appended(opened, before)
     assert (result.appended, kind) == (1, "Project.PlanRevised")
-    assert (state["code"], state["annual_plan"], state["date"]) == (
+    assert (state["code"], state["annual_plan_yuan"], state["date"]) == (
         "ZZ-001",
-        "12000.00",
+        120_000_000,
         "2020-06-15",
     )
     assert state["reason"] == "年中调整"
@@ -667,10 +671,10 @@ def test_reporting_progress_appends_the_days_report(opened: Harness) -> None:
     assert (result.appended, kind) == (1, "DailyReport.Reported")
     assert state["code"] == "ZZ-001"
     assert state["date"] == "2020-04-16"
-    assert (state["investment"], state["funds"], state["physical_pct"]) == (
-        "120.50",
-        "100.00",
-        "12.50",
+    assert (state["investment_yuan"], state["funds_yuan"], state["physical_pct"]) == (
+        1_205_000,
+        1_000_000,
+        12.5,
     )
     assert (state["workers"], state["note"]) == (85, "桩基施工")
 
@@ -791,9 +795,13 @@ def test_correcting_a_report_appends_the_correction_with_only_the_values_given(
     result = opened.run("correct_progress", **VALID["correct_progress"])
     ((kind, state),) = appended(opened, before)
     assert (result.appended, kind) == (1, "DailyReport.Corrected")
-    assert (state["code"], state["date"], state["investment"]) == ("ZZ-001", "2020-04-16", "100.00")
+    assert (state["code"], state["date"], state["investment_yuan"]) == (
+        "ZZ-001",
+        "2020-04-16",
+        1_000_000,
+    )
     assert state["reason"] == "发票核对"
-    assert "funds" not in state
+    assert "funds_yuan" not in state
 
 
 def test_a_correction_needs_that_days_report(opened: Harness) -> None:

@@ -161,7 +161,7 @@ class PostgresLogReader:
             "WHERE position <= %s AND format = %s ORDER BY position DESC"
         ).format(snapshots=Identifier(f"{events_table}_snapshots"), **names)
         self.sql_rows = SQL(
-            "SELECT topic, state FROM {schema}.{events} "
+            "SELECT CASE WHEN topic = %s THEN NULL ELSE topic END, state FROM {schema}.{events} "
             "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id"
         ).format(**names)
 
@@ -183,9 +183,11 @@ class PostgresLogReader:
             raise StoreError(f"the log has no event at position {position}")
         return bytes(row[0])
 
-    def batches(self, after: int, upto: int) -> Iterator[list[tuple[str, bytes]]]:
+    def batches(
+        self, after: int, upto: int, elide: str | None = None
+    ) -> Iterator[list[tuple[str | None, bytes]]]:
         with self.connection.cursor(name="replay", binary=True) as cursor:
-            cursor.execute(self.sql_rows, (after, upto))
+            cursor.execute(self.sql_rows, (elide, after, upto))
             while batch := cursor.fetchmany(10_000):
                 yield batch
 
