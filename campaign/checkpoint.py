@@ -77,9 +77,40 @@ class RequestView:
     as_of_text: str = ""
 
 
-def view_request(request: RequestState, as_of: dt.date, campaign: CampaignInfo) -> RequestView:
-    day = as_of.isoformat()
-    cal = campaign.calendar
+class AsOf:
+    """One checkpoint date and what every project's figures share: its text, its index in
+    the day ledgers, 序时进度, the light thresholds, and working-day counts by ISO date."""
+
+    def __init__(self, projection: Projection, as_of: dt.date) -> None:
+        campaign = projection.campaign
+        assert campaign is not None
+        self.campaign = campaign
+        self.date = as_of
+        self.text = as_of.isoformat()
+        self.index = projection.index_of(as_of)
+        self.progress = time_progress(as_of)
+        self.green = Fraction(campaign.lights.green)
+        self.yellow = Fraction(campaign.lights.yellow)
+        self._origin = dt.date(campaign.year - 2, 12, 31)
+        self._counts: dict[str, int] = {}
+
+    def _count(self, day: str) -> int:
+        """Working days in (origin, day], remembered by the day's text."""
+        count = self._counts.get(day)
+        if count is None:
+            count = self.campaign.calendar.working_days_between(
+                self._origin, dt.date.fromisoformat(day)
+            )
+            self._counts[day] = count
+        return count
+
+    def working_days(self, after: str, through: str) -> int:
+        """Working days d with after < d <= through."""
+        return max(0, self._count(through) - self._count(after))
+
+
+def view_request(request: RequestState, at: AsOf) -> RequestView:
+    day = at.text
     resolved = request.resolved_on is not None and request.resolved_on <= day
     due = request.due_on(day)
     on_time = False
@@ -87,14 +118,12 @@ def view_request(request: RequestState, as_of: dt.date, campaign: CampaignInfo) 
     if resolved:
         assert request.resolved_on is not None
         on_time = request.resolved_on <= request.due_on(request.resolved_on)
-        resolution_wd = cal.working_days_between(
-            dt.date.fromisoformat(request.filed_on), dt.date.fromisoformat(request.resolved_on)
-        )
+        resolution_wd = at.working_days(request.filed_on, request.resolved_on)
     overdue_wd = 0
     level = 0
     if not resolved:
         if due < day:
-            overdue_wd = cal.working_days_between(dt.date.fromisoformat(due), as_of)
+            overdue_wd = at.working_days(due, day)
         manual = max((lv for since, lv in request.escalations if since <= day), default=0)
         level = escalation_level(manual, overdue_wd)
     return RequestView(
@@ -162,10 +191,8 @@ def _stage(state: ProjectState, day: str, terminated: bool) -> str:
     return reached[-1] if reached else "registered"
 
 
-def project_figures(
-    state: ProjectState, as_of: dt.date, index: int, progress: Fraction, campaign: CampaignInfo
-) -> ProjectFigures:
-    day = as_of.isoformat()
+def project_figures(state: ProjectState, at: AsOf) -> ProjectFigures:
+    day, index, progress = at.text, at.index, at.progress
     terminated = state.terminated_on is not None and state.terminated_on <= day
     listed = not terminated
     plan = state.plan_on(day)
@@ -188,14 +215,12 @@ def project_figures(
         and state.planned_start is not None
         and state.planned_start < day
     ):
-        overdue_days = (as_of - dt.date.fromisoformat(state.planned_start)).days
-    views = [view_request(r, as_of, campaign) for r in state.requests if r.filed_on <= day]
+        overdue_days = (at.date - dt.date.fromisoformat(state.planned_start)).days
+    views = [view_request(r, at) for r in state.requests if r.filed_on <= day]
     reasons: list[str] = []
     if listed:
-        lights = campaign.lights
-        inv = investment_light(
-            None if plan == 0 else project_spi, Fraction(lights.green), Fraction(lights.yellow)
-        )
+        lights = at.campaign.lights
+        inv = investment_light(None if plan == 0 else project_spi, at.green, at.yellow)
         start = start_light(overdue_days)
         worst_wd = max((v.overdue_wd for v in views if v.open), default=0)
         fac = factor_light(worst_wd)
@@ -236,8 +261,29 @@ def project_figures(
 
 
 def _rank(figures: list[ProjectFigures]) -> None:
+    """Ranks 1..n by unrounded spi, descending (None last; exact ties by code).
+
+    Sorting on exact Fractions is slow, so sort on their nearest doubles first: rounding is
+    monotonic, so that order is right except that distinct values may share a double; each
+    run of equal doubles is then put in exact order."""
     listed = [f for f in figures if f.listed]
-    listed.sort(key=lambda f: (f.spi is None, -(f.spi or 0), f.state.code))
+    listed.sort(key=lambda f: (f.spi is None, -float(f.spi or 0), f.state.code))
+    start = 0
+    while start < len(listed):
+        end = start + 1
+        key = listed[start].spi
+        while (
+            end < len(listed)
+            and key is not None
+            and listed[end].spi is not None
+            and (float(listed[end].spi or 0) == float(key))
+        ):
+            end += 1
+        if end - start > 1:
+            listed[start:end] = sorted(
+                listed[start:end], key=lambda f: (-(f.spi or 0), f.state.code)
+            )
+        start = end
     for position, f in enumerate(listed, 1):
         f.rank = position
 
@@ -336,11 +382,10 @@ def checkpoint(
     campaign = projection.campaign
     if campaign is None:
         raise ValueError("no campaign was open in the log read")
-    progress = time_progress(as_of)
-    day = as_of.isoformat()
-    index = projection.index_of(as_of)
+    at = AsOf(projection, as_of)
+    progress, day = at.progress, at.text
     figures = [
-        project_figures(state, as_of, index, progress, campaign)
+        project_figures(state, at)
         for state in projection.projects.values()
         if state.registered_on <= day
     ]

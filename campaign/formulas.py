@@ -30,14 +30,23 @@ def ratio(numerator: int | Fraction, denominator: int | Fraction) -> Fraction | 
     return Fraction(numerator) / Fraction(denominator)
 
 
+def _half_even(value: Fraction, scale: int) -> float:
+    """value rounded half-even to 1/scale, as the nearest double (integer arithmetic only)."""
+    quotient, remainder = divmod(value.numerator * scale, value.denominator)
+    twice = 2 * remainder
+    if twice > value.denominator or (twice == value.denominator and quotient % 2):
+        quotient += 1
+    return quotient / scale
+
+
 def rate4(value: Fraction | None) -> float | None:
     """A ratio for output: half-even to 4 decimals."""
-    return None if value is None else float(round(value, 4))
+    return None if value is None else _half_even(value, 10_000)
 
 
 def round2(value: Fraction | None) -> float | None:
     """A value for output with 2 decimals, half-even (gap_pp, m², 万元 as a Fraction)."""
-    return None if value is None else float(round(value, 2))
+    return None if value is None else _half_even(value, 100)
 
 
 def amount(yuan: int) -> float:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from campaign.chain import digest
-from campaign.checkpoint import checkpoint, series_rows, state_hash, view_request
+from campaign.checkpoint import AsOf, checkpoint, series_rows, state_hash, view_request
 from campaign.domain import Publication, Stamp
 from campaign.errors import Refused
 from campaign.formulas import amount, percent
@@ -183,6 +183,7 @@ def project_states(
     if code is not None and code not in projection.projects:
         raise Refused("project", code, "is not a registered project (as known then)")
     index = projection.index_of(day)
+    at = AsOf(projection, day)
     rows = []
     for state in sorted(projection.projects.values(), key=lambda s: s.code):
         if (code is not None and state.code != code) or state.registered_on > text:
@@ -192,7 +193,7 @@ def project_states(
         for request in state.requests:
             if request.filed_on > text:
                 continue
-            view = view_request(request, day, campaign)
+            view = view_request(request, at)
             if view.resolved:
                 continue
             open_requests.append(

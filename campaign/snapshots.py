@@ -21,9 +21,9 @@ from typing import Any
 import orjson
 
 from campaign.errors import StoreError
-from campaign.replay import Folder, Projection, ProjectState, RequestState
+from campaign.replay import NO_PCT, Folder, Projection, ProjectState, RequestState
 
-FORMAT = 2  # 2: ledgers in whole yuan
+FORMAT = 3  # 2: ledgers in whole yuan; 3: rows as lists, ledgers trimmed
 EVERY = 100_000
 
 _PROJECT_FIELDS = (
@@ -57,32 +57,45 @@ _REQUEST_FIELDS = (
 )
 
 
+def _trimmed(ledger: array[int], empty: bytes) -> bytes:
+    """A day ledger without its trailing empty days (most of the year, mid-year)."""
+    raw = ledger.tobytes()
+    size = len(raw.rstrip(empty))
+    return raw[: -(-size // 8) * 8]
+
+
 def dump(projection: Projection) -> bytes:
     """The projection as bytes (see the module's docstring for the layout)."""
     projects = list(projection.projects.values())
+    ledgers: list[bytes] = []
+    rows = []
+    for p in projects:
+        trimmed = (
+            _trimmed(p.investment, b"\0"),
+            _trimmed(p.funds, b"\0"),
+            _trimmed(p.pct, b"\xff"),
+        )
+        ledgers.extend(trimmed)
+        rows.append(
+            [
+                *(getattr(p, name) for name in _PROJECT_FIELDS),
+                p.revisions,
+                [r.id for r in p.requests],
+                [len(t) for t in trimmed],
+            ]
+        )
     header = {
         "format": FORMAT,
         "position": projection.position,
         "opened": projection.opened,
         "publications": projection.publications,
-        "projects": [
-            {
-                **{name: getattr(p, name) for name in _PROJECT_FIELDS},
-                "revisions": p.revisions,
-                "requests": [r.id for r in p.requests],
-            }
-            for p in projects
-        ],
+        "projects": rows,
         "requests": [
-            {name: getattr(r, name) for name in _REQUEST_FIELDS}
-            for r in projection.requests.values()
+            [getattr(r, name) for name in _REQUEST_FIELDS] for r in projection.requests.values()
         ],
     }
     head = orjson.dumps(header)
-    ledgers = b"".join(
-        p.investment.tobytes() + p.funds.tobytes() + p.pct.tobytes() for p in projects
-    )
-    body = len(head).to_bytes(8, "big") + head + ledgers
+    body = len(head).to_bytes(8, "big") + head + b"".join(ledgers)
     return zlib.compress(body, 1)
 
 
@@ -94,40 +107,62 @@ def restore(data: bytes) -> Projection:
     if header.get("format") != FORMAT:
         raise ValueError(f"snapshot format {header.get('format')} is not {FORMAT}")
     projection = Projection()
-    folder = Folder(projection)
     if header["opened"] is not None:
-        folder.open(header["opened"])
+        Folder(projection).open(header["opened"])
     days = projection.year_days
-    width = days * 8
+    zeros = bytes(8 * days)
+    no_pct = array("q", [NO_PCT] * days).tobytes()
+    view = memoryview(body)
     offset = 8 + size
-    requests: dict[str, RequestState] = {}
-    for r in header["requests"]:
-        request = RequestState(
-            request_id=r["id"],
-            code=r["code"],
-            category=r["category"],
-            detail=r["detail"],
-            filed_on=r["filed_on"],
-            sla_due=r["sla_due"],
-        )
-        request.extensions = [(a, b) for a, b in r["extensions"]]
-        request.escalations = [(a, b) for a, b in r["escalations"]]
-        request.resolved_on = r["resolved_on"]
-        request.outcome = r["outcome"]
+    requests = projection.requests
+    for values in header["requests"]:
+        request = RequestState.__new__(RequestState)
+        (
+            request.id,
+            request.code,
+            request.category,
+            request.detail,
+            request.filed_on,
+            request.sla_due,
+            extensions,
+            escalations,
+            request.resolved_on,
+            request.outcome,
+        ) = values
+        request.extensions = extensions  # [since, due] pairs, read as the fold's tuples are
+        request.escalations = escalations
         requests[request.id] = request
-    projection.requests.update(requests)
-    for p in header["projects"]:
+    for values in header["projects"]:
         state = ProjectState.__new__(ProjectState)
-        for name in _PROJECT_FIELDS:
-            setattr(state, name, p[name])
-        state.revisions = [(a, b) for a, b in p["revisions"]]
-        state.requests = [requests[i] for i in p["requests"]]
+        (
+            state.code,
+            state.name,
+            state.sector,
+            state.category,
+            state.unit,
+            state.leader,
+            state.total_investment,
+            state.registered_on,
+            state.planned_start,
+            state.planned_completion,
+            state.industrial,
+            state.tech_renovation,
+            state.factory_area,
+            state.milestones,
+            state.terminated_on,
+            revisions,
+            request_ids,
+            sizes,
+        ) = values
+        state.revisions = revisions
+        state.requests = [requests[i] for i in request_ids]
         ledgers = []
-        for _ in range(3):
+        for kept, empty in zip(sizes, (zeros, zeros, no_pct), strict=True):
             ledger = array("q")
-            ledger.frombytes(body[offset : offset + width])
+            ledger.frombytes(view[offset : offset + kept])
+            ledger.frombytes(empty[kept:])  # the trimmed empty days
             ledgers.append(ledger)
-            offset += width
+            offset += kept
         state.investment, state.funds, state.pct = ledgers
         projection.projects[state.code] = state
     projection.publications = header["publications"]
