@@ -463,9 +463,11 @@ def replay_log(
     upto: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     snapshots: SnapshotStore | None = None,
+    split_min: int | None = None,
 ) -> Replayed:
     """Fold the log up to `upto` (a position) and `known_at`: from the nearest usable snapshot
-    when `snapshots` is given (taking new ones on the way), else from the first event."""
+    when `snapshots` is given (taking new ones on the way), else from the first event. Long
+    stretches fold on two processes (see `campaign.parallel`; `split_min` events at least)."""
     head, _, _ = reader.head()
     position = head if upto is None else max(0, min(upto, head))
     if known_at is not None:
@@ -479,15 +481,57 @@ def replay_log(
     after, _ = reader.chain_at(start)
     for stop in [*stops, position]:
         upto_id, stop_hash = (target, head_hash) if stop == position else reader.chain_at(stop)
-        batches: Iterable[list[Row]] = reader.batches(after, upto_id, elided())
-        if progress is not None:
-            batches = _reporting(batches, done, position, progress)
-        folder.fold(batches)
+        _fold_range(
+            folder,
+            reader,
+            (after, upto_id),
+            (done, position),
+            progress=progress,
+            split_min=split_min,
+        )
         folder.p.position = stop
         if snapshots is not None and stop != position:
             snapshots.save(folder.p, stop_hash)
         after, done = upto_id, stop
     return Replayed(folder.p, position, head_hash, head)
+
+
+def _fold_range(
+    folder: Folder,
+    reader: LogReader,
+    span: tuple[int, int],
+    counts: tuple[int, int],
+    *,
+    progress: Callable[[int, int], None] | None,
+    split_min: int | None,
+) -> None:
+    """Fold the events with after < notification id <= upto (the span), on two processes
+    when long; `counts` are the events done before and in all, for progress."""
+    after, upto = span
+    done, total = counts
+    from campaign import parallel  # noqa: PLC0415 (it builds on this module)
+
+    minimum = parallel.MIN_EVENTS if split_min is None else split_min
+    if folder.p.campaign is None and upto - after > max(minimum, 1):
+        # the first event opens the campaign: fold it alone, so that the year is known
+        folder.fold(reader.batches(after, after + 1, elided()))
+        done += 1
+        after += 1
+    if parallel.usable(reader, folder.p, upto - after, minimum):
+        folder.p.position += parallel.fold_split(folder, reader, after, upto)
+        if progress is not None:  # the two sides read different rows: report the whole span
+            progress(done + upto - after, total)
+    else:
+        folder.fold(_maybe_reporting(reader.batches(after, upto, elided()), done, total, progress))
+
+
+def _maybe_reporting(
+    batches: Iterable[list[Row]],
+    done: int,
+    total: int,
+    progress: Callable[[int, int], None] | None,
+) -> Iterable[list[Row]]:
+    return batches if progress is None else _reporting(batches, done, total, progress)
 
 
 def _snapshot_stops(

@@ -115,6 +115,7 @@ class SQLiteLogReader:
     """A read-only snapshot of the log for the replay core: plain sqlite3, no library layers."""
 
     def __init__(self, path: str) -> None:
+        self.path = path
         self.connection = sqlite3.connect(
             f"file:{quote(path)}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
         )
@@ -162,6 +163,47 @@ class SQLiteLogReader:
         cursor.arraysize = 10_000
         while batch := cursor.fetchmany():
             yield batch
+
+    def split_batches(
+        self, after: int, upto: int, *, split: str, keep: str, every: int, first: bool
+    ) -> Iterator[list[tuple[Any, Any]]]:
+        """Rows for one side of the two-process fold (see campaign.parallel). Events of the
+        topic `split` are shared out by notification id: with `first`, this side's are those
+        whose id is a multiple of `every`, else all the others. This side's come as (0, state);
+        the other side's are left out; events of the topic `keep` come as (topic, state);
+        with `first`, so does every other event, else they are left out."""
+        mine = "((rowid % :k = 0) = :f)"
+        if first:
+            statement = (
+                "SELECT CASE WHEN topic = :s THEN 0 ELSE topic END, state FROM stored_events "
+                f"WHERE rowid > :a AND rowid <= :u AND (topic != :s OR {mine}) "
+            )
+        else:
+            statement = (
+                "SELECT CASE WHEN topic = :s THEN 0 ELSE topic END, state FROM stored_events "
+                f"WHERE rowid > :a AND rowid <= :u AND ((topic = :s AND {mine}) OR topic = :g) "
+            )
+        cursor = self.connection.execute(
+            statement + "ORDER BY rowid",
+            {"s": split, "g": keep, "k": every, "f": int(first), "a": after, "u": upto},
+        )
+        cursor.arraysize = 10_000
+        while batch := cursor.fetchmany():
+            yield batch
+
+    def count_created(self, prefix: str, after: int, upto: int) -> int:
+        """How many aggregates whose ids start with `prefix` were created in the span (a
+        range of the primary key's index, not a scan of the log)."""
+        row = self.connection.execute(
+            "SELECT COUNT(*) FROM stored_events WHERE originator_id >= ? AND originator_id < ? "
+            "AND originator_version = 1 AND rowid > ? AND rowid <= ?",
+            (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), after, upto),
+        ).fetchone()
+        return int(row[0])
+
+    def reopen(self) -> SQLiteLogReader:
+        """A reader of its own (for a forked process: connections are not shared)."""
+        return SQLiteLogReader(self.path)
 
     def snapshots_upto(self, position: int, fmt: int) -> Iterator[tuple[int, bytes, bytes, bytes]]:
         """(position, head, data, digest) of the snapshots at or before `position`, latest first."""

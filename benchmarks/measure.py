@@ -1,0 +1,190 @@
+"""The figures of the benchmark table, each measured on its own (best of a few runs).
+
+The floor is what the machine does with no engine at all: the store's stored events read
+with plain sqlite3 and decoded with orjson. Replay figures are reported as a ratio to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from statistics import median
+from typing import TYPE_CHECKING
+
+import orjson
+
+from campaign import Engine, FixedClock, Store, parse_command
+from campaign.audit import verify
+from campaign.queries import checkpoint_document
+from campaign.replay import replay_log
+from campaign.scenario import load
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+LATER = FixedClock(dt.datetime(2020, 12, 31, 20, tzinfo=SHANGHAI))
+CAMPAIGN = Path(sys.executable).parent / "campaign"
+
+
+def best(run: Callable[[], float], rounds: int) -> float:
+    """The shortest of `rounds` timings (the machine is noisy; the floor is what it can do)."""
+    return min(run() for _ in range(rounds))
+
+
+def events_in(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0])
+
+
+def floor_rate(db: Path, rounds: int = 3) -> float:
+    """Events/s: plain sqlite3 reading every stored state, orjson decoding it."""
+
+    def run() -> float:
+        conn = sqlite3.connect(db)
+        started = time.perf_counter()
+        for (state,) in conn.execute("SELECT state FROM stored_events ORDER BY rowid"):
+            orjson.loads(state)
+        seconds = time.perf_counter() - started
+        conn.close()
+        return seconds
+
+    return events_in(db) / best(run, rounds)
+
+
+def replay_seconds(db: Path) -> float:
+    """One full replay: every event decoded and folded into all projection state."""
+    with Store(str(db), create=False) as store:
+        reader = store.reader()
+        gc.collect()
+        started = time.perf_counter()
+        replay_log(reader)
+        seconds = time.perf_counter() - started
+        reader.close()
+    return seconds
+
+
+def replay_rate(db: Path, rounds: int = 3) -> float:
+    return events_in(db) / best(lambda: replay_seconds(db), rounds)
+
+
+def checkpoint_seconds(db: Path, as_of: str, known_at: str | None, *, snapshots: bool = True) -> float:
+    with Store(str(db), create=False) as store:
+        started = time.perf_counter()
+        checkpoint_document(Engine(store, LATER), dt.date.fromisoformat(as_of), known_at, snapshots=snapshots)
+        return time.perf_counter() - started
+
+
+def command_wall(*args: str) -> float:
+    """Wall time of one `campaign` process, from start to exit."""
+    started = time.perf_counter()
+    done = subprocess.run([str(CAMPAIGN), *args], capture_output=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.decode(errors="replace"))
+    return seconds
+
+
+def cold_checkpoint_wall(db: Path, as_of: str, known_at: str | None, rounds: int = 3) -> float:
+    args = ["checkpoint", "--as-of", as_of, "--db", str(db), "--json"]
+    if known_at:
+        args += ["--known-at", known_at]
+    command_wall(*args)  # the first query takes the snapshots it will use
+    return best(lambda: command_wall(*args), rounds)
+
+
+def append_latencies(db: Path, count: int = 30) -> list[float]:
+    """Seconds per report command in one engine (validate, stamp, append, commit)."""
+    latencies = []
+    with Store(str(db)) as store:
+        engine = Engine(store, LATER)
+        code = _a_project(store)
+        for day in range(count):
+            command = parse_command(
+                "report_progress",
+                {"code": code, "date": (dt.date(2020, 12, 1) + dt.timedelta(days=day)).isoformat(), "investment": "1"},
+            )
+            started = time.perf_counter()
+            engine.execute(command, actor="benchmark")
+            latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+def _a_project(store: Store) -> str:
+    reader = store.reader()
+    try:
+        for batch in reader.batches(0, 100):
+            for topic, state in batch:
+                if topic and topic.endswith("Project.Registered"):
+                    code: str = orjson.loads(state)["code"]
+                    return code
+    finally:
+        reader.close()
+    raise RuntimeError("the store holds no project")
+
+
+def cold_append_wall(db: Path, rounds: int = 5) -> float:
+    with Store(str(db)) as store:
+        code = _a_project(store)
+    walls = []
+    for day in range(rounds):
+        walls.append(
+            command_wall(
+                "progress", "report", code, "--date", f"2020-12-{day + 10:02d}", "--investment", "1", "--db", str(db)
+            )
+        )
+    return min(walls)
+
+
+def bulk_load_rate(scenario: Path, folder: Path) -> float:
+    db = folder / f"load-{time.monotonic_ns()}.db"
+    with Store(str(db)) as store:
+        started = time.perf_counter()
+        report = load(Engine(store), scenario, actor="benchmark")
+        seconds = time.perf_counter() - started
+    return report.appended / seconds
+
+
+PEAK_RSS = textwrap.dedent(
+    """
+    import resource, sys
+    from campaign import Store
+    from campaign.replay import replay_log
+    store = Store(sys.argv[1], create=False)
+    reader = store.reader()
+    replay_log(reader)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    """
+)
+
+
+def replay_peak_rss_mb(db: Path) -> float:
+    """Peak resident memory of a process that replays the whole log (no snapshots)."""
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS, str(db)], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout.strip()) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def verify_rate(db: Path, rounds: int = 2) -> float:
+    def run() -> float:
+        with Store(str(db), create=False) as store:
+            started = time.perf_counter()
+            result = verify(store)
+            seconds = time.perf_counter() - started
+        assert result.ok
+        return seconds
+
+    return events_in(db) / best(run, rounds)
+
+
+def latency_ratio(on_big: list[float], on_empty: list[float]) -> float:
+    """How much slower a command is on a big store than on an empty one (medians)."""
+    return median(on_big) / median(on_empty)
+
