@@ -74,10 +74,14 @@ def replay_rate(db: Path, rounds: int = 3) -> float:
     return events_in(db) / best(lambda: replay_seconds(db), rounds)
 
 
-def checkpoint_seconds(db: Path, as_of: str, known_at: str | None, *, snapshots: bool = True) -> float:
+def checkpoint_seconds(
+    db: Path, as_of: str, known_at: str | None, *, snapshots: bool = True
+) -> float:
     with Store(str(db), create=False) as store:
         started = time.perf_counter()
-        checkpoint_document(Engine(store, LATER), dt.date.fromisoformat(as_of), known_at, snapshots=snapshots)
+        checkpoint_document(
+            Engine(store, LATER), dt.date.fromisoformat(as_of), known_at, snapshots=snapshots
+        )
         return time.perf_counter() - started
 
 
@@ -108,7 +112,11 @@ def append_latencies(db: Path, count: int = 30) -> list[float]:
         for day in range(count):
             command = parse_command(
                 "report_progress",
-                {"code": code, "date": (dt.date(2020, 12, 1) + dt.timedelta(days=day)).isoformat(), "investment": "1"},
+                {
+                    "code": code,
+                    "date": (dt.date(2020, 12, 1) + dt.timedelta(days=day)).isoformat(),
+                    "investment": "1",
+                },
             )
             started = time.perf_counter()
             engine.execute(command, actor="benchmark")
@@ -136,7 +144,15 @@ def cold_append_wall(db: Path, rounds: int = 5) -> float:
     for day in range(rounds):
         walls.append(
             command_wall(
-                "progress", "report", code, "--date", f"2020-12-{day + 10:02d}", "--investment", "1", "--db", str(db)
+                "progress",
+                "report",
+                code,
+                "--date",
+                f"2020-12-{day + 10:02d}",
+                "--investment",
+                "1",
+                "--db",
+                str(db),
             )
         )
     return min(walls)
@@ -187,4 +203,3 @@ def verify_rate(db: Path, rounds: int = 2) -> float:
 def latency_ratio(on_big: list[float], on_empty: list[float]) -> float:
     """How much slower a command is on a big store than on an empty one (medians)."""
     return median(on_big) / median(on_empty)
-

@@ -1,0 +1,34 @@
+"""Peak memory of a full replay of the 1M-event store, and the audit's chain verification."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from benchmarks import measure
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pytest_benchmark.fixture import BenchmarkFixture
+
+
+@pytest.mark.benchmark(group="memory")
+def test_peak_rss_of_a_full_replay(
+    benchmark: BenchmarkFixture, store_1m: Path, measuring: bool
+) -> None:
+    megabytes = benchmark.pedantic(
+        measure.replay_peak_rss_mb, args=(store_1m,), rounds=1, iterations=1
+    )
+    benchmark.extra_info["peak_rss_mb"] = round(megabytes)
+    if measuring:
+        assert megabytes <= 600
+
+
+@pytest.mark.benchmark(group="audit")
+def test_audit_verify(benchmark: BenchmarkFixture, store_1m: Path, measuring: bool) -> None:
+    rate = benchmark.pedantic(measure.verify_rate, args=(store_1m,), rounds=1, iterations=1)
+    benchmark.extra_info["events_per_s"] = round(rate)
+    if measuring:
+        assert rate >= 300_000

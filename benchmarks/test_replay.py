@@ -1,0 +1,61 @@
+"""Full replays (decode + fold into all projection state) against the floor: the same store's
+events read with plain sqlite3 and decoded with orjson, no engine."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+import orjson
+import pytest
+
+from benchmarks import measure
+from campaign import Store
+from campaign.replay import replay_log
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pytest_benchmark.fixture import BenchmarkFixture
+
+TARGET_RATIO = 0.5
+
+
+def floor(db: Path) -> int:
+    count = 0
+    with sqlite3.connect(db) as conn:
+        for (state,) in conn.execute("SELECT state FROM stored_events ORDER BY rowid"):
+            orjson.loads(state)
+            count += 1
+    return count
+
+
+def replay(db: Path) -> int:
+    with Store(str(db), create=False) as store:
+        reader = store.reader()
+        position = replay_log(reader).position
+        reader.close()
+    return position
+
+
+@pytest.mark.benchmark(group="replay")
+@pytest.mark.parametrize("size", ["store_100k", "store_1m"])
+def test_floor(benchmark: BenchmarkFixture, request: pytest.FixtureRequest, size: str) -> None:
+    db = request.getfixturevalue(size)
+    events = benchmark.pedantic(floor, args=(db,), rounds=3, iterations=1)
+    assert events == measure.events_in(db)
+
+
+@pytest.mark.benchmark(group="replay")
+@pytest.mark.parametrize("size", ["store_100k", "store_1m"])
+def test_full_replay(
+    benchmark: BenchmarkFixture, request: pytest.FixtureRequest, size: str, measuring: bool
+) -> None:
+    db = request.getfixturevalue(size)
+    events = benchmark.pedantic(replay, args=(db,), rounds=3, iterations=1)
+    assert events == measure.events_in(db)
+    if measuring:
+        rate = events / benchmark.stats.stats.min
+        ratio = rate / measure.floor_rate(db)
+        benchmark.extra_info.update(events_per_s=round(rate), ratio_to_floor=round(ratio, 2))
+        assert ratio >= TARGET_RATIO
