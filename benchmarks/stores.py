@@ -1,8 +1,9 @@
 """Benchmark stores: generated scenarios loaded into SQLite files, built once and cached
 outside the repository (CAMPAIGN_BENCH_CACHE, else ~/.cache/campaign-bench).
 
-A cached file is named by the engine's and the generator's source, so a change to either
-builds it again instead of measuring a stale format.
+A cached file is named by the source of what writes it (the generator, and the engine's write
+path), so a change to either builds it again instead of measuring a stale format; the files of
+earlier versions are then removed.
 """
 
 from __future__ import annotations
@@ -27,11 +28,32 @@ def cache_dir() -> Path:
     return folder
 
 
+WRITE_PATH = (
+    "campaign/values.py",
+    "campaign/commands.py",
+    "campaign/domain.py",
+    "campaign/handlers.py",
+    "campaign/codec.py",
+    "campaign/chain.py",
+    "campaign/store.py",
+    "campaign/scenario.py",
+    "campaign/backends/sqlite.py",
+    "scenarios/generator.py",
+)
+
+
 def source_key() -> str:
     digest = hashlib.sha256()
-    for path in sorted([*(ROOT / "campaign").rglob("*.py"), ROOT / "scenarios" / "generator.py"]):
-        digest.update(path.read_bytes())
+    for name in WRITE_PATH:
+        digest.update((ROOT / name).read_bytes())
     return digest.hexdigest()[:12]
+
+
+def _replace(stem: str, path: Path) -> None:
+    """Remove the cached files of `stem` built by other versions."""
+    for old in cache_dir().glob(f"{stem}-*"):
+        if not old.name.startswith(path.stem):
+            old.unlink(missing_ok=True)
 
 
 def projects_for(events: int) -> int:
@@ -42,6 +64,7 @@ def projects_for(events: int) -> int:
 def scenario(projects: int, seed: int = 1) -> Path:
     path = cache_dir() / f"scenario-{projects}-{seed}-{source_key()}.jsonl"
     if not path.exists():
+        _replace(f"scenario-{projects}-{seed}", path)
         partial = path.with_suffix(".partial")
         with partial.open("w", encoding="utf-8", newline="\n") as handle:
             generate(handle, projects=projects, seed=seed)
@@ -53,6 +76,7 @@ def store(projects: int, seed: int = 1) -> Path:
     """A SQLite store holding the generated scenario (read it; copy it to append)."""
     path = cache_dir() / f"store-{projects}-{seed}-{source_key()}.db"
     if not path.exists():
+        _replace(f"store-{projects}-{seed}", path)
         partial = path.with_suffix(".partial.db")
         for leftover in partial.parent.glob(partial.name + "*"):
             leftover.unlink()

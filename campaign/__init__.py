@@ -11,8 +11,7 @@ from campaign.engine import Engine, Status
 from campaign.errors import CampaignError, LineError, Refused, StoreError
 from campaign.handlers import Result
 from campaign.store import Store, resolve_db
-
-__version__ = "0.1.0"
+from campaign.version import __version__
 
 __all__ = [
     "COMMANDS",

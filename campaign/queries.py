@@ -20,6 +20,7 @@ from campaign.errors import Refused
 from campaign.formulas import amount, percent
 from campaign.replay import Replayed, known_at_cut, replay_log
 from campaign.snapshots import SnapshotStore
+from campaign.version import __version__
 
 if TYPE_CHECKING:
     from campaign.engine import Engine
@@ -30,8 +31,6 @@ PERIODS = ("weekly", "xun", "monthly", "checkpoints")
 
 
 def engine_version() -> str:
-    from campaign import __version__  # noqa: PLC0415 (the package imports this module)
-
     return __version__
 
 

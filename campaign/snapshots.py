@@ -22,8 +22,12 @@ import orjson
 
 from campaign.errors import StoreError
 from campaign.replay import NO_PCT, Folder, Projection, ProjectState, RequestState
+from campaign.version import __version__
 
-FORMAT = 3  # 2: ledgers in whole yuan; 3: rows as lists, ledgers trimmed
+LAYOUT = 3  # 2: ledgers in whole yuan; 3: rows as lists, ledgers trimmed
+# A snapshot is used only by the engine version that took it (a later version may fold
+# differently); both go into the number stored beside it.
+FORMAT = zlib.crc32(f"{LAYOUT}:{__version__}".encode())
 EVERY = 100_000
 
 _PROJECT_FIELDS = (
