@@ -23,7 +23,7 @@ from campaign.formulas import (
     escalation_level,
     factor_light,
     gap_pp,
-    investment_light,
+    half_even,
     median,
     percent,
     project_light,
@@ -59,22 +59,14 @@ class RequestView:
 
     request: RequestState
     resolved: bool
+    open: bool
     due: str  # the due date in force on as_of
-    is_due: bool
+    is_due: bool  # resolved, or its due date has come
+    overdue: bool  # open and its due date is before as_of
     on_time: bool
     overdue_wd: int  # open and past due: working days in (due, as_of]
     level: int  # escalation level (open requests)
     resolution_wd: int | None
-
-    @property
-    def open(self) -> bool:
-        return not self.resolved
-
-    @property
-    def overdue(self) -> bool:
-        return not self.resolved and self.due < self.as_of_text
-
-    as_of_text: str = ""
 
 
 class AsOf:
@@ -89,6 +81,7 @@ class AsOf:
         self.text = as_of.isoformat()
         self.index = projection.index_of(as_of)
         self.progress = time_progress(as_of)
+        self.progress_num, self.progress_den = self.progress.numerator, self.progress.denominator
         self.green = Fraction(campaign.lights.green)
         self.yellow = Fraction(campaign.lights.yellow)
         self._origin = dt.date(campaign.year - 2, 12, 31)
@@ -129,13 +122,14 @@ def view_request(request: RequestState, at: AsOf) -> RequestView:
     return RequestView(
         request=request,
         resolved=resolved,
+        open=not resolved,
         due=due,
         is_due=resolved or due <= day,
+        overdue=not resolved and due < day,
         on_time=on_time,
         overdue_wd=overdue_wd,
         level=level,
         resolution_wd=resolution_wd,
-        as_of_text=day,
     )
 
 
@@ -164,7 +158,10 @@ def factor_figures(views: Iterable[RequestView]) -> dict[str, Any]:
 
 @dataclass(slots=True)
 class ProjectFigures:
-    """One registered project on `as_of`, unrounded."""
+    """One registered project on `as_of`, unrounded.
+
+    Its rate and spi are kept as integer pairs (a Fraction for each of ten thousand projects
+    is slow): investment_rate = ytd_investment / plan, spi = spi_num / spi_den."""
 
     state: ProjectState
     listed: bool
@@ -172,8 +169,8 @@ class ProjectFigures:
     plan: int
     ytd_investment: int
     ytd_funds: int
-    investment_rate: Fraction | None
-    spi: Fraction | None
+    spi_num: int
+    spi_den: int  # 0 when the plan in force is 0 (no rate, no spi)
     physical_hundredths: int | None
     stage: str
     started_on: str | None
@@ -182,6 +179,18 @@ class ProjectFigures:
     light: Light
     reasons: list[str]
     rank: int | None = None
+
+    @property
+    def investment_rate(self) -> Fraction | None:
+        return ratio(self.ytd_investment, self.plan)
+
+    @property
+    def spi(self) -> Fraction | None:
+        return ratio(self.spi_num, self.spi_den)
+
+    def spi_key(self) -> float | None:
+        """spi's nearest double (for sorting; exact ties are settled on `spi`)."""
+        return self.spi_num / self.spi_den if self.spi_den else None
 
 
 def _stage(state: ProjectState, day: str, terminated: bool) -> str:
@@ -192,7 +201,7 @@ def _stage(state: ProjectState, day: str, terminated: bool) -> str:
 
 
 def project_figures(state: ProjectState, at: AsOf) -> ProjectFigures:
-    day, index, progress = at.text, at.index, at.progress
+    day, index = at.text, at.index
     terminated = state.terminated_on is not None and state.terminated_on <= day
     listed = not terminated
     plan = state.plan_on(day)
@@ -204,8 +213,8 @@ def project_figures(state: ProjectState, at: AsOf) -> ProjectFigures:
         if pct[i] >= 0:
             physical = pct[i]
             break
-    rate = ratio(ytd_investment, plan)
-    project_spi = spi(rate, progress)
+    # spi = (ytd / plan) / (P / Q), with 序时进度 = P / Q
+    spi_num, spi_den = ytd_investment * at.progress_den, plan * at.progress_num
     started = state.milestones.get("started")
     started_on = started if started is not None and started <= day else None
     overdue_days = 0
@@ -220,16 +229,15 @@ def project_figures(state: ProjectState, at: AsOf) -> ProjectFigures:
     reasons: list[str] = []
     if listed:
         lights = at.campaign.lights
-        inv = investment_light(None if plan == 0 else project_spi, at.green, at.yellow)
+        inv = _investment_light(spi_num, spi_den, at)
         start = start_light(overdue_days)
         worst_wd = max((v.overdue_wd for v in views if v.open), default=0)
         fac = factor_light(worst_wd)
         light = project_light(inv, start, fac)
         if inv in ("yellow", "red"):
             threshold = lights.yellow if inv == "red" else lights.green
-            reasons.append(
-                f"investment {rate4(rate)} of plan, spi {rate4(project_spi)} (below {threshold})"
-            )
+            rate, shown_spi = half_even(ytd_investment, plan, 10_000), _spi4(spi_num, spi_den)
+            reasons.append(f"investment {rate} of plan, spi {shown_spi} (below {threshold})")
         if start != "green":
             reasons.append(f"start overdue {overdue_days} days (planned {state.planned_start})")
         if fac != "green":
@@ -248,8 +256,8 @@ def project_figures(state: ProjectState, at: AsOf) -> ProjectFigures:
         plan=plan,
         ytd_investment=ytd_investment,
         ytd_funds=ytd_funds,
-        investment_rate=rate,
-        spi=project_spi,
+        spi_num=spi_num,
+        spi_den=spi_den,
         physical_hundredths=physical,
         stage=_stage(state, day, terminated),
         started_on=started_on,
@@ -260,6 +268,21 @@ def project_figures(state: ProjectState, at: AsOf) -> ProjectFigures:
     )
 
 
+def _investment_light(spi_num: int, spi_den: int, at: AsOf) -> Light:
+    """The investment light of spi_num / spi_den, compared exactly with the thresholds."""
+    if spi_den == 0:
+        return "na"
+    if spi_num * at.green.denominator >= at.green.numerator * spi_den:
+        return "green"
+    if spi_num * at.yellow.denominator >= at.yellow.numerator * spi_den:
+        return "yellow"
+    return "red"
+
+
+def _spi4(spi_num: int, spi_den: int) -> float | None:
+    return half_even(spi_num, spi_den, 10_000) if spi_den else None
+
+
 def _rank(figures: list[ProjectFigures]) -> None:
     """Ranks 1..n by unrounded spi, descending (None last; exact ties by code).
 
@@ -267,17 +290,12 @@ def _rank(figures: list[ProjectFigures]) -> None:
     monotonic, so that order is right except that distinct values may share a double; each
     run of equal doubles is then put in exact order."""
     listed = [f for f in figures if f.listed]
-    listed.sort(key=lambda f: (f.spi is None, -float(f.spi or 0), f.state.code))
+    listed.sort(key=lambda f: (f.spi_den == 0, -(f.spi_key() or 0), f.state.code))
     start = 0
     while start < len(listed):
         end = start + 1
-        key = listed[start].spi
-        while (
-            end < len(listed)
-            and key is not None
-            and listed[end].spi is not None
-            and (float(listed[end].spi or 0) == float(key))
-        ):
+        key = listed[start].spi_key()
+        while end < len(listed) and key is not None and listed[end].spi_key() == key:
             end += 1
         if end - start > 1:
             listed[start:end] = sorted(
@@ -466,11 +484,7 @@ def checkpoint(
             "commissioned": len(commissioned),
             "due_to_commission": len(due_to_commission),
             "lights": lights,
-            "below_half": sum(
-                1
-                for f in listed
-                if f.investment_rate is not None and f.investment_rate < Fraction(1, 2)
-            ),
+            "below_half": sum(1 for f in listed if f.plan and 2 * f.ytd_investment < f.plan),
         },
         "factors": {
             **factor_figures(views),
@@ -511,9 +525,7 @@ def _project_row(f: ProjectFigures, progress: Fraction) -> dict[str, Any]:
         "leader": s.leader,
         "annual_plan": amount(f.plan),
         "ytd_investment": amount(f.ytd_investment),
-        "investment_rate": rate4(f.investment_rate),
-        "gap_pp": round2(gap_pp(f.investment_rate, progress)),
-        "spi": rate4(f.spi),
+        **_rates(f, progress),
         "light": f.light,
         "stage": f.stage,
         "started_on": f.started_on,
@@ -523,6 +535,19 @@ def _project_row(f: ProjectFigures, progress: Fraction) -> dict[str, Any]:
         "open_factors": sum(1 for v in f.requests if v.open),
         "overdue_factors": sum(1 for v in f.requests if v.overdue),
         "rank": f.rank,
+    }
+
+
+def _rates(f: ProjectFigures, progress: Fraction) -> dict[str, float | None]:
+    """investment_rate, gap_pp and spi of one project, rounded from exact integers."""
+    if f.plan == 0:
+        return {"investment_rate": None, "gap_pp": None, "spi": None}
+    p, q = progress.numerator, progress.denominator
+    return {
+        "investment_rate": half_even(f.ytd_investment, f.plan, 10_000),
+        # (ytd / plan − p / q) × 100 = 100 (ytd q − p plan) / (plan q)
+        "gap_pp": half_even(100 * (f.ytd_investment * q - p * f.plan), f.plan * q, 100),
+        "spi": half_even(f.spi_num, f.spi_den, 10_000),
     }
 
 

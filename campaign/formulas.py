@@ -30,13 +30,18 @@ def ratio(numerator: int | Fraction, denominator: int | Fraction) -> Fraction | 
     return Fraction(numerator) / Fraction(denominator)
 
 
-def _half_even(value: Fraction, scale: int) -> float:
-    """value rounded half-even to 1/scale, as the nearest double (integer arithmetic only)."""
-    quotient, remainder = divmod(value.numerator * scale, value.denominator)
+def half_even(numerator: int, denominator: int, scale: int) -> float:
+    """numerator / denominator (denominator > 0) rounded half-even to 1/scale, as the nearest
+    double; integer arithmetic only, so exact for any size."""
+    quotient, remainder = divmod(numerator * scale, denominator)
     twice = 2 * remainder
-    if twice > value.denominator or (twice == value.denominator and quotient % 2):
+    if twice > denominator or (twice == denominator and quotient % 2):
         quotient += 1
     return quotient / scale
+
+
+def _half_even(value: Fraction, scale: int) -> float:
+    return half_even(value.numerator, value.denominator, scale)
 
 
 def rate4(value: Fraction | None) -> float | None:

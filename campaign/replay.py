@@ -490,7 +490,9 @@ def replay_log(
             split_min=split_min,
         )
         folder.p.position = stop
-        if snapshots is not None and stop != position:
+        if snapshots is not None and (stop != position or stop - done >= snapshots.every // 4):
+            # every stop; and the query's own position when it took a long fold to reach,
+            # so that asking again (the office asks about the same day many times) is quick
             snapshots.save(folder.p, stop_hash)
         after, done = upto_id, stop
     return Replayed(folder.p, position, head_hash, head)
