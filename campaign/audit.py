@@ -17,7 +17,10 @@ import orjson
 from eventsourcing.persistence import StoredEvent
 
 from campaign.chain import GENESIS, digest, link, parse_digest
+from campaign.checkpoint import checkpoint, state_hash
 from campaign.errors import CampaignError, LineError, Refused, StoreError
+from campaign.replay import Folder, elided
+from campaign.snapshots import check_snapshots
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -53,28 +56,48 @@ def verify(
     *,
     expected: str | None = None,
     progress: Callable[[int], None] | None = None,
+    snapshots: bool = True,
 ) -> Verification:
-    """Check the whole chain, and the digest `expected` (HASH@POSITION) when given."""
+    """Check the whole chain, the digest `expected` (HASH@POSITION) when given, and (unless
+    told not to) that every projection snapshot is what the log folds to at its position."""
+    reader = store.reader()
+    try:
+        result = verify_chain(reader, expected=expected, progress=progress)
+        if result.ok and snapshots:
+            bad = check_snapshots(reader)
+            if bad:
+                result = Verification(
+                    result.events,
+                    result.head,
+                    f"the projection snapshot at position {bad[0]} is not what the log folds "
+                    "to there (forged or damaged; checkpoint --no-snapshot is not affected)",
+                    bad[0],
+                )
+    finally:
+        reader.close()
+    return result
+
+
+def verify_chain(
+    reader: Any, *, expected: str | None = None, progress: Callable[[int], None] | None = None
+) -> Verification:
+    """The chain of one snapshot of the store (see `verify`)."""
     if expected is not None:
         try:
             expected_head, expected_position = parse_digest(expected)
         except ValueError as error:
             raise Refused("digest", expected, str(error)) from None
-    reader = store.reader()
-    try:
-        result = _walk(reader.links(), progress)
-        chained, _, _ = reader.head()
-        if result.ok and chained > result.events:
-            result = Verification(
-                result.events,
-                result.head,
-                f"event missing: the chain goes on to position {chained} (deleted)",
-                result.events + 1,
-            )
-        if result.ok and expected is not None:
-            result = _check_digest(reader, result, expected_head, expected_position)
-    finally:
-        reader.close()
+    result = _walk(reader.links(), progress)
+    chained, _, _ = reader.head()
+    if result.ok and chained > result.events:
+        result = Verification(
+            result.events,
+            result.head,
+            f"event missing: the chain goes on to position {chained} (deleted)",
+            result.events + 1,
+        )
+    if result.ok and expected is not None:
+        result = _check_digest(reader, result, expected_head, expected_position)
     return result
 
 
@@ -104,7 +127,7 @@ def _walk(
                         position,
                     )
                 return Verification(position - 1, head, "the chain repeats a position", position)
-            computed = link(head, originator_id, int(version), topic, bytes(state))
+            computed = link(head, originator_id, int(version), topic, _raw(state))
             if computed != bytes(stored):
                 return Verification(
                     position - 1,
@@ -116,6 +139,11 @@ def _walk(
         if progress is not None:
             progress(position)
     return Verification(position, head)
+
+
+def _raw(state: Any) -> bytes:
+    """A stored state as bytes (a value rewritten as TEXT by hand is hashed as its UTF-8)."""
+    return state.encode("utf-8") if isinstance(state, str) else bytes(state)
 
 
 def _check_digest(reader: Any, result: Verification, expected: bytes, at: int) -> Verification:
@@ -309,32 +337,37 @@ class Reproduction:
 
 
 def reproduce(engine: Engine) -> list[Reproduction]:
-    """Recompute every published checkpoint from the log as it stood when it was published."""
-    from campaign.queries import checkpoint_document, replay  # noqa: PLC0415
-
-    campaign = engine.campaign()
-    if campaign is None:
-        raise Refused("campaign", None, "no campaign is open in this store")
-    publications = replay(engine, None, campaign.timezone, snapshots=False).projection.publications
-    results = []
-    for published in publications:
-        as_of = dt.date.fromisoformat(published["as_of"])
-        known_at = published.get("known_at")
-        document = checkpoint_document(
-            engine, as_of, known_at, upto=published["position"], snapshots=False
-        )
-        receipt = document["receipt"]
-        results.append(
-            Reproduction(
-                as_of=published["as_of"],
-                known_at=known_at,
-                position=published["position"],
-                published=published["state_hash"],
-                computed=receipt["state_hash"],
-                head_matches=receipt["head_hash"] == published["head_hash"]
-                and receipt["position"] == published["position"],
+    """Recompute every published checkpoint from the log as it stood at the position it read:
+    one pass over the log (no snapshots), stopping at each publication's position in turn."""
+    reader = engine.store.reader()
+    try:
+        everything = Folder()
+        everything.fold(reader.batches(0, reader.head()[1], elided()))
+        publications = sorted(everything.p.publications, key=lambda p: int(p["position"]))
+        folder = Folder()
+        after = 0
+        results = []
+        for published in publications:
+            position = int(published["position"])
+            upto, head = reader.chain_at(position)
+            folder.fold(reader.batches(after, upto, elided()))
+            folder.p.position, after = position, upto
+            known_at = published.get("known_at")
+            document = checkpoint(
+                folder.p, dt.date.fromisoformat(published["as_of"]), known_at=known_at
             )
-        )
+            results.append(
+                Reproduction(
+                    as_of=published["as_of"],
+                    known_at=known_at,
+                    position=position,
+                    published=published["state_hash"],
+                    computed=state_hash(document),
+                    head_matches=head.hex() == published["head_hash"],
+                )
+            )
+    finally:
+        reader.close()
     return results
 
 
@@ -343,32 +376,35 @@ def reproduce(engine: Engine) -> list[Reproduction]:
 
 def export(store: Store, out: IO[bytes]) -> Verification:
     """Write the whole log as JSON Lines: a header, then one line per event with its exact
-    stored bytes and its link in the chain. The chain is verified as it is written."""
-    checked = verify(store)
-    if not checked.ok:
-        raise StoreError(
-            f"the log fails verification at position {checked.position} ({checked.problem}); "
-            "not exported"
-        )
-    header = {
-        "format": EXPORT_FORMAT,
-        "version": EXPORT_VERSION,
-        "events": checked.events,
-        "digest": checked.digest,
-    }
-    out.write(orjson.dumps(header) + b"\n")
+    stored bytes and its link in the chain. The chain is verified first, on the same snapshot
+    of the store that is then written."""
     reader = store.reader()
     try:
+        checked = verify_chain(reader)
+        if not checked.ok:
+            raise StoreError(
+                f"the log fails verification at position {checked.position} "
+                f"({checked.problem}); not exported"
+            )
+        header = {
+            "format": EXPORT_FORMAT,
+            "version": EXPORT_VERSION,
+            "events": checked.events,
+            "digest": checked.digest,
+        }
+        out.write(orjson.dumps(header) + b"\n")
         position = 0
         for batch in reader.links():
             for _, originator_id, version, topic, state, _, chained in batch:
                 position += 1
+                if position > checked.events:
+                    break
                 line = {
                     "position": position,
                     "originator_id": originator_id,
                     "originator_version": int(version),
                     "topic": topic,
-                    "state": bytes(state).decode("utf-8"),
+                    "state": _raw(state).decode("utf-8"),
                     "hash": bytes(chained).hex(),
                 }
                 out.write(orjson.dumps(line) + b"\n")
@@ -377,61 +413,110 @@ def export(store: Store, out: IO[bytes]) -> Verification:
     return checked
 
 
-def import_log(store: Store, lines: Iterator[bytes]) -> Verification:
-    """Load an exported log into an empty store, re-verifying every link; a tampered line is
-    named and nothing is stored."""
+def import_log(
+    store: Store, lines: Iterator[bytes], *, expected: str | None = None
+) -> Verification:
+    """Load an exported log into an empty store, re-verifying every link and reading every
+    event back as the engine would (an event of an unknown type or shape is refused); a
+    tampered line is named and nothing is stored. With `expected` (HASH@POSITION), the file's
+    chain must also pass through that digest."""
+    pinned = None
+    if expected is not None:
+        try:
+            pinned = parse_digest(expected)
+        except ValueError as error:
+            raise Refused("digest", expected, str(error)) from None
     with store.writing():
         if store.head():
             raise StoreError(
                 f"the store {store.db} already holds events; import needs an empty store"
             )
-        head, position, declared = GENESIS, 0, None
-        batch: list[StoredEvent] = []
+        importer = _Importer(store, pinned_at=None if pinned is None else pinned[1])
         for number, raw in enumerate(lines, 1):
-            if not raw.strip():
-                continue
-            try:
-                record = orjson.loads(raw)
-            except orjson.JSONDecodeError:
-                raise LineError(
-                    f"line {number}",
-                    Refused("line", raw[:40].decode(errors="replace"), "is not valid JSON"),
-                ) from None
-            if number == 1:
-                declared = _header(record)
-                continue
-            try:
-                event, expected = _event(record, position + 1)
-            except CampaignError as error:
-                raise LineError(f"line {number}", error) from None
-            head = link(
-                head, str(event.originator_id), event.originator_version, event.topic, event.state
-            )
-            if head != expected:
-                raise LineError(
-                    f"line {number}",
-                    Refused(
-                        "hash",
-                        record.get("hash"),
-                        f"does not match the event at position {position + 1} (tampered)",
-                    ),
+            if raw.strip():
+                importer.take(number, raw)
+        result = importer.finish()
+        if pinned is not None:
+            expected_head, at = pinned
+            if at > result.events:
+                raise StoreError(
+                    f"the file's log ends at position {result.events}, "
+                    f"before the digest's position {at}"
                 )
-            position += 1
-            batch.append(event)
-            if len(batch) >= 5000:
-                store.recorder.insert_events(batch)
-                batch = []
-        if declared is None:
-            raise StoreError("the file is empty: not an exported campaign log")
-        if batch:
-            store.recorder.insert_events(batch)
-        result = Verification(position, head)
-        if declared["digest"] != result.digest:
-            raise StoreError(
-                f"the file ends at {result.digest}, but its header says {declared['digest']} "
-                "(lines were cut or added)"
-            )
+            if importer.pinned_head != expected_head:
+                raise StoreError(
+                    f"the file's chain at position {at} is not the digest's: not the log you meant"
+                )
     return result
+
+
+class _Importer:
+    """The header, then each event checked against the chain and stored in batches."""
+
+    def __init__(self, store: Store, *, pinned_at: int | None) -> None:
+        self.store = store
+        self.pinned_at = pinned_at
+        self.pinned_head = GENESIS if pinned_at == 0 else None
+        self.head = GENESIS
+        self.position = 0
+        self.declared: dict[str, Any] | None = None
+        self.batch: list[StoredEvent] = []
+
+    def take(self, number: int, raw: bytes) -> None:
+        try:
+            record = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            shown = raw[:40].decode(errors="replace")
+            raise LineError(f"line {number}", Refused("line", shown, "is not valid JSON")) from None
+        if self.declared is None:
+            self.declared = _header(record)
+            return
+        try:
+            event, chained = _event(record, self.position + 1)
+            _readable(self.store, event)
+        except CampaignError as error:
+            raise LineError(f"line {number}", error) from None
+        self.head = link(
+            self.head, str(event.originator_id), event.originator_version, event.topic, event.state
+        )
+        if self.head != chained:
+            raise LineError(
+                f"line {number}",
+                Refused(
+                    "hash",
+                    record.get("hash"),
+                    f"does not match the event at position {self.position + 1} (tampered)",
+                ),
+            )
+        self.position += 1
+        if self.position == self.pinned_at:
+            self.pinned_head = self.head
+        self.batch.append(event)
+        if len(self.batch) >= 5000:
+            self.store.recorder.insert_events(self.batch)
+            self.batch = []
+
+    def finish(self) -> Verification:
+        if self.declared is None:
+            raise StoreError("the file is empty: not an exported campaign log")
+        if self.batch:
+            self.store.recorder.insert_events(self.batch)
+        result = Verification(self.position, self.head)
+        if self.declared["digest"] != result.digest:
+            raise StoreError(
+                f"the file ends at {result.digest}, but its header says "
+                f"{self.declared['digest']} (lines were cut or added)"
+            )
+        return result
+
+
+def _readable(store: Store, event: StoredEvent) -> None:
+    """An imported event must be one the engine can read: a known type, a valid shape."""
+    try:
+        store.log.mapper.to_domain_event(event)
+    except Exception as error:  # an unknown topic, bad JSON, a failed validation
+        reason = str(error).splitlines()[0][:120]
+        raise Refused("event", event.topic, f"is not an event of this engine ({reason})") from None
 
 
 def _header(record: Any) -> dict[str, Any]:

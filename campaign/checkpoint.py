@@ -24,6 +24,7 @@ from campaign.formulas import (
     factor_light,
     gap_pp,
     half_even,
+    investment_light,
     median,
     percent,
     project_light,
@@ -229,7 +230,7 @@ def project_figures(state: ProjectState, at: AsOf) -> ProjectFigures:
     reasons: list[str] = []
     if listed:
         lights = at.campaign.lights
-        inv = _investment_light(spi_num, spi_den, at)
+        inv = investment_light(spi_num, spi_den, at.green, at.yellow)
         start = start_light(overdue_days)
         worst_wd = max((v.overdue_wd for v in views if v.open), default=0)
         fac = factor_light(worst_wd)
@@ -266,17 +267,6 @@ def project_figures(state: ProjectState, at: AsOf) -> ProjectFigures:
         light=light,
         reasons=reasons,
     )
-
-
-def _investment_light(spi_num: int, spi_den: int, at: AsOf) -> Light:
-    """The investment light of spi_num / spi_den, compared exactly with the thresholds."""
-    if spi_den == 0:
-        return "na"
-    if spi_num * at.green.denominator >= at.green.numerator * spi_den:
-        return "green"
-    if spi_num * at.yellow.denominator >= at.yellow.numerator * spi_den:
-        return "yellow"
-    return "red"
 
 
 def _spi4(spi_num: int, spi_den: int) -> float | None:

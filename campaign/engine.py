@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from campaign.clock import Clock, SystemClock
 from campaign.domain import Campaign
-from campaign.errors import CampaignError, LineError
+from campaign.errors import CampaignError, LineError, Refused
 from campaign.handlers import Result, Session, run
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ class Engine:
         where: Callable[[int], str] | None = None,
     ) -> list[Result]:
         """All commands or none; an error is located by `where(index)` (1-based) when given."""
+        if not actor.strip():
+            raise Refused("actor", actor, "must name who records this")
         results: list[Result] = []
         with self.store.writing():
             at = self.recorded_now()

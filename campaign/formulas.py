@@ -74,14 +74,17 @@ def spi(investment_rate: Fraction | None, progress: Fraction) -> Fraction | None
     return None if investment_rate is None or progress == 0 else investment_rate / progress
 
 
-def investment_light(value: Fraction | None, green: Fraction, yellow: Fraction) -> Light:
-    """From unrounded spi: green at or above `green`, yellow at or above `yellow`, else red;
-    na when there is no spi (a plan of 0)."""
-    if value is None:
+def investment_light(
+    spi_numerator: int, spi_denominator: int, green: Fraction, yellow: Fraction
+) -> Light:
+    """From unrounded spi (numerator / denominator, compared exactly): green at or above
+    `green`, yellow at or above `yellow`, else red; na when there is no spi (denominator 0:
+    a plan of 0)."""
+    if spi_denominator == 0:
         return "na"
-    if value >= green:
+    if spi_numerator * green.denominator >= green.numerator * spi_denominator:
         return "green"
-    if value >= yellow:
+    if spi_numerator * yellow.denominator >= yellow.numerator * spi_denominator:
         return "yellow"
     return "red"
 

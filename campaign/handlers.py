@@ -323,6 +323,10 @@ def _terminate(command: TerminateProject, session: Session) -> Result:
 def _file(command: FileFactor, session: Session) -> Result:
     if command.key is not None:
         keyed = session.find(FactorKey, FactorKey.id_for(command.key))
+        if keyed is not None and session.request(keyed.request_id).code != command.code:
+            raise Refused(
+                "key", command.key, f"already names request {keyed.request_id} of another project"
+            )
         if keyed is not None:
             return Result(
                 command.cmd,

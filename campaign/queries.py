@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from campaign.chain import digest
 from campaign.checkpoint import AsOf, checkpoint, series_rows, state_hash, view_request
-from campaign.domain import Publication, Stamp
+from campaign.domain import Publication
 from campaign.errors import Refused
 from campaign.formulas import amount, percent
 from campaign.replay import Replayed, known_at_cut, replay_log
@@ -32,12 +31,6 @@ PERIODS = ("weekly", "xun", "monthly", "checkpoints")
 
 def engine_version() -> str:
     return __version__
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    as_of: dt.date
-    known_at: str | None
 
 
 def resolve_as_of(engine: Engine, as_of: dt.date | None) -> tuple[dt.date, str]:
@@ -237,24 +230,40 @@ def project_states(
 def publish(
     engine: Engine, as_of: dt.date | None, known_at: str | None, *, actor: str
 ) -> tuple[dict[str, Any], bool]:
-    """Compute a checkpoint and append its publication (the query, the position read and the
-    state hash). Publishing the same query at the same position again appends nothing."""
-    document = checkpoint_document(engine, as_of, known_at)
-    day = dt.date.fromisoformat(document["as_of"])
-    r = document["receipt"]
+    """Compute a checkpoint and append its publication: the query, the log position read and
+    the state hash. Publishing the same query again, with the same result, appends nothing.
+
+    A publication is what officials are judged by, so it is computed from the log itself,
+    never from a projection snapshot (a cache beside the log, outside its hash chain), and only
+    for a view that can no longer change: known_at, when given, must have passed."""
+    day, timezone = resolve_as_of(engine, as_of)
+    now = engine.recorded_now()
+    if known_at is not None:
+        try:
+            cut = known_at_cut(known_at, timezone)
+        except ValueError as error:
+            raise Refused("known_at", known_at, str(error).split(": ", 1)[-1]) from None
+        if cut > now:
+            raise Refused("known_at", known_at, "has not passed yet: that view could still change")
+    replayed = replay(engine, known_at, timezone, snapshots=False)
+    document = checkpoint(replayed.projection, day, known_at=known_at)
+    document["receipt"] = r = receipt(document, replayed)
+    for earlier in replayed.projection.publications:
+        if (earlier["as_of"], earlier.get("known_at"), earlier["state_hash"]) == (
+            day.isoformat(),
+            known_at,
+            r["state_hash"],
+        ):
+            return document, False
     with engine.store.writing():
-        found = engine.store.get(Publication.create_id(day, known_at, r["position"]))
-        if found is not None:
+        if engine.store.get(Publication.create_id(day, known_at, r["position"])) is not None:
             return document, False
         at = engine.recorded_now()
-        campaign = engine.campaign()
-        assert campaign is not None
-        today = at.astimezone(ZoneInfo(campaign.timezone)).date()
+        today = at.astimezone(ZoneInfo(timezone)).date()
         if day > today:
             raise Refused(
                 "as_of", day, f"is after the engine's today ({today}): nothing to publish"
             )
-        stamp = Stamp(actor=actor, at=at, today=today)
         publication = Publication(
             as_of=day,
             known_at=known_at,
@@ -263,8 +272,8 @@ def publish(
             state_hash=r["state_hash"],
             engine_version=r["engine_version"],
             date=day,
-            actor=stamp.actor,
-            timestamp=stamp.at,
+            actor=actor,
+            timestamp=at,
         )
         engine.store.append(list(publication.collect_events()))
     return document, True

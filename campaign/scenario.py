@@ -78,7 +78,8 @@ def load(
                 f"the store {store.db} already holds {held} events; "
                 "a scenario loads only into an empty store"
             )
-        loader = _Loader(Session(store, simulated=True, keep=True, fresh=True), actor)
+        session = Session(store, simulated=True, keep=True, fresh=True)
+        loader = _Loader(session, actor, now=engine.clock.now())
         appended = lines = 0
         for number, line in read_lines(handle):
             lines = number
@@ -99,9 +100,10 @@ def load(
 class _Loader:
     """The state carried from line to line: the last `at`, and the factor requests' refs."""
 
-    def __init__(self, session: Session, actor: str) -> None:
+    def __init__(self, session: Session, actor: str, *, now: dt.datetime) -> None:
         self.session = session
         self.actor = actor
+        self.now = now
         self.refs: dict[str, tuple[str, int]] = {}
         self.first: dt.datetime | None = None
         self.previous: dt.datetime | None = None
@@ -115,6 +117,10 @@ class _Loader:
             raise Refused(
                 "at", written, f"is earlier than the line before ({self.previous.isoformat()})"
             )
+        if at > self.now:
+            # the log's recorded times never go back, so a future one would hold every later
+            # command's clock hostage
+            raise Refused("at", written, "is in the future: a simulated campaign is in the past")
         cmd = fields.pop("cmd", None)
         if not isinstance(cmd, str):
             raise Refused("cmd", cmd, "is required: the command's name")

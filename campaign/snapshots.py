@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from campaign.errors import StoreError
-from campaign.replay import NO_PCT, Folder, Projection, ProjectState, RequestState
+from campaign.replay import NO_PCT, Folder, Projection, ProjectState, RequestState, elided
 from campaign.version import __version__
 
 LAYOUT = 3  # 2: ledgers in whole yuan; 3: rows as lists, ledgers trimmed
@@ -206,3 +206,24 @@ class SnapshotStore:
     def save(self, projection: Projection, head: bytes) -> None:
         data = dump(projection)
         self.writer.save_snapshot(projection.position, FORMAT, head, data, fingerprint(data))
+
+
+def check_snapshots(reader: Any) -> list[int]:
+    """The positions of the snapshots (of this engine) that are not what the log folds to
+    there: one pass over the log, comparing at each snapshot's position."""
+    taken = sorted((at, data) for at, _, data, _ in reader.snapshots_upto(reader.head()[0], FORMAT))
+    bad: list[int] = []
+    folder = Folder()
+    after = 0
+    for at, data in taken:
+        upto, _ = reader.chain_at(at)
+        folder.fold(reader.batches(after, upto, elided()))
+        folder.p.position = at
+        after = upto
+        try:
+            same = zlib.decompress(data) == zlib.decompress(dump(folder.p))
+        except zlib.error:
+            same = False
+        if not same:
+            bad.append(at)
+    return bad

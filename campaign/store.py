@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from contextlib import contextmanager
+import sqlite3
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import quote
 
 import orjson
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -43,6 +45,31 @@ class EventLog(Application[str]):
     env: ClassVar[dict[str, str]] = {}
 
 
+def _check_sqlite_file(path: Path, *, create: bool) -> None:
+    """Refuse, before touching it, a file that is not a campaign store (opening one would add
+    tables and switch its journal mode); an empty or missing file only when not creating."""
+    missing = StoreError(
+        f"no campaign store at {path} (give --db or CAMPAIGN_DB, or open a campaign first)"
+    )
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a store file")
+    if not path.exists() or path.stat().st_size == 0:
+        if create:
+            return
+        raise missing
+    try:
+        with closing(sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)) as conn:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError:
+        raise StoreError(f"{path} is not a SQLite database") from None
+    if not tables and create:
+        return
+    if not {"stored_events", "event_chain"} <= tables:
+        if not tables:
+            raise missing
+        raise StoreError(f"{path} is not a campaign store (it holds other tables)")
+
+
 class Store:
     """One campaign log, opened from a `--db` value."""
 
@@ -68,13 +95,7 @@ class Store:
             env = postgres_env(db, lock_timeout=lock_timeout)
         else:
             path = Path(db)
-            if not create and not path.exists():
-                raise StoreError(
-                    f"no campaign store at {db} "
-                    "(give --db or CAMPAIGN_DB, or open a campaign first)"
-                )
-            if path.exists() and path.is_dir():
-                raise StoreError(f"{db} is a folder, not a store file")
+            _check_sqlite_file(path, create=create)
             env = {
                 "PERSISTENCE_MODULE": "campaign.backends.sqlite:CampaignSQLiteFactory",
                 "SQLITE_DBNAME": str(path),
@@ -126,14 +147,17 @@ class Store:
         return len(events)
 
     def head(self) -> int:
-        """The position of the last stored event (0 for an empty log)."""
-        return int(self.recorder.max_notification_id() or 0)
+        """The position of the last stored event, i.e. how many events the log holds (0 for
+        an empty log). Not the last notification id: PostgreSQL's ids keep the gaps of
+        rolled-back transactions."""
+        position: int = self.datastore.chain_position()
+        return position
 
     def last_recorded(self) -> dt.datetime | None:
-        head = self.head()
-        if head == 0:
+        last_id = int(self.recorder.max_notification_id() or 0)
+        if last_id == 0:
             return None
-        (last,) = self.recorder.select_notifications(start=head, limit=1)
+        (last,) = self.recorder.select_notifications(start=last_id, limit=1)
         stamp = orjson.loads(last.state)["timestamp"]
         return dt.datetime.fromisoformat(stamp)
 

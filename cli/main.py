@@ -381,6 +381,8 @@ def _register_csv(source: Path, db: str, actor: str, as_json: bool) -> None:
         raise Refusal(f"{source}: no project rows under the header")
     commands = []
     for number, row in enumerate(rows, 2):
+        if None in row:
+            raise Refusal(f"{source.name} line {number}: has more cells than the header has names")
         fields = {
             k.strip(): v.strip()
             for k, v in row.items()
@@ -739,6 +741,18 @@ def checkpoint(
       campaign checkpoint publish --as-of 2020-06-30
     """
     if ctx.invoked_subcommand is not None:
+        given = [
+            param.opts[0]
+            for param in ctx.command.params
+            if param.name is not None
+            and ctx.get_parameter_source(param.name) is click.core.ParameterSource.COMMANDLINE
+        ]
+        if given:
+            options = ", ".join(given)
+            raise click.UsageError(
+                f"{options}: give them after '{ctx.invoked_subcommand}' "
+                f"(campaign checkpoint {ctx.invoked_subcommand} --as-of ... --db ...)"
+            )
         return
     from campaign.queries import checkpoint_document, series_document
 
@@ -1091,7 +1105,10 @@ def audit_reproduce(db: str, as_json: bool) -> None:
 @cli.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @store_options
-def export_command(file: Path, db: str) -> None:
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the result as JSON (on stderr with -)."
+)
+def export_command(file: Path, db: str, as_json: bool) -> None:
     """Write the whole log, with its hash chain, to a JSON Lines file (- for stdout).
 
     \b
@@ -1104,32 +1121,71 @@ def export_command(file: Path, db: str) -> None:
         if str(file) == "-":
             result = export(engine.store, sys.stdout.buffer)
         else:
-            with file.open("wb") as out:
+            try:
+                out = file.open("wb")
+            except OSError as error:
+                raise Refusal(f"cannot write {file}: {error.strerror}") from None
+            with out:
                 result = export(engine.store, out)
-    click.echo(f"exported {result.events:,} events: head {result.digest}", err=str(file) == "-")
+    if as_json:
+        from orjson import dumps
+
+        document = {"file": str(file), "events": result.events, "digest": result.digest}
+        click.echo(dumps(document).decode(), err=str(file) == "-")
+    else:
+        click.echo(f"exported {result.events:,} events: head {result.digest}", err=str(file) == "-")
 
 
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @store_options
-def import_command(file: Path, db: str) -> None:
-    """Load an exported log into an empty store, re-verifying every link (all or nothing).
+@click.option(
+    "--digest",
+    "expected",
+    metavar="HASH@POSITION",
+    help="Refuse the file unless its chain ends at this digest (kept outside the store).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def import_command(file: Path, db: str, expected: str | None, as_json: bool) -> None:
+    """Load an exported log into an empty store, re-verifying every link and event (all or
+    nothing). An exported file can be rewritten whole, with a fresh chain: give --digest (as
+    printed on a receipt) to be sure it is the log you meant.
 
     \b
     Example:
-      campaign import campaign-2020.jsonl --db copy.db
+      campaign import campaign-2020.jsonl --db copy.db --digest 5f2c...9a1e@5097
     """
-    from campaign import CampaignError
+    from campaign import CampaignError, LineError
     from campaign.audit import import_log
 
-    with engine_for(db, create=True) as engine, file.open("rb") as handle:
+    with _removed_if_refused(db), engine_for(db, create=True) as engine, file.open("rb") as handle:
         try:
-            result = import_log(engine.store, iter(handle))
+            result = import_log(engine.store, iter(handle), expected=expected)
         except CampaignError as error:
             raise Refusal(
-                f"{file.name} {error}" if str(error).startswith("line") else str(error)
+                f"{file.name} {error}" if isinstance(error, LineError) else str(error)
             ) from None
-    click.echo(f"imported {result.events:,} events: head {result.digest}")
+    if as_json:
+        _print_json({"file": str(file), "events": result.events, "digest": result.digest})
+    else:
+        click.echo(f"imported {result.events:,} events: head {result.digest}")
+
+
+@contextmanager
+def _removed_if_refused(db: str) -> Iterator[None]:
+    """A SQLite store file this command creates is removed again if the command fails, so a
+    refused import or scenario leaves nothing behind."""
+    from campaign.store import is_postgres
+
+    path = None if is_postgres(db) else Path(db)
+    fresh = path is not None and not path.exists()
+    try:
+        yield
+    except BaseException:
+        if fresh and path is not None:
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+        raise
 
 
 # -------------------------------------------------------------------------------- scenario
@@ -1155,17 +1211,19 @@ def scenario_run(file: Path, db: str, actor: str, as_json: bool) -> None:
     """
     import time
 
-    from campaign import CampaignError
+    from campaign import CampaignError, LineError
     from campaign.scenario import load
 
     if not file.exists():
         raise Refusal(f"no scenario file at {file}")
     started = time.perf_counter()
-    with engine_for(db, create=True) as engine, _progress(file) as tick:
+    with _removed_if_refused(db), engine_for(db, create=True) as engine, _progress(file) as tick:
         try:
             report = load(engine, file, actor=actor, progress=tick)
         except CampaignError as error:
-            raise Refusal(f"{file.name} {error}") from None
+            raise Refusal(
+                f"{file.name} {error}" if isinstance(error, LineError) else str(error)
+            ) from None
     seconds = time.perf_counter() - started
     rate = report.appended / seconds if seconds > 0 else 0.0
     if as_json:
@@ -1244,14 +1302,22 @@ def scenario_generate(
         "end": last,
         "density": density,
     }
-    try:  # the generator checks its arguments before it writes a line
+    # Written to a file beside the target and moved into place at the end: a refused or
+    # interrupted run leaves the target as it was.
+    partial = out.with_name(f".{out.name}.partial")
+    try:
         if str(out) == "-":
             report = generate(sys.stdout, **options)
         else:
-            with out.open("w", encoding="utf-8", newline="\n") as handle:
+            with partial.open("w", encoding="utf-8", newline="\n") as handle:
                 report = generate(handle, **options)
+            partial.replace(out)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+    except OSError as error:
+        raise Refusal(f"cannot write {out}: {error.strerror}") from None
+    finally:
+        partial.unlink(missing_ok=True)
     click.echo(
         f"wrote {report.lines:,} lines for {projects:,} projects to {out}", err=str(out) == "-"
     )

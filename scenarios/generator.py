@@ -1614,7 +1614,7 @@ class _Simulation:
         """When a report of day d is recorded: the same evening mostly, some days late."""
         rng = self.rng
         u = rng.random()
-        if p.backfill and d < p.resume:  # the January reports, caught up on resuming
+        if p.backfill and d < p.resume < 10**6:  # the January reports, caught up on resuming
             return p.resume * 86400 + 9 * 3600 + d * 60 + int(rng.random() * 50), "春节前日报补录"
         if u < 0.85:
             return d * 86400 + 17 * 3600 + int(rng.random() * 5.5 * 3600), None

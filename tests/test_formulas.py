@@ -83,7 +83,10 @@ class TestLights:
     def test_investment_light_compares_unrounded_spi(
         self, value: Fraction | None, expected: str
     ) -> None:
-        assert investment_light(value, Fraction(8, 10), Fraction(6, 10)) == expected
+        numerator, denominator = (0, 0) if value is None else (value.numerator, value.denominator)
+        assert (
+            investment_light(numerator, denominator, Fraction(8, 10), Fraction(6, 10)) == expected
+        )
 
     @pytest.mark.parametrize(
         ("days", "expected"), [(0, "green"), (1, "yellow"), (30, "yellow"), (31, "red")]

@@ -266,3 +266,15 @@ def test_the_command_line_reports_impossible_arguments_as_a_usage_error(tmp_path
     result = CliRunner().invoke(cli, [*argv, "--out", str(out)], obj=Config())
     assert result.exit_code == 2
     assert "not in the campaign year 2020" in result.output
+
+
+@pytest.mark.parametrize(("projects", "seed"), [(60, 3), (150, 8)])
+def test_every_line_is_recorded_in_the_campaign_year_or_soon_after(
+    projects: int, seed: int
+) -> None:
+    # Projects registered after the sites reopened have no January to back-fill (a late
+    # registration once sent such a report to the year 4757).
+    buffer = io.StringIO()
+    generate(buffer, projects=projects, seed=seed)
+    years = {json.loads(line)["at"][:4] for line in buffer.getvalue().splitlines()}
+    assert years <= {"2020"}

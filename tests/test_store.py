@@ -105,7 +105,7 @@ WRITER = textwrap.dedent(
         for cmd in (
             parse_command("report_progress", {"code": code, "date": date, "investment": "10"}),
             parse_command("report_progress", {"code": "SHARED", "date": date, "investment": "5"}),
-            parse_command("file_factor", {"code": code, "category": "land", "detail": "x",
+            parse_command("file_factor", {"code": "SHARED", "category": "land", "detail": "x",
                                           "date": date, "key": f"shared-{day}"}),
         ):
             appended += engine.execute(cmd, actor=code).appended

@@ -89,6 +89,11 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
                 self._local.cursor = None
                 cursor.close()
 
+    def chain_position(self) -> int:
+        with self.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT MAX(position) FROM {CHAIN_TABLE}")
+            return int(cursor.fetchone()[0] or 0)
+
     def count_by_topic(self) -> dict[str, int]:
         with self.transaction(commit=False) as cursor:
             cursor.execute("SELECT topic, COUNT(*) FROM stored_events GROUP BY topic")
@@ -148,7 +153,8 @@ class SQLiteLogReader:
         ).fetchone()
         if row is None:
             raise StoreError(f"the log has no event at position {position}")
-        return bytes(row[0])
+        state = row[0]
+        return state.encode("utf-8") if isinstance(state, str) else bytes(state)
 
     def batches(
         self, after: int, upto: int, elide: str | None = None
