@@ -407,6 +407,7 @@ def checkpoint(
     zone_spi = spi(rate, progress)
 
     signed = [f for f in figures if f.state.milestones.get("signed", "9999") <= day]
+    fulfilled = sum(1 for f in signed if not f.terminated)
     due_to_start = [
         f
         for f in listed
@@ -463,9 +464,9 @@ def checkpoint(
             and rate >= Fraction(1, 2),
             "ytd_funds": amount(funds),
             "funds_rate": rate4(ratio(funds, plan)),
-            "fulfilment_rate": rate4(
-                ratio(sum(1 for f in signed if not f.terminated), len(signed))
-            ),
+            "fulfilment_rate": rate4(ratio(fulfilled, len(signed))),
+            "fulfilled": fulfilled,
+            "signed": len(signed),
             "start_rate": rate4(ratio(len(started), len(due_to_start))),
             "started": len(started),
             "due_to_start": len(due_to_start),

@@ -416,7 +416,7 @@ def known_at_cut(text: str, timezone: str) -> dt.datetime:
     zone = ZoneInfo(timezone)
     text = text.strip()
     try:
-        if len(text) == 10:
+        if "T" not in text and " " not in text and len(text) <= 10:  # a date: 2020-06-30, 20200630
             day = dt.date.fromisoformat(text)
             return dt.datetime.combine(day, dt.time.max, tzinfo=zone)
         moment = dt.datetime.fromisoformat(text)

@@ -231,6 +231,16 @@ def open_campaign(
       campaign open --from campaign.json
     """
     if source is not None:
+        others = [name, year, start, end, green, yellow, timezone]
+        if (
+            any(v is not None for v in others)
+            or checkpoints
+            or holidays
+            or workdays
+            or slas
+            or targets
+        ):
+            raise click.UsageError("--from FILE.json takes no other campaign fields")
         fields = _read_json_object(source)
     else:
         if not name or year is None or not start or not end:
@@ -399,9 +409,11 @@ def _register_csv(source: Path, db: str, actor: str, as_json: bool) -> None:
     if as_json:
         _emit_results(results, as_json)
     else:
+        count = len(results)
+        noun = "project" if count == 1 else "projects"
         click.echo(
-            f"registered {len(results)} projects from {source.name} "
-            f"({len(results)} events appended)"
+            f"registered {count} {noun} from {source.name} "
+            f"({count} event{'' if count == 1 else 's'} appended)"
         )
 
 
@@ -643,7 +655,7 @@ def status(db: str, as_json: bool) -> None:
 # ------------------------------------------------------------------------------ checkpoint
 
 
-def _as_of(value: str | None) -> Any:
+def _as_of(value: str | None, field: str = "as_of") -> Any:
     import datetime as dt
 
     if value is None:
@@ -651,7 +663,7 @@ def _as_of(value: str | None) -> Any:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise Refusal(f"as_of={value}: must be a date written YYYY-MM-DD") from None
+        raise Refusal(f"{field}={value}: must be a date written YYYY-MM-DD") from None
 
 
 def _print_json(document: Any) -> None:
@@ -769,21 +781,49 @@ def checkpoint(
     if as_json:
         _print_json(document)
     elif as_csv:
-        _print_csv(document["rows"] if series else document["projects"])
+        if series:
+            _print_csv(document["rows"])
+        else:
+            _print_csv(document["projects"], PROJECT_COLUMNS)
     else:
         from cli.report import print_checkpoint, print_series
 
         (print_series if series else print_checkpoint)(document, _console())
 
 
-def _print_csv(rows: list[dict[str, Any]]) -> None:
+PROJECT_COLUMNS = [
+    "code",
+    "name",
+    "sector",
+    "category",
+    "unit",
+    "leader",
+    "annual_plan",
+    "ytd_investment",
+    "investment_rate",
+    "gap_pp",
+    "spi",
+    "light",
+    "stage",
+    "started_on",
+    "start_overdue_days",
+    "ytd_funds",
+    "physical_pct",
+    "open_factors",
+    "overdue_factors",
+    "rank",
+]
+
+
+def _print_csv(rows: list[dict[str, Any]], columns: list[str] | None = None) -> None:
+    """A table as CSV: a header, then one line per row (nested figures left out)."""
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    if not rows:
-        return
-    flat = [{k: v for k, v in row.items() if not isinstance(v, (dict, list))} for row in rows]
-    writer.writerow(flat[0].keys())
-    for row in flat:
-        writer.writerow("" if v is None else v for v in row.values())
+    if columns is None:
+        first = rows[0] if rows else {}
+        columns = [k for k, v in first.items() if not isinstance(v, (dict, list))]
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow("" if row.get(k) is None else row[k] for k in columns)
 
 
 @checkpoint.command("publish")
@@ -982,8 +1022,8 @@ def audit_log(
         where = LogFilter(
             project=project,
             types=types,
-            date_from=_as_of(date_from),
-            date_to=_as_of(date_to),
+            date_from=_as_of(date_from, "from"),
+            date_to=_as_of(date_to, "to"),
             recorded_from=moment(recorded_from, "recorded_from", start=True),
             recorded_to=moment(recorded_to, "recorded_to", start=False),
             actor=who,
@@ -998,7 +1038,7 @@ def audit_log(
     for column in ("pos", "recorded", "date", "actor", "type", "project", "fields"):
         table.add_column(column, justify="right" if column == "pos" else "left", overflow="fold")
     for e in entries:
-        fields = ", ".join(f"{k}={v}" for k, v in e["fields"].items() if k not in ("request_id",))
+        fields = _shown_fields(e["fields"])
         table.add_row(
             str(e["position"]),
             in_zone(e["recorded"], zone),
@@ -1010,6 +1050,19 @@ def audit_log(
         )
     _console().print(table)
     click.echo(f"{len(entries)} events", err=True)
+
+
+def _shown_fields(fields: dict[str, Any]) -> str:
+    """An event's fields for people: money (stored as whole yuan) in 万元, like everywhere."""
+    shown = []
+    for key, value in fields.items():
+        if key == "request_id":
+            continue
+        if key.endswith("_yuan") and isinstance(value, int):
+            shown.append(f"{key.removesuffix('_yuan')}={value / 10_000:,.2f}万元")
+        else:
+            shown.append(f"{key}={value}")
+    return ", ".join(shown)
 
 
 @audit.command("diff")
@@ -1045,7 +1098,7 @@ def audit_diff(as_of: str, known_at: str, vs: str, db: str, as_json: bool) -> No
     if result.causes:
         click.echo("caused by the events recorded in between:")
     for e in result.causes:
-        fields = ", ".join(f"{k}={v}" for k, v in e["fields"].items() if k != "request_id")
+        fields = _shown_fields(e["fields"])
         click.echo(
             f"  #{e['position']} {in_zone(e['recorded'], zone)} {e['actor']}: {e['type']} "
             f"{e['project'] or ''} {e['date'] or ''} {fields}"

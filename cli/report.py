@@ -94,7 +94,7 @@ def print_checkpoint(doc: dict[str, Any], console: Console) -> None:
 
     rates = _table("The four rates", "rate", "", "value", "of", right=(2, 3))
     counts = {
-        "fulfilment_rate": "",
+        "fulfilment_rate": f"{zone['fulfilled']} / {zone['signed']}",
         "funds_rate": f"{num(zone['ytd_funds'])} / {num(zone['annual_plan'])}",
         "start_rate": f"{zone['started']} / {zone['due_to_start']}"
         + (f" (+{zone['early_starts']} early)" if zone["early_starts"] else ""),
