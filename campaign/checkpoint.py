@@ -505,6 +505,31 @@ def checkpoint(
     }
 
 
+PROJECT_KEYS = (
+    "code",
+    "name",
+    "sector",
+    "category",
+    "unit",
+    "leader",
+    "annual_plan",
+    "ytd_investment",
+    "investment_rate",
+    "gap_pp",
+    "spi",
+    "light",
+    "stage",
+    "started_on",
+    "start_overdue_days",
+    "ytd_funds",
+    "physical_pct",
+    "open_factors",
+    "overdue_factors",
+    "rank",
+)
+"""The keys of a project's row, in order (the projects table of the report and the CSV)."""
+
+
 def _project_row(f: ProjectFigures, progress: Fraction) -> dict[str, Any]:
     s = f.state
     return {

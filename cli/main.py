@@ -784,35 +784,13 @@ def checkpoint(
         if series:
             _print_csv(document["rows"])
         else:
-            _print_csv(document["projects"], PROJECT_COLUMNS)
+            from campaign.checkpoint import PROJECT_KEYS
+
+            _print_csv(document["projects"], list(PROJECT_KEYS))
     else:
         from cli.report import print_checkpoint, print_series
 
         (print_series if series else print_checkpoint)(document, _console())
-
-
-PROJECT_COLUMNS = [
-    "code",
-    "name",
-    "sector",
-    "category",
-    "unit",
-    "leader",
-    "annual_plan",
-    "ytd_investment",
-    "investment_rate",
-    "gap_pp",
-    "spi",
-    "light",
-    "stage",
-    "started_on",
-    "start_overdue_days",
-    "ytd_funds",
-    "physical_pct",
-    "open_factors",
-    "overdue_factors",
-    "rank",
-]
 
 
 def _print_csv(rows: list[dict[str, Any]], columns: list[str] | None = None) -> None:

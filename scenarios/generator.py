@@ -47,7 +47,7 @@ BLOCK = 2000
 # ------------------------------------------------------------------------------ the calendar
 
 # 国务院办公厅 notice for 2020, with the Spring Festival extended for COVID (DOMAIN.md).
-_HOLIDAYS_2020 = (
+HOLIDAYS_2020 = (
     "2020-01-01",
     *(f"2020-01-{d}" for d in range(24, 32)),
     "2020-02-01",
@@ -61,7 +61,7 @@ _HOLIDAYS_2020 = (
     "2020-06-27",
     *(f"2020-10-0{d}" for d in range(1, 9)),
 )
-_WORKDAYS_2020 = (
+WORKDAYS_2020 = (
     "2020-01-19",
     "2020-04-26",
     "2020-05-09",
@@ -76,7 +76,7 @@ def _official_days(year: int) -> tuple[list[str], list[str]]:
     """Holidays and adjusted workdays (调休): the official list for 2020; for another year only
     the fixed-date holidays (New Year, Labour Day, National Day), as the lunar ones move."""
     if year == 2020:
-        return list(_HOLIDAYS_2020), list(_WORKDAYS_2020)
+        return list(HOLIDAYS_2020), list(WORKDAYS_2020)
     fixed = [f"{year}-01-01", *(f"{year}-05-0{d}" for d in (1, 2, 3))]
     fixed += [f"{year}-10-0{d}" for d in range(1, 8)]
     return fixed, []

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from campaign import Engine, FixedClock, Store, parse_command
+from scenarios import generator
 from tests import postgres_server
 
 if TYPE_CHECKING:
@@ -17,21 +18,9 @@ if TYPE_CHECKING:
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
-HOLIDAYS_2020 = [
-    "2020-01-01",
-    *[f"2020-01-{d}" for d in range(24, 32)],
-    "2020-02-01",
-    "2020-02-02",
-    "2020-04-04",
-    "2020-04-05",
-    "2020-04-06",
-    *[f"2020-05-0{d}" for d in range(1, 6)],
-    "2020-06-25",
-    "2020-06-26",
-    "2020-06-27",
-    *[f"2020-10-0{d}" for d in range(1, 9)],
-]
-WORKDAYS_2020 = ["2020-01-19", "2020-04-26", "2020-05-09", "2020-06-28", "2020-09-27", "2020-10-10"]
+# The official 2020 calendar (国务院办公厅 notice, the Spring Festival extended for COVID).
+HOLIDAYS_2020 = list(generator.HOLIDAYS_2020)
+WORKDAYS_2020 = list(generator.WORKDAYS_2020)
 
 CAMPAIGN_2020: dict[str, Any] = {
     "name": "枣庄高新区百日会战 2020",

@@ -158,3 +158,10 @@ def test_replay_shows_open_requests_with_due_dates_and_escalation(sqlite_db: str
         4,
         1,
     )
+
+
+def test_a_project_row_has_the_keys_of_the_projects_table_in_order(sqlite_db: str) -> None:
+    from campaign.checkpoint import PROJECT_KEYS
+
+    doc = checkpoint_document(loaded(sqlite_db), dt.date(2020, 6, 30), None)
+    assert all(tuple(p) == PROJECT_KEYS for p in doc["projects"])
