@@ -481,7 +481,7 @@ def replay_log(
     after, _ = reader.chain_at(start)
     for stop in [*stops, position]:
         upto_id, stop_hash = (target, head_hash) if stop == position else reader.chain_at(stop)
-        _fold_range(
+        fold_range(
             folder,
             reader,
             (after, upto_id),
@@ -498,7 +498,7 @@ def replay_log(
     return Replayed(folder.p, position, head_hash, head)
 
 
-def _fold_range(
+def fold_range(
     folder: Folder,
     reader: LogReader,
     span: tuple[int, int],

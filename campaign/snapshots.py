@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from campaign.errors import StoreError
-from campaign.replay import NO_PCT, Folder, Projection, ProjectState, RequestState, elided
+from campaign.replay import NO_PCT, Folder, Projection, ProjectState, RequestState, fold_range
 from campaign.version import __version__
 
 LAYOUT = 3  # 2: ledgers in whole yuan; 3: rows as lists, ledgers trimmed
@@ -214,12 +214,12 @@ def check_snapshots(reader: Any) -> list[int]:
     taken = sorted((at, data) for at, _, data, _ in reader.snapshots_upto(reader.head()[0], FORMAT))
     bad: list[int] = []
     folder = Folder()
-    after = 0
+    after = done = 0
     for at, data in taken:
         upto, _ = reader.chain_at(at)
-        folder.fold(reader.batches(after, upto, elided()))
+        fold_range(folder, reader, (after, upto), (done, at), progress=None, split_min=None)
         folder.p.position = at
-        after = upto
+        after, done = upto, at
         try:
             same = zlib.decompress(data) == zlib.decompress(dump(folder.p))
         except zlib.error:
