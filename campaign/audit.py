@@ -308,7 +308,9 @@ def diff(engine: Engine, as_of: dt.date, known_at: str, vs: str) -> Difference:
     }
     day = as_of.isoformat()
     for entry in log_entries(engine.store, LogFilter()):
-        if not low < entry["position"] <= high:
+        if entry["position"] > high:
+            break  # nothing later can have moved a figure between the two readings
+        if entry["position"] <= low:
             continue
         counts = entry["date"] is None or entry["date"] <= day or entry["type"].endswith("Resolved")
         if counts and (entry["project"] in touched or entry["project"] is None or not touched):

@@ -22,8 +22,8 @@ from campaign.formulas import (
     amount,
     escalation_level,
     factor_light,
-    gap_pp,
     half_even,
+    investment_figures,
     investment_light,
     median,
     percent,
@@ -31,7 +31,7 @@ from campaign.formulas import (
     rate4,
     ratio,
     round2,
-    spi,
+    spi_pair,
     start_light,
     time_progress,
 )
@@ -82,7 +82,6 @@ class AsOf:
         self.text = as_of.isoformat()
         self.index = projection.index_of(as_of)
         self.progress = time_progress(as_of)
-        self.progress_num, self.progress_den = self.progress.numerator, self.progress.denominator
         self.green = Fraction(campaign.lights.green)
         self.yellow = Fraction(campaign.lights.yellow)
         self._origin = dt.date(campaign.year - 2, 12, 31)
@@ -182,10 +181,6 @@ class ProjectFigures:
     rank: int | None = None
 
     @property
-    def investment_rate(self) -> Fraction | None:
-        return ratio(self.ytd_investment, self.plan)
-
-    @property
     def spi(self) -> Fraction | None:
         return ratio(self.spi_num, self.spi_den)
 
@@ -214,8 +209,7 @@ def project_figures(state: ProjectState, at: AsOf) -> ProjectFigures:
         if pct[i] >= 0:
             physical = pct[i]
             break
-    # spi = (ytd / plan) / (P / Q), with 序时进度 = P / Q
-    spi_num, spi_den = ytd_investment * at.progress_den, plan * at.progress_num
+    spi_num, spi_den = spi_pair(ytd_investment, plan, at.progress)
     started = state.milestones.get("started")
     started_on = started if started is not None and started <= day else None
     overdue_days = 0
@@ -306,15 +300,14 @@ def _group(figures: list[ProjectFigures], key: str, progress: Fraction) -> list[
     for name, members in groups.items():
         plan = sum(f.plan for f in members)
         ytd = sum(f.ytd_investment for f in members)
-        rate = ratio(ytd, plan)
-        group_spi = spi(rate, progress)
+        figures_of_group = investment_figures(ytd, plan, progress)
         row: dict[str, Any] = {
             key: name,
             "projects": len(members),
             "annual_plan": amount(plan),
             "ytd_investment": amount(ytd),
-            "investment_rate": rate4(rate),
-            "spi": rate4(group_spi),
+            "investment_rate": figures_of_group["investment_rate"],
+            "spi": figures_of_group["spi"],
             "red": sum(1 for f in members if f.light == "red"),
             "yellow": sum(1 for f in members if f.light == "yellow"),
         }
@@ -322,7 +315,7 @@ def _group(figures: list[ProjectFigures], key: str, progress: Fraction) -> list[
             row["label"] = SECTOR_LABELS.get(Sector(name), name)
         if key == "category":
             row["label"] = CATEGORY_LABELS.get(Category(name), name)
-        ranked.append((group_spi, name, row))
+        ranked.append((ratio(*spi_pair(ytd, plan, progress)), name, row))
     ranked.sort(key=lambda r: (r[0] is None, -(r[0] or 0), r[1]))
     for rank, (_, _, row) in enumerate(ranked, 1):
         row["rank"] = rank
@@ -383,28 +376,28 @@ def _targets(
     return rows
 
 
-def checkpoint(
-    projection: Projection, as_of: dt.date, *, known_at: str | None = None
-) -> dict[str, Any]:
-    """The checkpoint document of SPEC §6.8 (without its receipt)."""
-    campaign = projection.campaign
-    if campaign is None:
+def _figures(projection: Projection, as_of: dt.date) -> tuple[AsOf, list[ProjectFigures]]:
+    """Every project registered by as_of, by code, with its figures."""
+    if projection.campaign is None:
         raise ValueError("no campaign was open in the log read")
     at = AsOf(projection, as_of)
-    progress, day = at.progress, at.text
     figures = [
         project_figures(state, at)
         for state in projection.projects.values()
-        if state.registered_on <= day
+        if state.registered_on <= at.text
     ]
     figures.sort(key=lambda f: f.state.code)
-    _rank(figures)
+    return at, figures
+
+
+def _summary(at: AsOf, figures: list[ProjectFigures], *, breakdowns: bool) -> dict[str, Any]:
+    """The zone figures, the factor figures (by category and unit with `breakdowns`) and the
+    targets."""
+    progress, day = at.progress, at.text
     listed = [f for f in figures if f.listed]
     plan = sum(f.plan for f in listed)
     ytd = sum(f.ytd_investment for f in listed)
     funds = sum(f.ytd_funds for f in listed)
-    rate = ratio(ytd, plan)
-    zone_spi = spi(rate, progress)
 
     signed = [f for f in figures if f.state.milestones.get("signed", "9999") <= day]
     fulfilled = sum(1 for f in signed if not f.terminated)
@@ -437,31 +430,26 @@ def checkpoint(
     for f in listed:
         lights[f.light] += 1
 
-    views = [v for f in figures for v in f.requests]
-    by_category: dict[str, list[RequestView]] = defaultdict(list)
-    by_unit: dict[str, list[RequestView]] = defaultdict(list)
-    for f in figures:
-        for v in f.requests:
-            by_category[v.request.category].append(v)
-            by_unit[f.state.unit].append(v)
+    factors = factor_figures(v for f in figures for v in f.requests)
+    if breakdowns:
+        by_category: dict[str, list[RequestView]] = defaultdict(list)
+        by_unit: dict[str, list[RequestView]] = defaultdict(list)
+        for f in figures:
+            for v in f.requests:
+                by_category[v.request.category].append(v)
+                by_unit[f.state.unit].append(v)
+        factors["by_category"] = {k: factor_figures(v) for k, v in sorted(by_category.items())}
+        factors["by_unit"] = {k: factor_figures(v) for k, v in sorted(by_unit.items())}
 
     return {
-        "campaign": campaign.name,
-        "as_of": day,
-        "known_at": known_at,
-        "time_progress": rate4(progress),
         "zone": {
             "projects": len(listed),
             "registered": len(figures),
             "terminated": len(figures) - len(listed),
             "annual_plan": amount(plan),
             "ytd_investment": amount(ytd),
-            "investment_rate": rate4(rate),
-            "gap_pp": round2(gap_pp(rate, progress)),
-            "spi": rate4(zone_spi),
-            "double_half": progress >= Fraction(1, 2)
-            and rate is not None
-            and rate >= Fraction(1, 2),
+            **investment_figures(ytd, plan, progress),
+            "double_half": progress >= Fraction(1, 2) and plan > 0 and 2 * ytd >= plan,
             "ytd_funds": amount(funds),
             "funds_rate": rate4(ratio(funds, plan)),
             "fulfilment_rate": rate4(ratio(fulfilled, len(signed))),
@@ -477,12 +465,24 @@ def checkpoint(
             "lights": lights,
             "below_half": sum(1 for f in listed if f.plan and 2 * f.ytd_investment < f.plan),
         },
-        "factors": {
-            **factor_figures(views),
-            "by_category": {k: factor_figures(v) for k, v in sorted(by_category.items())},
-            "by_unit": {k: factor_figures(v) for k, v in sorted(by_unit.items())},
-        },
-        "targets": _targets(campaign, figures, as_of),
+        "factors": factors,
+        "targets": _targets(at.campaign, figures, at.date),
+    }
+
+
+def checkpoint(
+    projection: Projection, as_of: dt.date, *, known_at: str | None = None
+) -> dict[str, Any]:
+    """The checkpoint document of SPEC §6.8 (without its receipt)."""
+    at, figures = _figures(projection, as_of)
+    _rank(figures)
+    progress = at.progress
+    return {
+        "campaign": at.campaign.name,
+        "as_of": at.text,
+        "known_at": known_at,
+        "time_progress": rate4(progress),
+        **_summary(at, figures, breakdowns=True),
         "units": _group(figures, "unit", progress),
         "sectors": _group(figures, "sector", progress),
         "categories": _group(figures, "category", progress),
@@ -493,11 +493,11 @@ def checkpoint(
                 "light": f.light,
                 "unit": f.state.unit,
                 "leader": f.state.leader,
-                "spi": rate4(f.spi),
+                "spi": _spi4(f.spi_num, f.spi_den),
                 "reasons": f.reasons,
             }
             for f in sorted(
-                (f for f in listed if f.light in ("red", "yellow")),
+                (f for f in figures if f.listed and f.light in ("red", "yellow")),
                 key=lambda f: (f.light != "red", f.rank or 0),
             )
         ],
@@ -541,7 +541,7 @@ def _project_row(f: ProjectFigures, progress: Fraction) -> dict[str, Any]:
         "leader": s.leader,
         "annual_plan": amount(f.plan),
         "ytd_investment": amount(f.ytd_investment),
-        **_rates(f, progress),
+        **investment_figures(f.ytd_investment, f.plan, progress),
         "light": f.light,
         "stage": f.stage,
         "started_on": f.started_on,
@@ -551,19 +551,6 @@ def _project_row(f: ProjectFigures, progress: Fraction) -> dict[str, Any]:
         "open_factors": sum(1 for v in f.requests if v.open),
         "overdue_factors": sum(1 for v in f.requests if v.overdue),
         "rank": f.rank,
-    }
-
-
-def _rates(f: ProjectFigures, progress: Fraction) -> dict[str, float | None]:
-    """investment_rate, gap_pp and spi of one project, rounded from exact integers."""
-    if f.plan == 0:
-        return {"investment_rate": None, "gap_pp": None, "spi": None}
-    p, q = progress.numerator, progress.denominator
-    return {
-        "investment_rate": half_even(f.ytd_investment, f.plan, 10_000),
-        # (ytd / plan − p / q) × 100 = 100 (ytd q − p plan) / (plan q)
-        "gap_pp": half_even(100 * (f.ytd_investment * q - p * f.plan), f.plan * q, 100),
-        "spi": half_even(f.spi_num, f.spi_den, 10_000),
     }
 
 
@@ -577,17 +564,17 @@ def series_rows(projection: Projection, ends: Iterable[dt.date]) -> list[dict[st
     """The zone figures (and factor totals and targets) at each of `ends`, one row each."""
     rows = []
     for end in ends:
-        document = checkpoint(projection, end)
-        factors = {k: v for k, v in document["factors"].items() if not k.startswith("by_")}
+        at, figures = _figures(projection, end)
+        summary = _summary(at, figures, breakdowns=False)
         rows.append(
             {
-                "as_of": document["as_of"],
-                "time_progress": document["time_progress"],
-                **document["zone"],
-                "factors": factors,
+                "as_of": at.text,
+                "time_progress": rate4(at.progress),
+                **summary["zone"],
+                "factors": summary["factors"],
                 "targets": [
                     {k: t[k] for k in ("kind", "actual", "ratio", "over_half")}
-                    for t in document["targets"]
+                    for t in summary["targets"]
                 ],
             }
         )

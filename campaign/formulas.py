@@ -65,13 +65,23 @@ def percent(hundredths: int) -> float:
     return hundredths / 100
 
 
-def gap_pp(investment_rate: Fraction | None, progress: Fraction) -> Fraction | None:
-    """超序时 in percentage points: (investment_rate − time_progress) × 100."""
-    return None if investment_rate is None else (investment_rate - progress) * 100
+def spi_pair(done: int, plan: int, progress: Fraction) -> tuple[int, int]:
+    """spi = (done / plan) / progress as (numerator, denominator); (0, 0) for a plan of 0."""
+    return done * progress.denominator, plan * progress.numerator
 
 
-def spi(investment_rate: Fraction | None, progress: Fraction) -> Fraction | None:
-    return None if investment_rate is None or progress == 0 else investment_rate / progress
+def investment_figures(done: int, plan: int, progress: Fraction) -> dict[str, float | None]:
+    """investment_rate (done / plan), gap_pp (超序时: (rate − 序时进度) × 100) and spi
+    (rate / 序时进度) for output, rounded half-even from exact integers; None for a plan of 0."""
+    if plan == 0:
+        return {"investment_rate": None, "gap_pp": None, "spi": None}
+    p, q = progress.numerator, progress.denominator
+    return {
+        "investment_rate": half_even(done, plan, 10_000),
+        # (done / plan − p / q) × 100 = 100 (done q − p plan) / (plan q)
+        "gap_pp": half_even(100 * (done * q - p * plan), plan * q, 100),
+        "spi": half_even(*spi_pair(done, plan, progress), 10_000),
+    }
 
 
 def investment_light(

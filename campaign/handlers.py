@@ -11,7 +11,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 from functools import singledispatch
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from campaign.commands import (
     Command,
@@ -54,6 +54,13 @@ class Result:
 
     command: str
     appended: int
+    id: str | None
+    message: str
+
+
+class Done(NamedTuple):
+    """What a handler did: the id it names and a summary (its Result counts the events)."""
+
     id: str | None
     message: str
 
@@ -161,20 +168,17 @@ def run(command: Command, session: Session, at: dt.datetime, actor: str) -> Resu
         session.begin(at, actor, zone=command.timezone)
     else:
         session.begin(at, actor)
-    result: Result = handle(command, session)
-    appended = session.end_command()
-    if appended != result.appended:
-        result = Result(result.command, appended, result.id, result.message)
-    return result
+    done: Done = handle(command, session)
+    return Result(command.cmd, session.end_command(), done.id, done.message)
 
 
 @singledispatch
-def handle(command: Command, session: Session) -> Result:
+def handle(command: Command, session: Session) -> Done:
     raise NotImplementedError(type(command).__name__)
 
 
 @handle.register
-def _open(command: OpenCampaign, session: Session) -> Result:
+def _open(command: OpenCampaign, session: Session) -> Done:
     if session.find(Campaign, Campaign.ID) is not None:
         raise Refused(
             "name", command.name, "a campaign is already open in this store (once per store)"
@@ -197,16 +201,14 @@ def _open(command: OpenCampaign, session: Session) -> Result:
         timestamp=session.stamp.at,
     )
     session.add(campaign)
-    return Result(
-        command.cmd,
-        1,
+    return Done(
         Campaign.ID,
         f"opened campaign {command.name} ({command.start} – {command.end})",
     )
 
 
 @handle.register
-def _register(command: RegisterProject, session: Session) -> Result:
+def _register(command: RegisterProject, session: Session) -> Done:
     campaign = session.campaign()
     if session.find(Project, Project.id_for(command.code)) is not None:
         raise Refused("code", command.code, "is already registered")
@@ -230,13 +232,11 @@ def _register(command: RegisterProject, session: Session) -> Result:
         stamp=session.stamp,
     )
     session.add(project)
-    return Result(
-        command.cmd, 1, command.code, f"registered {command.code} {command.name} on {date}"
-    )
+    return Done(command.code, f"registered {command.code} {command.name} on {date}")
 
 
 @handle.register
-def _revise(command: RevisePlan, session: Session) -> Result:
+def _revise(command: RevisePlan, session: Session) -> Done:
     campaign = session.campaign()
     project = session.project(command.code)
     date = effective_date(command, session.stamp.today)
@@ -248,16 +248,14 @@ def _revise(command: RevisePlan, session: Session) -> Result:
         stamp=session.stamp,
     )
     session.add(project)
-    return Result(
-        command.cmd,
-        1,
+    return Done(
         command.code,
         f"{command.code}: annual plan {command.annual_plan} from {date}",
     )
 
 
 @handle.register
-def _report(command: ReportProgress, session: Session) -> Result:
+def _report(command: ReportProgress, session: Session) -> Done:
     campaign = session.campaign()
     project = session.project(command.code)
     date = effective_date(command, session.stamp.today)
@@ -265,9 +263,7 @@ def _report(command: ReportProgress, session: Session) -> Result:
     existing = session.find(DailyReport, DailyReport.id_for(command.code, date))
     if existing is not None:
         existing.check_same_as(values)
-        return Result(
-            command.cmd,
-            0,
+        return Done(
             command.code,
             f"{command.code} {date}: already recorded, nothing appended",
         )
@@ -275,16 +271,14 @@ def _report(command: ReportProgress, session: Session) -> Result:
         project=project, campaign=campaign, date=date, values=values, stamp=session.stamp
     )
     session.add(report)
-    return Result(
-        command.cmd,
-        1,
+    return Done(
         command.code,
         f"{command.code} {date}: investment {command.investment} recorded",
     )
 
 
 @handle.register
-def _correct(command: CorrectProgress, session: Session) -> Result:
+def _correct(command: CorrectProgress, session: Session) -> Done:
     session.campaign()
     project = session.project(command.code)
     date = effective_date(command, session.stamp.today)
@@ -296,31 +290,31 @@ def _correct(command: CorrectProgress, session: Session) -> Result:
     )
     session.add(report)
     changed = ", ".join(f"{k} {v}" for k, v in command.values().items())
-    return Result(command.cmd, 1, command.code, f"{command.code} {date}: corrected ({changed})")
+    return Done(command.code, f"{command.code} {date}: corrected ({changed})")
 
 
 @handle.register
-def _milestone(command: ReachMilestone, session: Session) -> Result:
+def _milestone(command: ReachMilestone, session: Session) -> Done:
     session.campaign()
     project = session.project(command.code)
     date = effective_date(command, session.stamp.today)
     project.reach_milestone(milestone=command.milestone, date=date, stamp=session.stamp)
     session.add(project)
-    return Result(command.cmd, 1, command.code, f"{command.code}: {command.milestone} on {date}")
+    return Done(command.code, f"{command.code}: {command.milestone} on {date}")
 
 
 @handle.register
-def _terminate(command: TerminateProject, session: Session) -> Result:
+def _terminate(command: TerminateProject, session: Session) -> Done:
     session.campaign()
     project = session.project(command.code)
     date = effective_date(command, session.stamp.today)
     project.terminate(date=date, reason=command.reason, stamp=session.stamp)
     session.add(project)
-    return Result(command.cmd, 1, command.code, f"{command.code}: terminated on {date}")
+    return Done(command.code, f"{command.code}: terminated on {date}")
 
 
 @handle.register
-def _file(command: FileFactor, session: Session) -> Result:
+def _file(command: FileFactor, session: Session) -> Done:
     if command.key is not None:
         keyed = session.find(FactorKey, FactorKey.id_for(command.key))
         if keyed is not None and session.request(keyed.request_id).code != command.code:
@@ -328,9 +322,7 @@ def _file(command: FileFactor, session: Session) -> Result:
                 "key", command.key, f"already names request {keyed.request_id} of another project"
             )
         if keyed is not None:
-            return Result(
-                command.cmd,
-                0,
+            return Done(
                 keyed.request_id,
                 f"key {command.key}: already filed as {keyed.request_id}, nothing appended",
             )
@@ -364,11 +356,11 @@ def _file(command: FileFactor, session: Session) -> Result:
                 timestamp=stamp.at,
             )
         )
-    return Result(command.cmd, 1, request_id, f"filed {request_id}, due {request.sla_due}")
+    return Done(request_id, f"filed {request_id}, due {request.sla_due}")
 
 
 @handle.register
-def _extend(command: ExtendFactor, session: Session) -> Result:
+def _extend(command: ExtendFactor, session: Session) -> Done:
     session.campaign()
     request = session.request(command.id)
     project = session.project(request.code)
@@ -377,11 +369,11 @@ def _extend(command: ExtendFactor, session: Session) -> Result:
         due=command.due, date=date, reason=command.reason, project=project, stamp=session.stamp
     )
     session.add(request)
-    return Result(command.cmd, 1, command.id, f"{command.id}: due {command.due} from {date}")
+    return Done(command.id, f"{command.id}: due {command.due} from {date}")
 
 
 @handle.register
-def _escalate(command: EscalateFactor, session: Session) -> Result:
+def _escalate(command: EscalateFactor, session: Session) -> Done:
     session.campaign()
     request = session.request(command.id)
     project = session.project(request.code)
@@ -390,16 +382,14 @@ def _escalate(command: EscalateFactor, session: Session) -> Result:
         level=command.level, date=date, note=command.note, project=project, stamp=session.stamp
     )
     session.add(request)
-    return Result(
-        command.cmd, 1, command.id, f"{command.id}: escalated to level {command.level} on {date}"
-    )
+    return Done(command.id, f"{command.id}: escalated to level {command.level} on {date}")
 
 
 @handle.register
-def _resolve(command: ResolveFactor, session: Session) -> Result:
+def _resolve(command: ResolveFactor, session: Session) -> Done:
     session.campaign()
     request = session.request(command.id)
     date = effective_date(command, session.stamp.today)
     request.resolve(outcome=command.outcome, date=date, note=command.note, stamp=session.stamp)
     session.add(request)
-    return Result(command.cmd, 1, command.id, f"{command.id}: {command.outcome} on {date}")
+    return Done(command.id, f"{command.id}: {command.outcome} on {date}")

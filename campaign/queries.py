@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from campaign.chain import digest
-from campaign.checkpoint import AsOf, checkpoint, series_rows, state_hash, view_request
+from campaign.checkpoint import AsOf, checkpoint, project_figures, series_rows, state_hash
 from campaign.domain import Publication
 from campaign.errors import Refused
 from campaign.formulas import amount, percent
@@ -174,31 +174,12 @@ def project_states(
     text = day.isoformat()
     if code is not None and code not in projection.projects:
         raise Refused("project", code, "is not a registered project (as known then)")
-    index = projection.index_of(day)
     at = AsOf(projection, day)
     rows = []
     for state in sorted(projection.projects.values(), key=lambda s: s.code):
         if (code is not None and state.code != code) or state.registered_on > text:
             continue
-        physical = next((state.pct[i] for i in range(index, -1, -1) if state.pct[i] >= 0), None)
-        open_requests = []
-        for request in state.requests:
-            if request.filed_on > text:
-                continue
-            view = view_request(request, at)
-            if view.resolved:
-                continue
-            open_requests.append(
-                {
-                    "id": request.id,
-                    "category": request.category,
-                    "detail": request.detail,
-                    "filed_on": request.filed_on,
-                    "due": view.due,
-                    "overdue_wd": view.overdue_wd,
-                    "escalation_level": view.level,
-                }
-            )
+        f = project_figures(state, at)
         rows.append(
             {
                 "code": state.code,
@@ -206,15 +187,27 @@ def project_states(
                 "unit": state.unit,
                 "leader": state.leader,
                 "registered_on": state.registered_on,
-                "terminated_on": state.terminated_on
-                if state.terminated_on and state.terminated_on <= text
-                else None,
-                "annual_plan": amount(state.plan_on(text)),
-                "ytd_investment": amount(sum(state.investment[: index + 1])),
-                "ytd_funds": amount(sum(state.funds[: index + 1])),
-                "physical_pct": None if physical is None else percent(physical),
+                "terminated_on": state.terminated_on if f.terminated else None,
+                "annual_plan": amount(f.plan),
+                "ytd_investment": amount(f.ytd_investment),
+                "ytd_funds": amount(f.ytd_funds),
+                "physical_pct": None
+                if f.physical_hundredths is None
+                else percent(f.physical_hundredths),
                 "milestones": {m: d for m, d in state.milestones.items() if d <= text},
-                "open_requests": open_requests,
+                "open_requests": [
+                    {
+                        "id": v.request.id,
+                        "category": v.request.category,
+                        "detail": v.request.detail,
+                        "filed_on": v.request.filed_on,
+                        "due": v.due,
+                        "overdue_wd": v.overdue_wd,
+                        "escalation_level": v.level,
+                    }
+                    for v in f.requests
+                    if v.open
+                ],
             }
         )
     document: dict[str, Any] = {

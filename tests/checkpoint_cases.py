@@ -39,6 +39,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.conftest import HOLIDAYS_2020, WORKDAYS_2020
+
 # --------------------------------------------------------------------------------------------
 # The case format
 
@@ -98,21 +100,6 @@ def scenario_text(case: Case) -> str:
 # --------------------------------------------------------------------------------------------
 # Line builders (SPEC §3 fields in snake_case; `at` defaults to noon of the effective date)
 
-HOLIDAYS_2020 = [
-    "2020-01-01",
-    *[f"2020-01-{d}" for d in range(24, 32)],
-    "2020-02-01",
-    "2020-02-02",
-    "2020-04-04",
-    "2020-04-05",
-    "2020-04-06",
-    *[f"2020-05-0{d}" for d in range(1, 6)],
-    "2020-06-25",
-    "2020-06-26",
-    "2020-06-27",
-    *[f"2020-10-0{d}" for d in range(1, 9)],
-]
-WORKDAYS_2020 = ["2020-01-19", "2020-04-26", "2020-05-09", "2020-06-28", "2020-09-27", "2020-10-10"]
 SLA_DAYS = {"approval": 5, "power": 10, "land": 20}
 CAMPAIGN_NAME = "测试会战 2020"
 REGISTERED = "2020-01-06"

@@ -11,14 +11,13 @@ from campaign.calendar import WorkCalendar
 from campaign.formulas import (
     escalation_level,
     factor_light,
-    gap_pp,
+    investment_figures,
     investment_light,
     median,
     project_light,
     rate4,
     ratio,
     round2,
-    spi,
     start_light,
     time_progress,
 )
@@ -62,11 +61,22 @@ class TestRounding:
         assert rate4(ratio(0, 0)) is None
 
     def test_gap_and_spi_follow_the_rate(self) -> None:
-        rate = Fraction(3, 8)
-        assert gap_pp(rate, Fraction(1, 2)) == -12.5
-        assert spi(rate, Fraction(1, 2)) == Fraction(3, 4)
-        assert gap_pp(None, Fraction(1, 2)) is None
-        assert spi(None, Fraction(1, 2)) is None
+        assert investment_figures(3, 8, Fraction(1, 2)) == {
+            "investment_rate": 0.375,
+            "gap_pp": -12.5,
+            "spi": 0.75,
+        }
+        # 1/3 of plan at 序时 1/2: gap (1/3 − 1/2) × 100 = −16.666…, spi 2/3
+        assert investment_figures(1, 3, Fraction(1, 2)) == {
+            "investment_rate": 0.3333,
+            "gap_pp": -16.67,
+            "spi": 0.6667,
+        }
+        assert investment_figures(3, 0, Fraction(1, 2)) == {
+            "investment_rate": None,
+            "gap_pp": None,
+            "spi": None,
+        }
 
 
 class TestLights:
