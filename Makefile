@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DB ?= demo.db
 
-.PHONY: demo test lint bench bench-suite clean
+.PHONY: demo test lint bench bench-suite mutate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,5 +37,10 @@ bench: $(STAMP)
 bench-suite: $(STAMP)
 	$(BIN)/python -m pytest benchmarks --benchmark-only
 
+# Mutation testing of the figures and the domain's rules (slow; prints the score at the end).
+mutate: $(STAMP)
+	$(BIN)/mutmut run --max-children 2 || true
+	$(BIN)/mutmut results | tail -n 40
+
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -rf $(VENV) mutants *.egg-info .pytest_cache .mypy_cache .ruff_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

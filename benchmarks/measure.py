@@ -15,22 +15,45 @@ import textwrap
 import time
 from pathlib import Path
 from statistics import median
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
-from campaign import Engine, FixedClock, Store, parse_command
-from campaign.audit import verify
-from campaign.queries import checkpoint_document
-from campaign.replay import replay_log
-from campaign.scenario import load
+from campaign import FixedClock, Settings, open_engine, open_store, parse_command
+from campaign.app.queries import checkpoint_document
+from campaign.app.scenario import load
+from campaign.audit.verify import verify
+from campaign.read.replay import replay_log
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from pytest_benchmark.fixture import BenchmarkFixture
+
+    from campaign.app.ports import EventStore
+
+T = TypeVar("T")
+
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 LATER = FixedClock(dt.datetime(2020, 12, 31, 20, tzinfo=SHANGHAI))
 CAMPAIGN = Path(sys.executable).parent / "campaign"
+
+
+def pedantic(
+    benchmark: BenchmarkFixture,
+    target: Callable[..., T],
+    *,
+    args: tuple[Any, ...] = (),
+    kwargs: dict[str, Any] | None = None,
+    rounds: int,
+    iterations: int = 1,
+) -> T:
+    """`benchmark.pedantic(target, ...)`, typed: pytest-benchmark leaves that method without
+    annotations (mypy --strict refuses to call it untyped), and it returns what `target` does."""
+    result: T = benchmark.pedantic(  # type: ignore[no-untyped-call]  # see the docstring
+        target, args=args, kwargs=kwargs, rounds=rounds, iterations=iterations
+    )
+    return result
 
 
 def best(run: Callable[[], float], rounds: int) -> float:
@@ -60,13 +83,15 @@ def floor_rate(db: Path, rounds: int = 3) -> float:
 
 def replay_seconds(db: Path) -> float:
     """One full replay: every event decoded and folded into all projection state."""
-    with Store(str(db), create=False) as store:
+    with open_store(Settings(db=str(db)), create=False) as store:
         reader = store.reader()
         gc.collect()
         started = time.perf_counter()
-        replay_log(reader)
+        replayed = replay_log(reader)
         seconds = time.perf_counter() - started
         reader.close()
+    if replayed.position != replayed.head or replayed.head == 0:
+        raise RuntimeError(f"the replay of {db} stopped at {replayed.position} of {replayed.head}")
     return seconds
 
 
@@ -77,11 +102,9 @@ def replay_rate(db: Path, rounds: int = 3) -> float:
 def checkpoint_seconds(
     db: Path, as_of: str, known_at: str | None, *, snapshots: bool = True
 ) -> float:
-    with Store(str(db), create=False) as store:
+    with open_engine(Settings(db=str(db), clock=LATER), create=False) as engine:
         started = time.perf_counter()
-        checkpoint_document(
-            Engine(store, LATER), dt.date.fromisoformat(as_of), known_at, snapshots=snapshots
-        )
+        checkpoint_document(engine, dt.date.fromisoformat(as_of), known_at, snapshots=snapshots)
         return time.perf_counter() - started
 
 
@@ -106,9 +129,8 @@ def cold_checkpoint_wall(db: Path, as_of: str, known_at: str | None, rounds: int
 def append_latencies(db: Path, count: int = 30) -> list[float]:
     """Seconds per report command in one engine (validate, stamp, append, commit)."""
     latencies = []
-    with Store(str(db)) as store:
-        engine = Engine(store, LATER)
-        code = _a_project(store)
+    with open_engine(Settings(db=str(db), clock=LATER)) as engine:
+        code = _a_project(engine.store)
         for day in range(count):
             command = parse_command(
                 "report_progress",
@@ -124,7 +146,7 @@ def append_latencies(db: Path, count: int = 30) -> list[float]:
     return latencies
 
 
-def _a_project(store: Store) -> str:
+def _a_project(store: EventStore) -> str:
     reader = store.reader()
     try:
         for batch in reader.batches(0, 100):
@@ -138,7 +160,7 @@ def _a_project(store: Store) -> str:
 
 
 def cold_append_wall(db: Path, rounds: int = 5) -> float:
-    with Store(str(db)) as store:
+    with open_store(Settings(db=str(db))) as store:
         code = _a_project(store)
     walls = []
     for day in range(rounds):
@@ -160,10 +182,12 @@ def cold_append_wall(db: Path, rounds: int = 5) -> float:
 
 def bulk_load_rate(scenario: Path, folder: Path) -> float:
     db = folder / f"load-{time.monotonic_ns()}.db"
-    with Store(str(db)) as store:
+    with open_engine(Settings(db=str(db))) as engine:
         started = time.perf_counter()
-        report = load(Engine(store), scenario, actor="benchmark")
+        report = load(engine, scenario, actor="benchmark")
         seconds = time.perf_counter() - started
+    if report.appended == 0:  # a load appends everything or raises
+        raise RuntimeError(f"the scenario {scenario} appended nothing")
     return report.appended / seconds
 
 
@@ -177,11 +201,13 @@ PEAK_RSS = textwrap.dedent(
         pathlib.Path("/proc/self/clear_refs").write_text("5")
     except OSError:
         pass
-    from campaign import Store
-    from campaign.replay import replay_log
-    store = Store(sys.argv[1], create=False)
+    from campaign import Settings, open_store
+    from campaign.read.replay import replay_log
+    store = open_store(Settings(db=sys.argv[1]), create=False)
     reader = store.reader()
-    replay_log(reader)
+    replayed = replay_log(reader)
+    if replayed.position != replayed.head or replayed.head == 0:
+        sys.exit(f"the replay stopped at {replayed.position} of {replayed.head}")
     if status.exists():
         print(status.read_text().split("VmHWM:")[1].split()[0])
     else:
@@ -200,7 +226,7 @@ def replay_peak_rss_mb(db: Path) -> float:
 
 def verify_rate(db: Path, rounds: int = 2) -> float:
     def run() -> float:
-        with Store(str(db), create=False) as store:
+        with open_store(Settings(db=str(db)), create=False) as store:
             started = time.perf_counter()
             result = verify(store)
             seconds = time.perf_counter() - started

@@ -13,8 +13,7 @@ import time
 from dataclasses import dataclass
 
 from benchmarks import measure, stores
-from campaign import Engine, Store
-from campaign.scenario import load
+from campaign import Settings, load_scenario, open_engine
 
 QUERIES = (
     ("mid-year", "2020-06-30", None),
@@ -82,8 +81,9 @@ def append_rows() -> list[Row]:
         target.write(source.readline())  # the campaign
         target.write(source.readline())  # its first project
     empty = folder / "empty.db"
-    with Store(str(empty)) as store:
-        load(Engine(store), opening, actor="benchmark")
+    with open_engine(Settings(db=str(empty))) as engine:
+        if load_scenario(engine, opening, actor="benchmark").appended != 2:
+            raise RuntimeError(f"{opening} did not open a campaign with one project")
     big = stores.copy_of(stores.store(stores.projects_for(100_000)), folder)
     ratio = measure.latency_ratio(measure.append_latencies(big), measure.append_latencies(empty))
     rows = [

@@ -14,8 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from campaign import Engine, Store
-from campaign.scenario import load
+from campaign import Settings, load_scenario, open_engine
 from scenarios.generator import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,23 +28,38 @@ def cache_dir() -> Path:
 
 
 WRITE_PATH = (
-    "campaign/values.py",
-    "campaign/commands.py",
-    "campaign/domain.py",
-    "campaign/handlers.py",
-    "campaign/codec.py",
-    "campaign/chain.py",
-    "campaign/store.py",
-    "campaign/scenario.py",
-    "campaign/backends/sqlite.py",
-    "scenarios/generator.py",
+    "campaign/domain/*.py",
+    "campaign/app/commands.py",
+    "campaign/app/handlers.py",
+    "campaign/app/session.py",
+    "campaign/app/engine.py",
+    "campaign/app/scenario.py",
+    "campaign/store/codec.py",
+    "campaign/store/chain.py",
+    "campaign/store/store.py",
+    "campaign/store/backends/sqlite.py",
+    "scenarios/generator/*.py",
 )
+"""The sources of what writes a cached file (patterns, relative to the repository)."""
+
+
+def write_path() -> list[Path]:
+    """The files of WRITE_PATH, in a fixed order; a pattern that names nothing is an error
+    (a moved module would otherwise silently stop keying the cache)."""
+    files: list[Path] = []
+    for pattern in WRITE_PATH:
+        found = sorted(ROOT.glob(pattern))
+        if not found:
+            raise FileNotFoundError(f"benchmarks/stores.py WRITE_PATH: nothing at {pattern}")
+        files.extend(found)
+    return files
 
 
 def source_key() -> str:
     digest = hashlib.sha256()
-    for name in WRITE_PATH:
-        digest.update((ROOT / name).read_bytes())
+    for path in write_path():
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -80,8 +94,10 @@ def store(projects: int, seed: int = 1) -> Path:
         partial = path.with_suffix(".partial.db")
         for leftover in partial.parent.glob(partial.name + "*"):
             leftover.unlink()
-        with Store(str(partial)) as target:
-            load(Engine(target), scenario(projects, seed), actor="benchmark")
+        with open_engine(Settings(db=str(partial))) as engine:
+            report = load_scenario(engine, scenario(projects, seed), actor="benchmark")
+        if report.appended == 0:  # a load appends everything or raises: nothing is wrong
+            raise RuntimeError(f"the benchmark scenario of {path.name} appended nothing")
         partial.rename(path)
     return path
 

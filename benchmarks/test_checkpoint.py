@@ -22,14 +22,19 @@ QUERIES = {"mid-year": ("2020-06-30", None), "known-at": ("2020-05-31", "2020-06
 def test_checkpoint_from_snapshots(benchmark: BenchmarkFixture, store_1m: Path, query: str) -> None:
     as_of, known_at = QUERIES[query]
     measure.checkpoint_seconds(store_1m, as_of, known_at)  # takes the snapshots it uses
-    benchmark.pedantic(
-        measure.checkpoint_seconds, args=(store_1m, as_of, known_at), rounds=3, iterations=1
+    measure.pedantic(
+        benchmark,
+        measure.checkpoint_seconds,
+        args=(store_1m, as_of, known_at),
+        rounds=3,
+        iterations=1,
     )
 
 
 @pytest.mark.benchmark(group="checkpoint")
 def test_checkpoint_full_replay(benchmark: BenchmarkFixture, store_1m: Path) -> None:
-    benchmark.pedantic(
+    measure.pedantic(
+        benchmark,
         measure.checkpoint_seconds,
         args=(store_1m, "2020-06-30", None),
         kwargs={"snapshots": False},
@@ -44,8 +49,12 @@ def test_cold_process_checkpoint_wall(
     benchmark: BenchmarkFixture, store_1m: Path, query: str, measuring: bool
 ) -> None:
     as_of, known_at = QUERIES[query]
-    wall = benchmark.pedantic(
-        measure.cold_checkpoint_wall, args=(store_1m, as_of, known_at), rounds=1, iterations=1
+    wall = measure.pedantic(
+        benchmark,
+        measure.cold_checkpoint_wall,
+        args=(store_1m, as_of, known_at),
+        rounds=1,
+        iterations=1,
     )
     benchmark.extra_info["wall_s"] = round(wall, 3)
     if measuring:

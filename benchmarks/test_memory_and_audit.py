@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 def test_peak_rss_of_a_full_replay(
     benchmark: BenchmarkFixture, store_1m: Path, measuring: bool
 ) -> None:
-    megabytes = benchmark.pedantic(
-        measure.replay_peak_rss_mb, args=(store_1m,), rounds=1, iterations=1
+    megabytes = measure.pedantic(
+        benchmark, measure.replay_peak_rss_mb, args=(store_1m,), rounds=1, iterations=1
     )
     benchmark.extra_info["peak_rss_mb"] = round(megabytes)
     if measuring:
@@ -28,7 +28,9 @@ def test_peak_rss_of_a_full_replay(
 
 @pytest.mark.benchmark(group="audit")
 def test_audit_verify(benchmark: BenchmarkFixture, store_1m: Path, measuring: bool) -> None:
-    rate = benchmark.pedantic(measure.verify_rate, args=(store_1m,), rounds=1, iterations=1)
+    rate = measure.pedantic(
+        benchmark, measure.verify_rate, args=(store_1m,), rounds=1, iterations=1
+    )
     benchmark.extra_info["events_per_s"] = round(rate)
     if measuring:
         assert rate >= 300_000

@@ -10,8 +10,8 @@ import orjson
 import pytest
 
 from benchmarks import measure
-from campaign import Store
-from campaign.replay import replay_log
+from campaign import Settings, open_store
+from campaign.read.replay import replay_log
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,18 +31,19 @@ def floor(db: Path) -> int:
 
 
 def replay(db: Path) -> int:
-    with Store(str(db), create=False) as store:
+    with open_store(Settings(db=str(db)), create=False) as store:
         reader = store.reader()
-        position = replay_log(reader).position
+        replayed = replay_log(reader)
         reader.close()
-    return position
+    assert replayed.position == replayed.head
+    return replayed.position
 
 
 @pytest.mark.benchmark(group="replay")
 @pytest.mark.parametrize("size", ["store_100k", "store_1m"])
 def test_floor(benchmark: BenchmarkFixture, request: pytest.FixtureRequest, size: str) -> None:
     db = request.getfixturevalue(size)
-    events = benchmark.pedantic(floor, args=(db,), rounds=3, iterations=1)
+    events = measure.pedantic(benchmark, floor, args=(db,), rounds=3, iterations=1)
     assert events == measure.events_in(db)
 
 
@@ -52,9 +53,10 @@ def test_full_replay(
     benchmark: BenchmarkFixture, request: pytest.FixtureRequest, size: str, measuring: bool
 ) -> None:
     db = request.getfixturevalue(size)
-    events = benchmark.pedantic(replay, args=(db,), rounds=3, iterations=1)
+    events = measure.pedantic(benchmark, replay, args=(db,), rounds=3, iterations=1)
     assert events == measure.events_in(db)
     if measuring:
+        assert benchmark.stats is not None  # set once the benchmark has run
         rate = events / benchmark.stats.stats.min
         ratio = rate / measure.floor_rate(db)
         benchmark.extra_info.update(events_per_s=round(rate), ratio_to_floor=round(ratio, 2))

@@ -1,1 +1,1 @@
-"""The `campaign` command line: parse, call the engine's public API, print."""
+"""The `campaign` command line: a thin click adapter over the engine's public API."""

@@ -1,4 +1,5 @@
-"""Tables for people: the checkpoint report, series and project states, drawn with rich.
+"""Tables and text for people: the checkpoint report, series, project states, the audit log and
+the store's status, drawn with rich.
 
 Only the command line prints; these functions turn the engine's documents into tables.
 """
@@ -318,3 +319,56 @@ def print_projects(doc: dict[str, Any], console: Console) -> None:
                 f"  open {r['id']} {r['category']}: {r['detail']} — due {r['due']}{late}{level}"
             )
     print_receipt(doc, console)
+
+
+def shown_fields(fields: dict[str, Any]) -> str:
+    """An event's fields for people: money (stored as whole yuan) in 万元, like everywhere."""
+    shown = []
+    for key, value in fields.items():
+        if key == "request_id":
+            continue
+        if key.endswith("_yuan") and isinstance(value, int):
+            shown.append(f"{key.removesuffix('_yuan')}={value / 10_000:,.2f}万元")
+        else:
+            shown.append(f"{key}={value}")
+    return ", ".join(shown)
+
+
+def print_log(entries: list[dict[str, Any]], timezone: str, console: Console) -> None:
+    """The audit log as a table: position, both times, actor, type, project, fields."""
+    from campaign.domain.time import in_zone
+
+    table = Table(box=None, pad_edge=False)
+    for column in ("pos", "recorded", "date", "actor", "type", "project", "fields"):
+        table.add_column(column, justify="right" if column == "pos" else "left", overflow="fold")
+    for e in entries:
+        table.add_row(
+            str(e["position"]),
+            in_zone(e["recorded"], timezone),
+            e["date"] or "",
+            e["actor"] or "",
+            e["type"],
+            e["project"] or "",
+            shown_fields(e["fields"]),
+        )
+    console.print(table)
+
+
+def status_lines(doc: dict[str, Any]) -> list[str]:
+    """The store's status (the document `campaign status --json` prints) as lines."""
+    campaign = doc["campaign"]
+    lines = []
+    if campaign is None:
+        lines.append(f"store     {doc['store']}: no campaign opened yet")
+    else:
+        kind = ", simulated (loaded from a scenario)" if campaign["simulated"] else ""
+        lines.append(
+            f"campaign  {campaign['name']} "
+            f"({campaign['start']} – {campaign['end']}, {campaign['timezone']}){kind}"
+        )
+        lines.append(f"store     {doc['store']}")
+    lines.append(f"projects  {doc['projects']} registered, {doc['terminated']} terminated")
+    last = doc["last_recorded"]
+    lines.append(f"events    {doc['events']:,}" + (f", last recorded {last}" if last else ""))
+    lines.extend(f"  {name:<28}{n:>10,}" for name, n in doc["by_type"].items())
+    return lines

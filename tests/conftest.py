@@ -1,5 +1,10 @@
-"""Shared fixtures: a store on a temporary SQLite file or a throwaway PostgreSQL database, an
-engine with a fixed clock, and the 2020 campaign calendar."""
+"""Shared fixtures: an engine with a fixed clock on the in-memory store (tests/fakes.py), on a
+temporary SQLite file or on a throwaway PostgreSQL database, and the 2020 campaign calendar.
+
+`harness` and `opened` run the engine on the in-memory store (the rules, tests/app);
+`sqlite_harness` and `sqlite_opened` on a SQLite file (tests that look at the file itself);
+`any_db` names a fresh store on each backend, to open with `open_engine(Settings(...))`.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,24 @@ import datetime as dt
 import itertools
 from typing import TYPE_CHECKING, Any
 
+import orjson
 import pytest
 
-from campaign import Engine, FixedClock, Store, parse_command
-from scenarios import generator
+from campaign import Engine, FixedClock, Settings, Store, open_engine, parse_command
+from campaign.domain import calendar
 from tests import postgres_server
+from tests.fakes import MemoryStore
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from campaign.app.ports import EventStore
+
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 # The official 2020 calendar (国务院办公厅 notice, the Spring Festival extended for COVID).
-HOLIDAYS_2020 = list(generator.HOLIDAYS_2020)
-WORKDAYS_2020 = list(generator.WORKDAYS_2020)
+HOLIDAYS_2020 = [d.isoformat() for d in calendar.HOLIDAYS_2020]
+WORKDAYS_2020 = [d.isoformat() for d in calendar.WORKDAYS_2020]
 
 CAMPAIGN_2020: dict[str, Any] = {
     "name": "枣庄高新区百日会战 2020",
@@ -58,10 +67,12 @@ def at(text: str) -> dt.datetime:
 class Harness:
     """An engine on a store, with a clock the test moves, and shortcuts to run commands."""
 
-    def __init__(self, store: Store, clock: FixedClock) -> None:
-        self.store = store
-        self.clock = clock
-        self.engine = Engine(store, clock)
+    def __init__(self, engine: Engine) -> None:
+        if not isinstance(engine.clock, FixedClock):
+            raise TypeError("a harness moves its engine's clock: give the engine a FixedClock")
+        self.engine = engine
+        self.store: EventStore = engine.store
+        self.clock: FixedClock = engine.clock
 
     def run(self, cmd: str, actor: str = "tester", **fields: Any) -> Any:
         self.clock.advance(seconds=1)
@@ -113,27 +124,47 @@ def any_db(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def harness(sqlite_db: str, clock: FixedClock) -> Iterator[Harness]:
-    store = Store(sqlite_db)
-    yield Harness(store, clock)
-    store.close()
+def harness(clock: FixedClock) -> Harness:
+    """The engine on an empty in-memory store (tests/fakes.py)."""
+    return Harness(Engine(MemoryStore(), clock))
 
 
 @pytest.fixture
 def opened(harness: Harness) -> Harness:
-    """A store with the 2020 campaign open and project ZZ-001 registered on 2020-01-06."""
+    """An in-memory store with the 2020 campaign open and project ZZ-001 registered on
+    2020-01-06."""
     harness.open()
     harness.register()
     return harness
 
 
-def stored_events(store: Store, after: int = 0) -> list[tuple[str, dict[str, Any]]]:
+@pytest.fixture
+def sqlite_harness(sqlite_db: str, clock: FixedClock) -> Iterator[Harness]:
+    """The engine on an empty SQLite store (the file `sqlite_db`)."""
+    with open_engine(Settings(db=sqlite_db, clock=clock)) as engine:
+        yield Harness(engine)
+
+
+@pytest.fixture
+def sqlite_opened(sqlite_harness: Harness) -> Harness:
+    """`opened`, on the SQLite store `sqlite_db`."""
+    sqlite_harness.open()
+    sqlite_harness.register()
+    return sqlite_harness
+
+
+def stored_events(store: EventStore, after: int = 0) -> list[tuple[str, dict[str, Any]]]:
     """The events stored after position `after`, in log order: (type, e.g. 'Project.Registered',
     and the decoded stored state)."""
-    import orjson
-
-    head = store.head()
-    if head <= after:
-        return []
-    found = store.recorder.select_notifications(start=after + 1, limit=head - after)
-    return [(n.topic.rpartition(":")[2], orjson.loads(n.state)) for n in found]
+    if isinstance(store, MemoryStore):
+        return store.stored_states(after)
+    if not isinstance(store, Store):
+        raise TypeError(f"cannot list the events of a {type(store).__name__}")
+    reader = store.reader()
+    try:
+        _, last_id, _ = reader.head()
+        after_id, _ = reader.chain_at(after)
+        rows = [row for batch in reader.batches(after_id, last_id) for row in batch]
+    finally:
+        reader.close()
+    return [(str(topic).rpartition(":")[2], orjson.loads(state)) for topic, state in rows]

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from click.testing import CliRunner
 
-from cli.main import Config, cli
+from cli.context import Config
+from cli.main import cli
 from scenarios.generator import generate
 
 if TYPE_CHECKING:

@@ -1,0 +1,317 @@
+"""The use cases: one handler per command of SPEC §3, run inside a unit of work.
+
+A handler reads the aggregates it needs through the session, lets them check their rules and
+record their events, and returns what happened. Nothing is saved here: the engine saves the
+session's aggregates together once every command of the unit has passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import singledispatch
+from typing import TYPE_CHECKING, NamedTuple
+
+from campaign.app.commands import (
+    Command,
+    CorrectProgress,
+    EscalateFactor,
+    ExtendFactor,
+    FileFactor,
+    OpenCampaign,
+    PublishCheckpoint,
+    ReachMilestone,
+    RegisterProject,
+    ReportProgress,
+    ResolveFactor,
+    RevisePlan,
+    TerminateProject,
+    effective_date,
+)
+from campaign.app.session import Session
+from campaign.domain.campaign import Campaign
+from campaign.domain.errors import Refused
+from campaign.domain.factor import FactorKey, FactorRequest
+from campaign.domain.project import Project
+from campaign.domain.publication import Publication
+from campaign.domain.report import DailyReport
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What one command did: its name, the events it appended, the id it names, a summary."""
+
+    command: str
+    appended: int
+    id: str | None
+    message: str
+
+
+class Done(NamedTuple):
+    """What a handler did: the id it names and a summary (its Result counts the events)."""
+
+    id: str | None
+    message: str
+
+
+def run(command: Command, session: Session, at: dt.datetime, actor: str) -> Result:
+    """Stamp and handle one command; the caller owns the transaction and the flush."""
+    if isinstance(command, OpenCampaign):
+        session.begin(at, actor, zone=command.timezone)
+    else:
+        session.begin(at, actor)
+    done: Done = handle(command, session)
+    return Result(command.cmd, session.end_command(), done.id, done.message)
+
+
+@singledispatch
+def handle(command: Command, session: Session) -> Done:
+    raise NotImplementedError(type(command).__name__)
+
+
+@handle.register
+def _open(command: OpenCampaign, session: Session) -> Done:
+    if session.find(Campaign, Campaign.ID) is not None:
+        raise Refused(
+            "name", command.name, "a campaign is already open in this store (once per store)"
+        )
+    campaign = Campaign(
+        name=command.name,
+        year=command.year,
+        start=command.start,
+        end=command.end,
+        checkpoints=tuple(sorted(set(command.checkpoints))),
+        holidays=tuple(sorted(set(command.holidays))),
+        workdays=tuple(sorted(set(command.workdays))),
+        sla_days=dict(sorted(command.sla_days.items())),
+        targets=command.targets,
+        lights=command.lights,
+        timezone=command.timezone,
+        simulated=session.simulated,
+        date=session.stamp.today,
+        actor=session.stamp.actor,
+        timestamp=session.stamp.at,
+    )
+    session.add(campaign)
+    return Done(
+        Campaign.ID,
+        f"opened campaign {command.name} ({command.start} – {command.end})",
+    )
+
+
+@handle.register
+def _register(command: RegisterProject, session: Session) -> Done:
+    campaign = session.campaign()
+    if session.find(Project, Project.id_for(command.code)) is not None:
+        raise Refused("code", command.code, "is already registered")
+    date = effective_date(command, session.stamp.today)
+    project = Project.register(
+        campaign=campaign,
+        code=command.code,
+        name=command.name,
+        sector=command.sector,
+        category=command.category,
+        unit=command.unit,
+        leader=command.leader,
+        total_investment=command.total_investment,
+        annual_plan=command.annual_plan,
+        date=date,
+        planned_start=command.planned_start,
+        planned_completion=command.planned_completion,
+        industrial=command.industrial,
+        tech_renovation=command.tech_renovation,
+        factory_area_m2=command.factory_area_m2,
+        stamp=session.stamp,
+    )
+    session.add(project)
+    return Done(command.code, f"registered {command.code} {command.name} on {date}")
+
+
+@handle.register
+def _revise(command: RevisePlan, session: Session) -> Done:
+    campaign = session.campaign()
+    project = session.project(command.code)
+    date = effective_date(command, session.stamp.today)
+    project.revise_plan(
+        annual_plan=command.annual_plan,
+        date=date,
+        reason=command.reason,
+        campaign=campaign,
+        stamp=session.stamp,
+    )
+    session.add(project)
+    return Done(
+        command.code,
+        f"{command.code}: annual plan {command.annual_plan} from {date}",
+    )
+
+
+@handle.register
+def _report(command: ReportProgress, session: Session) -> Done:
+    campaign = session.campaign()
+    project = session.project(command.code)
+    date = effective_date(command, session.stamp.today)
+    values = command.values()
+    existing = session.find(DailyReport, DailyReport.id_for(command.code, date))
+    if existing is not None:
+        existing.check_same_as(values)
+        return Done(
+            command.code,
+            f"{command.code} {date}: already recorded, nothing appended",
+        )
+    report = DailyReport.report(
+        project=project, campaign=campaign, date=date, values=values, stamp=session.stamp
+    )
+    session.add(report)
+    return Done(
+        command.code,
+        f"{command.code} {date}: investment {command.investment} recorded",
+    )
+
+
+@handle.register
+def _correct(command: CorrectProgress, session: Session) -> Done:
+    session.campaign()
+    project = session.project(command.code)
+    date = effective_date(command, session.stamp.today)
+    report = session.find(DailyReport, DailyReport.id_for(command.code, date))
+    if report is None:
+        raise Refused("date", date, f"project {command.code} has no report for that day to correct")
+    report.correct(
+        values=command.values(), reason=command.reason, project=project, stamp=session.stamp
+    )
+    session.add(report)
+    changed = ", ".join(f"{k} {v}" for k, v in command.values().items())
+    return Done(command.code, f"{command.code} {date}: corrected ({changed})")
+
+
+@handle.register
+def _milestone(command: ReachMilestone, session: Session) -> Done:
+    session.campaign()
+    project = session.project(command.code)
+    date = effective_date(command, session.stamp.today)
+    project.reach_milestone(milestone=command.milestone, date=date, stamp=session.stamp)
+    session.add(project)
+    return Done(command.code, f"{command.code}: {command.milestone} on {date}")
+
+
+@handle.register
+def _terminate(command: TerminateProject, session: Session) -> Done:
+    session.campaign()
+    project = session.project(command.code)
+    date = effective_date(command, session.stamp.today)
+    project.terminate(date=date, reason=command.reason, stamp=session.stamp)
+    session.add(project)
+    return Done(command.code, f"{command.code}: terminated on {date}")
+
+
+@handle.register
+def _file(command: FileFactor, session: Session) -> Done:
+    if command.key is not None:
+        keyed = session.find(FactorKey, FactorKey.id_for(command.key))
+        if keyed is not None and session.request(keyed.request_id).code != command.code:
+            raise Refused(
+                "key", command.key, f"already names request {keyed.request_id} of another project"
+            )
+        if keyed is not None:
+            return Done(
+                keyed.request_id,
+                f"key {command.key}: already filed as {keyed.request_id}, nothing appended",
+            )
+    campaign = session.campaign()
+    project = session.project(command.code)
+    date = effective_date(command, session.stamp.today)
+    base = FactorRequest.base_request_id(command.code, command.category, date)
+    request_id, twin = base, 1
+    while session.find(FactorRequest, FactorRequest.id_for(request_id)) is not None:
+        twin += 1
+        request_id = f"{base}-{twin}"
+    request = FactorRequest.file(
+        request_id=request_id,
+        project=project,
+        campaign=campaign,
+        category=command.category,
+        detail=command.detail,
+        date=date,
+        key=command.key,
+        stamp=session.stamp,
+    )
+    session.add(request)
+    if command.key is not None:
+        stamp = session.stamp
+        session.add(
+            FactorKey(
+                key=command.key,
+                request_id=request_id,
+                date=date,
+                actor=stamp.actor,
+                timestamp=stamp.at,
+            )
+        )
+    return Done(request_id, f"filed {request_id}, due {request.sla_due}")
+
+
+@handle.register
+def _extend(command: ExtendFactor, session: Session) -> Done:
+    session.campaign()
+    request = session.request(command.id)
+    project = session.project(request.code)
+    date = effective_date(command, session.stamp.today)
+    request.extend(
+        due=command.due, date=date, reason=command.reason, project=project, stamp=session.stamp
+    )
+    session.add(request)
+    return Done(command.id, f"{command.id}: due {command.due} from {date}")
+
+
+@handle.register
+def _escalate(command: EscalateFactor, session: Session) -> Done:
+    session.campaign()
+    request = session.request(command.id)
+    project = session.project(request.code)
+    date = effective_date(command, session.stamp.today)
+    request.escalate(
+        level=command.level, date=date, note=command.note, project=project, stamp=session.stamp
+    )
+    session.add(request)
+    return Done(command.id, f"{command.id}: escalated to level {command.level} on {date}")
+
+
+@handle.register
+def _resolve(command: ResolveFactor, session: Session) -> Done:
+    session.campaign()
+    request = session.request(command.id)
+    date = effective_date(command, session.stamp.today)
+    request.resolve(outcome=command.outcome, date=date, note=command.note, stamp=session.stamp)
+    session.add(request)
+    return Done(command.id, f"{command.id}: {command.outcome} on {date}")
+
+
+@handle.register
+def _publish(command: PublishCheckpoint, session: Session) -> Done:
+    session.campaign()
+    publication_id = Publication.create_id(command.as_of, command.known_at, command.position)
+    if session.find(Publication, publication_id) is not None:
+        return Done(publication_id, "already published, nothing appended")
+    today = session.stamp.today
+    if command.as_of > today:
+        raise Refused(
+            "as_of", command.as_of, f"is after the engine's today ({today}): nothing to publish"
+        )
+    stamp = session.stamp
+    session.add(
+        Publication(
+            as_of=command.as_of,
+            known_at=command.known_at,
+            position=command.position,
+            head_hash=command.head_hash,
+            state_hash=command.state_hash,
+            engine_version=command.engine_version,
+            date=command.as_of,
+            actor=stamp.actor,
+            timestamp=stamp.at,
+        )
+    )
+    return Done(publication_id, f"published the checkpoint of {command.as_of}")

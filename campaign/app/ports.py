@@ -1,0 +1,61 @@
+"""What the use cases need from a store: the port the engine is written against. `Store` (SQLite
+or PostgreSQL, `campaign.store`) implements it; tests may give an in-memory one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from contextlib import AbstractContextManager
+
+    from eventsourcing.persistence import StoredEvent
+
+    from campaign.domain.events import Aggregate
+    from campaign.store.readers import LogReader
+
+
+class EventStore(Protocol):
+    db: str
+    """How the store was named (`--db`), for messages."""
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the write lock from the first read of a command to its commit."""
+        ...
+
+    def get(self, aggregate_id: str) -> Aggregate | None:
+        """The aggregate with this id, from its events; None when there is none."""
+        ...
+
+    def append(self, events: list[Aggregate.Event]) -> int:
+        """Append events in the given order (inside `writing`); how many."""
+        ...
+
+    def head(self) -> int:
+        """How many events the log holds (the position of the last)."""
+        ...
+
+    def last_recorded(self) -> dt.datetime | None:
+        """The recorded time of the last event."""
+        ...
+
+    def count_by_topic(self) -> dict[str, int]: ...
+
+    def reader(self) -> LogReader:
+        """A read-only snapshot of the log for the read side."""
+        ...
+
+    def save_snapshot(
+        self, position: int, fmt: int, head: bytes, data: bytes, digest: bytes
+    ) -> None: ...
+
+    def insert_stored(self, events: list[StoredEvent]) -> None:
+        """Insert events exactly as stored elsewhere (an import; inside `writing`), each with
+        its link in the chain."""
+        ...
+
+    def decode(self, event: StoredEvent) -> Aggregate.Event:
+        """A stored event read back as the engine reads it (refusing what it cannot read)."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,172 @@
+"""Loading a scenario file (SPEC §8) into an empty store as a simulated campaign.
+
+Each line is one command, `{"at": ..., "cmd": ..., ...fields}`, run through the same handlers
+and rules as the command line, with the line's `at` as its recorded time. The whole file is one
+transaction: a bad line appends nothing from the file, and the error names its line number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import IO, TYPE_CHECKING, Any
+
+from campaign.app.commands import FileFactor, OpenCampaign, parse_command
+from campaign.domain.errors import CampaignError, LineError, Refused, StoreError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+
+    from campaign.app.engine import Engine, UnitOfWork
+
+FLUSH_EVERY = 2000
+_DECODER = json.JSONDecoder(parse_float=Decimal)  # money stays exact, never a float
+_BY_REF = ("extend_factor", "escalate_factor", "resolve_factor")
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioReport:
+    lines: int
+    commands: int
+    appended: int
+    first_recorded: dt.datetime | None
+    last_recorded: dt.datetime | None
+
+
+def read_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """Numbered non-blank lines, as bytes (json reads UTF-8 bytes itself)."""
+    for number, line in enumerate(handle, 1):
+        if line.strip():
+            yield number, line
+
+
+def parse_at(value: Any) -> dt.datetime:
+    if not isinstance(value, str):
+        raise Refused("at", value, "must be an ISO-8601 time with an offset")
+    try:
+        at = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise Refused("at", value, "is not an ISO-8601 time") from None
+    if at.tzinfo is None:
+        raise Refused("at", value, "has no UTC offset (write e.g. 2020-04-16T18:00:00+08:00)")
+    return at
+
+
+def load(
+    engine: Engine,
+    path: Path,
+    *,
+    actor: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScenarioReport:
+    """Load the scenario at `path`; `progress` gets the bytes read so far and the file's size,
+    now and then."""
+    store = engine.store
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise StoreError(f"cannot read {path}: {error.strerror}") from None
+    size = path.stat().st_size
+    with handle, engine.unit_of_work(batch=True, simulated=True) as work:
+        held = store.head()
+        if held:
+            raise StoreError(
+                f"the store {store.db} already holds {held} events; "
+                "a scenario loads only into an empty store"
+            )
+        loader = _Loader(work, actor, now=engine.clock.now())
+        appended = lines = 0
+        for number, line in read_lines(handle):
+            lines = number
+            try:
+                loader.run_line(number, line)
+            except CampaignError as error:
+                raise LineError(f"line {number}", error) from None
+            if loader.commands % FLUSH_EVERY == 0:
+                appended += work.flush()
+                if progress is not None:
+                    progress(handle.tell(), size)
+        if loader.commands == 0:
+            raise StoreError(f"{path} holds no commands")
+        appended += work.flush()
+    return ScenarioReport(lines, loader.commands, appended, loader.first, loader.previous)
+
+
+class _Loader:
+    """The state carried from line to line: the last `at`, and the factor requests' refs."""
+
+    def __init__(self, work: UnitOfWork, actor: str, *, now: dt.datetime) -> None:
+        self.work = work
+        self.actor = actor
+        self.now = now
+        self.refs: dict[str, tuple[str, int]] = {}
+        self.first: dt.datetime | None = None
+        self.previous: dt.datetime | None = None
+        self.commands = 0
+
+    def run_line(self, number: int, line: bytes) -> None:
+        fields = _json_object(line)
+        written = fields.pop("at", None)
+        at = parse_at(written)
+        if self.previous is not None and at < self.previous:
+            raise Refused(
+                "at", written, f"is earlier than the line before ({self.previous.isoformat()})"
+            )
+        if at > self.now:
+            # the log's recorded times never go back, so a future one would hold every later
+            # command's clock hostage
+            raise Refused("at", written, "is in the future: a simulated campaign is in the past")
+        cmd = fields.pop("cmd", None)
+        if not isinstance(cmd, str):
+            raise Refused("cmd", cmd, "is required: the command's name")
+        actor = fields.pop("actor", self.actor)
+        if not isinstance(actor, str) or not actor.strip():
+            raise Refused("actor", actor, "must be a name")
+        ref = self._take_ref(cmd, fields)
+        command = parse_command(cmd, fields)
+        if self.commands == 0 and not isinstance(command, OpenCampaign):
+            raise Refused("cmd", cmd, "the first command of a scenario must be open_campaign")
+        result = self.work.run(command, at, actor.strip())
+        if ref is not None and result.id is not None:
+            self.refs[ref] = (result.id, number)
+        self.first = self.first or at
+        self.previous = at
+        self.commands += 1
+
+    def _take_ref(self, cmd: str, fields: dict[str, Any]) -> str | None:
+        """A filing names its request by `ref`; later lines use that ref in place of `id`."""
+        if cmd == FileFactor.cmd:
+            ref: str | None = fields.pop("ref", None)
+            if ref is not None:
+                if not isinstance(ref, str) or not ref:
+                    raise Refused("ref", ref, "must be a non-empty name")
+                if ref in self.refs:
+                    raise Refused("ref", ref, f"is already used by line {self.refs[ref][1]}")
+            return ref
+        if cmd in _BY_REF and "ref" in fields:
+            named = fields.pop("ref")
+            if "id" in fields:
+                raise Refused("ref", named, "give either ref or id, not both")
+            if not isinstance(named, str) or named not in self.refs:
+                raise Refused("ref", named, "names no factor request filed earlier in the file")
+            fields["id"] = self.refs[named][0]
+        return None
+
+
+def _json_object(line: bytes) -> dict[str, Any]:
+    try:
+        fields = _DECODER.decode(line.decode("utf-8"))
+    except json.JSONDecodeError as error:
+        raise Refused("line", _shown(line), f"is not valid JSON ({error.msg})") from None
+    except UnicodeDecodeError:
+        raise Refused("line", _shown(line), "is not UTF-8 text") from None
+    if not isinstance(fields, dict):
+        raise Refused("line", _shown(line), "must be a JSON object")
+    return fields
+
+
+def _shown(line: bytes) -> str:
+    return line.strip()[:40].decode("utf-8", errors="replace")

@@ -1,0 +1,120 @@
+"""The unit of work: the aggregates that one command, or one batch of commands, reads and
+changes, and the events they record, appended together by the engine once every command of the
+unit has passed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from campaign.domain.campaign import Campaign
+from campaign.domain.errors import Refused
+from campaign.domain.events import Aggregate, Stamp
+from campaign.domain.factor import FactorKey, FactorRequest
+from campaign.domain.project import Project
+
+if TYPE_CHECKING:
+    from campaign.app.ports import EventStore
+
+A = TypeVar("A", bound=Aggregate)
+
+# Aggregates worth keeping in memory across a long batch (a scenario): few, and read often.
+_KEEP = (Campaign, Project, FactorRequest, FactorKey)
+
+
+class Session:
+    """A unit of work: the aggregates that one command (or one batch) reads and changes."""
+
+    def __init__(
+        self, store: EventStore, *, simulated: bool = False, keep: bool = False, fresh: bool = False
+    ) -> None:
+        """`keep`: hold the few, often-read aggregates across a long batch. `fresh`: the store
+        was empty when the batch began, so an aggregate this session did not create does not
+        exist (no need to ask the store); ids are remembered by their hash, and a collision
+        only costs a look in the store."""
+        self.store = store
+        self.simulated = simulated
+        self.created: set[int] | None = set() if fresh else None
+        self.recent: dict[str, Aggregate] = {}  # changed since the last flush
+        self.events: list[Aggregate.Event] = []  # their events, in the order the commands ran
+        self._touched: list[Aggregate] = []
+        self.kept: dict[str, Aggregate] | None = {} if keep else None
+        self.stamp = Stamp(actor="", at=dt.datetime.min.replace(tzinfo=dt.UTC), today=dt.date.min)
+        self._campaign: Campaign | None = None
+        self._zone: zoneinfo.ZoneInfo | None = None
+
+    # Reading.
+
+    def find(self, cls: type[A], aggregate_id: str) -> A | None:
+        found = self.recent.get(aggregate_id)
+        if found is None and self.kept is not None:
+            found = self.kept.get(aggregate_id)
+        if found is None and (self.created is None or hash(aggregate_id) in self.created):
+            found = self.store.get(aggregate_id)
+            if found is not None and self.kept is not None and isinstance(found, _KEEP):
+                self.kept[aggregate_id] = found
+        if found is not None and not isinstance(found, cls):
+            raise Refused(
+                "id", aggregate_id, f"names a {type(found).__name__}, not a {cls.__name__}"
+            )
+        return found
+
+    def campaign(self) -> Campaign:
+        if self._campaign is None:
+            found = self.find(Campaign, Campaign.ID)
+            if found is None:
+                raise Refused("campaign", None, "no campaign is open in this store; open one first")
+            self._campaign = found
+        return self._campaign
+
+    def project(self, code: str) -> Project:
+        found = self.find(Project, Project.id_for(code))
+        if found is None:
+            raise Refused("code", code, "is not a registered project")
+        return found
+
+    def request(self, request_id: str) -> FactorRequest:
+        found = self.find(FactorRequest, FactorRequest.id_for(request_id))
+        if found is None:
+            raise Refused("id", request_id, "is not a filed factor request")
+        return found
+
+    # Writing.
+
+    def begin(self, at: dt.datetime, actor: str, zone: str | None = None) -> None:
+        """Stamp the next command: recorded at `at`; today is `at`'s date in the campaign zone."""
+        if zone is not None:
+            tz = zoneinfo.ZoneInfo(zone)
+        else:
+            if self._zone is None:
+                self._zone = zoneinfo.ZoneInfo(self.campaign().timezone)
+            tz = self._zone
+        self.stamp = Stamp(actor=actor, at=at, today=at.astimezone(tz).date())
+
+    def add(self, aggregate: Aggregate) -> None:
+        """Mark an aggregate changed by the running command (in the order of its events)."""
+        if all(aggregate is not t for t in self._touched):
+            self._touched.append(aggregate)
+        self.recent[aggregate.id] = aggregate
+        if self.created is not None:
+            self.created.add(hash(aggregate.id))
+        if self.kept is not None and isinstance(aggregate, _KEEP):
+            self.kept[aggregate.id] = aggregate
+
+    def end_command(self) -> int:
+        """Queue the running command's events after those of the commands before it."""
+        before = len(self.events)
+        for aggregate in self._touched:
+            self.events.extend(cast("list[Aggregate.Event]", aggregate.collect_events()))
+        self._touched.clear()
+        return len(self.events) - before
+
+    def flush(self) -> int:
+        """Append the queued events in command order (inside the caller's write transaction)."""
+        if not self.events:
+            return 0
+        appended = self.store.append(self.events)
+        self.events.clear()
+        self.recent.clear()
+        return appended

@@ -1,0 +1,76 @@
+"""The events of the log for people and machines (SPEC §7 `audit log`): each with its position,
+both of its times, its actor and its fields, filtered by project, type, dates and actor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from campaign.app.ports import EventStore
+
+
+@dataclass(frozen=True, slots=True)
+class LogFilter:
+    project: str | None = None
+    types: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    recorded_from: dt.datetime | None = None
+    recorded_to: dt.datetime | None = None
+    actor: str | None = None
+
+    def matches(self, entry: dict[str, Any]) -> bool:
+        kind = entry["type"]
+        day = entry.get("date") or ""
+        recorded = dt.datetime.fromisoformat(entry["recorded"])
+        checks = (
+            self.project is None or entry.get("project") == self.project,
+            not self.types or any(kind == t or kind.endswith("." + t) for t in self.types),
+            self.date_from is None or day >= self.date_from.isoformat(),
+            self.date_to is None or (bool(day) and day <= self.date_to.isoformat()),
+            self.recorded_from is None or recorded >= self.recorded_from,
+            self.recorded_to is None or recorded <= self.recorded_to,
+            self.actor is None or entry.get("actor") == self.actor,
+        )
+        return all(checks)
+
+
+_META = ("timestamp", "actor", "date", "originator_topic", "code")
+
+
+def log_entries(
+    store: EventStore, where: LogFilter, *, limit: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every stored event that passes the filter, in log order, with both of its times."""
+    reader = store.reader()
+    try:
+        position = 0
+        shown = 0
+        for batch in reader.links():
+            for _, originator_id, version, topic, state, _, _ in batch:
+                position += 1
+                event = orjson.loads(state)
+                entry = {
+                    "position": position,
+                    "recorded": event.get("timestamp"),
+                    "date": event.get("date"),
+                    "actor": event.get("actor"),
+                    "type": topic.rpartition(":")[2],
+                    "project": event.get("code"),
+                    "aggregate": originator_id,
+                    "version": int(version),
+                    "fields": {k: v for k, v in event.items() if k not in _META},
+                }
+                if where.matches(entry):
+                    yield entry
+                    shown += 1
+                    if limit is not None and shown >= limit:
+                        return
+    finally:
+        reader.close()

@@ -1,0 +1,45 @@
+"""The two time axes of SPEC §2, as values: the campaign's time zone, the engine's today, the
+stored form of recorded times, and the `known_at` cut a user means."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+def format_recorded(value: dt.datetime) -> str:
+    """Recorded times are stored in one fixed UTC form, so that text order is time order."""
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def today_in(moment: dt.datetime, timezone: str) -> dt.date:
+    """The calendar day of `moment` in the campaign's time zone (the engine's today)."""
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def in_zone(recorded: str, timezone: str) -> str:
+    """A stored recorded time, shown in the campaign's time zone to the second."""
+    return (
+        dt.datetime.fromisoformat(recorded)
+        .astimezone(ZoneInfo(timezone))
+        .isoformat(timespec="seconds")
+    )
+
+
+def known_at_cut(text: str, timezone: str) -> dt.datetime:
+    """The recorded-time cutoff a user means: a bare date is the end of that day in the
+    campaign's time zone; a time without an offset is read in that zone too."""
+    zone = ZoneInfo(timezone)
+    text = text.strip()
+    try:
+        if "T" not in text and " " not in text and len(text) <= 10:  # a date: 2020-06-30, 20200630
+            day = dt.date.fromisoformat(text)
+            return dt.datetime.combine(day, dt.time.max, tzinfo=zone)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"known_at {text!r} is neither a date (YYYY-MM-DD) nor an ISO-8601 time"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)

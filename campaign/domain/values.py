@@ -1,0 +1,140 @@
+"""The campaign's value types: money, dates, percentages, targets and light thresholds.
+
+Frozen pydantic types, shared by the commands (what a user asks) and the events (what the log
+holds). Money is a Decimal in 万元 with at most two fractional digits, never a float; events
+keep it as whole yuan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+from campaign.domain.vocabulary import TARGET_LABELS, TargetKind
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+CENT = Decimal("0.01")
+MONEY_LIMIT = Decimal("1000000000000")  # 万元; far above any project, and exact as a JSON number
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        raise ValueError("must be a date (YYYY-MM-DD), not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("is not a calendar date (YYYY-MM-DD)") from None
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+def _parse_decimal(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("must be a number")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # A JSON number read as a float: its shortest repr is the text that was written.
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        try:
+            return Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError("must be a decimal number") from None
+    raise ValueError("must be a decimal number")
+
+
+def _two_places(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("must be a finite number")
+    if abs(value) >= MONEY_LIMIT:
+        raise ValueError(f"must be below {MONEY_LIMIT}")
+    exact = value.quantize(CENT)
+    if exact != value:
+        raise ValueError("has more than 2 decimal places")
+    return exact
+
+
+def _non_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError("must be 0 or more")
+    return value
+
+
+def _decimal_out(value: Decimal) -> str:
+    return str(value)
+
+
+YUAN_PER_WAN = 10_000
+
+
+def to_yuan(wan: Decimal) -> int:
+    """万元 (at most two places) as whole yuan: exact."""
+    return int(wan * YUAN_PER_WAN)
+
+
+def from_yuan(yuan: int) -> Decimal:
+    return (Decimal(yuan) / YUAN_PER_WAN).quantize(CENT)
+
+
+def _pct_out(value: Decimal) -> float:
+    return float(value)
+
+
+StoredPercent = Annotated[Decimal, PlainSerializer(_pct_out, return_type=float, when_used="json")]
+"""A percentage in an event: a JSON number (two places at most, so its text is exact)."""
+
+IsoDate = Annotated[dt.date, BeforeValidator(_parse_date)]
+"""A calendar date written YYYY-MM-DD (no times, no timestamps)."""
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_parse_decimal),
+    AfterValidator(_two_places),
+    PlainSerializer(_decimal_out, return_type=str, when_used="json"),
+]
+"""A decimal with at most two fractional digits, kept at exactly two (万元, m², %)."""
+
+Money = Annotated[Amount, AfterValidator(_non_negative)]
+"""万元, >= 0."""
+
+Percent = Annotated[Amount, Field(ge=0, le=100)]
+
+Ratio = Annotated[
+    Decimal,
+    BeforeValidator(_parse_decimal),
+    PlainSerializer(_decimal_out, return_type=str, when_used="json"),
+]
+"""An exact decimal with no fixed scale (light thresholds, goals, shares)."""
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Target(Frozen):
+    """A zone target of the campaign (SPEC §6.5)."""
+
+    name: str = Field(min_length=1)
+    kind: TargetKind
+    goal: Ratio
+
+    @classmethod
+    def of(cls, kind: TargetKind | str, goal: Any, name: str | None = None) -> Target:
+        kind = TargetKind(kind)
+        return cls(name=name or TARGET_LABELS[kind], kind=kind, goal=goal)
+
+
+class Lights(Frozen):
+    """Thresholds of the investment light on spi (SPEC §6.3): green at or above `green`."""
+
+    green: Ratio = Decimal("0.8")
+    yellow: Ratio = Decimal("0.6")

@@ -1,0 +1,29 @@
+"""SPEC §6.7: the receipt every checkpoint carries, and its state hash."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import orjson
+
+from campaign.store.chain import digest
+from campaign.version import __version__
+
+
+def state_hash(document: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON (sorted keys, no spaces, UTF-8) without the receipt."""
+    body = {k: v for k, v in document.items() if k != "receipt"}
+    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def receipt(document: dict[str, Any], position: int, head_hash: bytes) -> dict[str, Any]:
+    """The log position read up to, the head hash there, the engine version and the state
+    hash of `document`; `digest` is the head as HASH@POSITION, to keep outside the store."""
+    return {
+        "position": position,
+        "head_hash": head_hash.hex(),
+        "state_hash": state_hash(document),
+        "engine_version": __version__,
+        "digest": digest(head_hash, position),
+    }

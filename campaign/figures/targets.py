@@ -1,0 +1,120 @@
+"""SPEC §6.5: the zone targets, each kind's actual on as_of, and whether it is over half.
+
+"Started in the campaign year" = a started date from 1 January of the year to as_of. Amounts are
+exact (whole yuan, m² in hundredths) until the report rounds them.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from campaign.domain.values import YUAN_PER_WAN
+from campaign.domain.vocabulary import TargetKind
+from campaign.figures.rounding import exact, rate4, round2
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from campaign.domain.values import Target
+    from campaign.figures.project import ProjectFigures
+
+INDUSTRIAL_MIN = 10_000 * YUAN_PER_WAN  # 1亿 = 10,000 万元
+TECH_RENOVATION_MIN = 500 * YUAN_PER_WAN  # 500 万元
+
+
+def started_in_year(f: ProjectFigures, year: int) -> bool:
+    return f.started_on is not None and f.started_on >= f"{year}-01-01"
+
+
+def industrial_projects_started(listed: list[ProjectFigures], year: int) -> int:
+    """Listed projects flagged industrial with total_investment >= 10,000 万元 that started in
+    the campaign year."""
+    return sum(
+        1
+        for f in listed
+        if started_in_year(f, year)
+        and f.state.industrial
+        and f.state.total_investment >= INDUSTRIAL_MIN
+    )
+
+
+def factory_area_started_m2(listed: list[ProjectFigures], year: int) -> Fraction:
+    """The factory area (m²) of the listed projects that started in the campaign year."""
+    return Fraction(sum(f.state.factory_area for f in listed if started_in_year(f, year)), 100)
+
+
+def fixed_asset_investment(registered: list[ProjectFigures]) -> Fraction:
+    """YTD investment (万元) of all registered projects, terminated ones included."""
+    return Fraction(sum(f.ytd_investment for f in registered), YUAN_PER_WAN)
+
+
+def is_tech_renovation(f: ProjectFigures) -> bool:
+    return f.state.tech_renovation and f.state.total_investment >= TECH_RENOVATION_MIN
+
+
+def tech_renovation_projects(listed: list[ProjectFigures]) -> int:
+    """Listed projects flagged tech_renovation with total_investment >= 500 万元."""
+    return sum(1 for f in listed if is_tech_renovation(f))
+
+
+def tech_renovation_investment(listed: list[ProjectFigures]) -> Fraction:
+    """Their YTD investment (万元)."""
+    return Fraction(sum(f.ytd_investment for f in listed if is_tech_renovation(f)), YUAN_PER_WAN)
+
+
+def tech_renovation_share(listed: list[ProjectFigures]) -> Fraction | None:
+    """Their YTD investment / the listed projects' YTD investment; None with none."""
+    total = sum(f.ytd_investment for f in listed)
+    tech = sum(f.ytd_investment for f in listed if is_tech_renovation(f))
+    return Fraction(tech, total) if total else None
+
+
+def over_half(kind: TargetKind, actual: Fraction | int | None, goal: Fraction) -> bool:
+    """ratio = actual / goal >= 0.5; for a share, actual >= goal; never for no actual."""
+    if actual is None:
+        return False
+    if kind is TargetKind.tech_renovation_share:
+        return actual >= goal
+    return Fraction(actual) / goal >= Fraction(1, 2)
+
+
+def targets(
+    wanted: tuple[Target, ...], figures: list[ProjectFigures], year: int
+) -> list[dict[str, Any]]:
+    """Each of the campaign's targets on as_of: name, kind, goal, actual, ratio, over_half
+    (a share's actual to 4 decimals, an amount's to 2)."""
+    listed = [f for f in figures if f.listed]
+    actual_of: dict[TargetKind, Callable[[], Fraction | int | None]] = {
+        TargetKind.industrial_projects_started: lambda: industrial_projects_started(listed, year),
+        TargetKind.factory_area_started_m2: lambda: factory_area_started_m2(listed, year),
+        TargetKind.fixed_asset_investment: lambda: fixed_asset_investment(figures),
+        TargetKind.tech_renovation_projects: lambda: tech_renovation_projects(listed),
+        TargetKind.tech_renovation_investment: lambda: tech_renovation_investment(listed),
+        TargetKind.tech_renovation_share: lambda: tech_renovation_share(listed),
+    }
+    rows = []
+    for target in wanted:
+        actual = actual_of[target.kind]()
+        goal = Fraction(target.goal)
+        share = target.kind is TargetKind.tech_renovation_share
+        if actual is None:
+            shown: float | int | None = None
+        elif share:
+            shown = rate4(exact(Fraction(actual)))
+        elif isinstance(actual, int):
+            shown = actual
+        else:
+            shown = round2(exact(actual))
+        target_ratio = None if actual is None else Fraction(actual) / goal
+        rows.append(
+            {
+                "name": target.name,
+                "kind": target.kind.value,
+                "goal": float(target.goal) if target.goal % 1 else int(target.goal),
+                "actual": shown,
+                "ratio": None if target_ratio is None else rate4(exact(target_ratio)),
+                "over_half": over_half(target.kind, actual, goal),
+            }
+        )
+    return rows

@@ -1,0 +1,220 @@
+"""The projection: the campaign's state as known at a cut of the log (SPEC §5).
+
+Per project: the plan and its revisions, a day-by-day ledger of investment, funds and physical
+progress (as corrected) for the campaign year, milestones, termination, and every factor
+request with its history. Dates are ISO text (they order as dates do), money integer yuan,
+percentages integer hundredths: the fold never builds a date, a Decimal or a pydantic model.
+Which revision or extension is in force on a day is `campaign.domain.history.in_force`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from array import array
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from campaign.domain.calendar import WorkCalendar
+from campaign.domain.time import DEFAULT_TIMEZONE
+from campaign.domain.values import Lights, Target
+from campaign.domain.vocabulary import DEFAULT_SLA_DAYS
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class Ledger(Protocol):
+        """A day ledger: an array, or a view of one in shared memory."""
+
+        def __setitem__(self, i: int, value: int, /) -> None: ...
+
+
+NO_PCT = -1
+"""A day of the physical-progress ledger with no report that gives one."""
+
+
+def cents(text: str) -> int:
+    """'120.50' -> 12050 (the stored form always has two places; anything else is parsed)."""
+    if len(text) > 3 and text[-3] == ".":
+        return int(text[:-3] + text[-2:])
+    return int((Decimal(text) * 100).to_integral_value())
+
+
+@dataclass(slots=True)
+class CampaignInfo:
+    name: str
+    year: int
+    start: dt.date
+    end: dt.date
+    checkpoints: tuple[dt.date, ...]
+    calendar: WorkCalendar
+    sla_days: dict[str, int]
+    targets: tuple[Target, ...]
+    lights: Lights
+    timezone: str
+    simulated: bool
+
+    @classmethod
+    def opened(cls, e: dict[str, Any]) -> CampaignInfo:
+        """From the campaign's Opened event, as stored."""
+        return cls(
+            name=e["name"],
+            year=e["year"],
+            start=dt.date.fromisoformat(e["start"]),
+            end=dt.date.fromisoformat(e["end"]),
+            checkpoints=tuple(dt.date.fromisoformat(d) for d in e.get("checkpoints", ())),
+            calendar=WorkCalendar(
+                (dt.date.fromisoformat(d) for d in e.get("holidays", ())),
+                (dt.date.fromisoformat(d) for d in e.get("workdays", ())),
+            ),
+            sla_days=dict(e.get("sla_days", {})),
+            targets=tuple(Target.model_validate(t) for t in e.get("targets", ())),
+            lights=Lights.model_validate(e.get("lights", {})),
+            timezone=e.get("timezone", DEFAULT_TIMEZONE),
+            simulated=e.get("simulated", False),
+        )
+
+    def sla_for(self, category: str) -> int:
+        return self.sla_days.get(category, DEFAULT_SLA_DAYS)
+
+
+REQUEST_FIELDS = (
+    "id",
+    "code",
+    "category",
+    "detail",
+    "filed_on",
+    "sla_due",
+    "extensions",
+    "escalations",
+    "resolved_on",
+    "outcome",
+)
+"""A request's state, in the order snapshots keep it."""
+
+
+class RequestState:
+    """A factor request and its history, as known at the cut."""
+
+    __slots__ = REQUEST_FIELDS
+
+    def __init__(
+        self, *, request_id: str, code: str, category: str, detail: str, filed_on: str, sla_due: str
+    ) -> None:
+        self.id = request_id
+        self.code = code
+        self.category = category
+        self.detail = detail
+        self.filed_on = filed_on
+        self.sla_due = sla_due
+        self.extensions: list[tuple[str, str]] = []  # (in force from, due), in log order
+        self.escalations: list[tuple[str, int]] = []  # (date, level)
+        self.resolved_on: str | None = None
+        self.outcome: str | None = None
+
+
+PROJECT_FIELDS = (
+    "code",
+    "name",
+    "sector",
+    "category",
+    "unit",
+    "leader",
+    "total_investment",
+    "registered_on",
+    "planned_start",
+    "planned_completion",
+    "industrial",
+    "tech_renovation",
+    "factory_area",
+    "milestones",
+    "terminated_on",
+    "revisions",
+)
+"""A project's facts, in the order snapshots keep them (its ledgers and requests aside)."""
+
+LEDGERS = ("investment", "funds", "pct")
+"""A project's day ledgers: investment and funds in yuan, physical % in hundredths."""
+
+
+class ProjectState:
+    """One project as known at the cut; dates are ISO text, money integer yuan."""
+
+    __slots__ = (*PROJECT_FIELDS, *LEDGERS, "requests")
+
+    def __init__(self, e: dict[str, Any], days: int) -> None:
+        """From the project's Registered event, as stored, with empty ledgers of `days`."""
+        self.code: str = e["code"]
+        self.name: str = e["name"]
+        self.sector: str = e["sector"]
+        self.category: str = e["category"]
+        self.unit: str = e["unit"]
+        self.leader: str = e["leader"]
+        self.total_investment: int = e["total_investment_yuan"]
+        self.registered_on: str = e["date"]
+        self.planned_start: str | None = e.get("planned_start")
+        self.planned_completion: str | None = e.get("planned_completion")
+        self.industrial: bool = e.get("industrial", False)
+        self.tech_renovation: bool = e.get("tech_renovation", False)
+        area = e.get("factory_area_m2")
+        self.factory_area = cents(area) if area is not None else 0  # m², hundredths
+        # The registered plan, then each revision (in force from, plan), in log order.
+        self.revisions: list[tuple[str, int]] = [("", e["annual_plan_yuan"])]
+        self.investment = array("q", bytes(8 * days))
+        self.funds = array("q", bytes(8 * days))
+        self.pct = array("q", [NO_PCT]) * days
+        self.milestones: dict[str, str] = {}
+        self.terminated_on: str | None = None
+        self.requests: list[RequestState] = []
+
+
+def record_day(
+    investment: Ledger,
+    funds: Ledger,
+    pct: Ledger,
+    i: int,
+    e: dict[str, Any],
+) -> None:
+    """A daily report's values, as stored, into day `i` of a project's ledgers (a report
+    gives investment and perhaps the others; a correction gives only what it changes)."""
+    v = e.get("investment_yuan")
+    if v is not None:
+        investment[i] = v
+    v = e.get("funds_yuan")
+    if v is not None:
+        funds[i] = v
+    v = e.get("physical_pct")
+    if v is not None:
+        pct[i] = round(v * 100)
+
+
+@dataclass
+class Projection:
+    """Everything the queries need, folded from the log up to `position`."""
+
+    campaign: CampaignInfo | None = None
+    opened: dict[str, Any] | None = None  # the campaign's Opened event, as stored
+    projects: dict[str, ProjectState] = field(default_factory=dict)
+    requests: dict[str, RequestState] = field(default_factory=dict)
+    publications: list[dict[str, Any]] = field(default_factory=list)
+    position: int = 0
+    day_index: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def year_days(self) -> int:
+        return len(self.day_index)
+
+    def index_of(self, day: dt.date) -> int:
+        """Day-of-year index of `day` (clamped to the campaign year)."""
+        assert self.campaign is not None
+        first = dt.date(self.campaign.year, 1, 1)
+        return max(0, min((day - first).days, self.year_days - 1))
+
+    def open(self, e: dict[str, Any]) -> None:
+        """Open the campaign (its Opened event, as stored): the year's days and its settings."""
+        first = dt.date(e["year"], 1, 1)
+        days = (dt.date(e["year"] + 1, 1, 1) - first).days
+        self.day_index.clear()
+        self.day_index.update({(first + dt.timedelta(days=i)).isoformat(): i for i in range(days)})
+        self.campaign = CampaignInfo.opened(e)
+        self.opened = e

@@ -1,0 +1,290 @@
+"""The SQLite backend: one file, no server.
+
+`BEGIN IMMEDIATE` takes SQLite's write lock when a command starts, so a second writer waits
+(up to the lock timeout) instead of failing half way. While a command holds it, every read and
+write of the recorder goes through that one transaction: validation sees the committed log plus
+what the command has appended so far, and nothing is visible to others until it commits.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore, SQLiteFactory
+
+from campaign.domain.errors import StoreError
+from campaign.store.chain import GENESIS, link
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from eventsourcing.persistence import StoredEvent
+
+    from campaign.store.readers import Link, Row, Snapshot, SplitRow
+
+CHAIN_TABLE = "event_chain"
+SNAPSHOT_TABLE = "projection_snapshots"
+
+APPEND_ONLY = [
+    f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} ("
+    "position INTEGER PRIMARY KEY, notification_id INTEGER NOT NULL UNIQUE, hash BLOB NOT NULL)",
+    *(
+        f"CREATE TRIGGER IF NOT EXISTS {table}_refuse_{verb.lower()} BEFORE {verb} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, 'the campaign log is append-only: {verb} refused'); END"
+        for table in ("stored_events", CHAIN_TABLE)
+        for verb in ("UPDATE", "DELETE")
+    ),
+    f"CREATE TABLE IF NOT EXISTS {SNAPSHOT_TABLE} (position INTEGER NOT NULL, "
+    "format INTEGER NOT NULL, head BLOB NOT NULL, data BLOB NOT NULL, digest BLOB NOT NULL, "
+    "PRIMARY KEY (position, format))",
+]
+
+
+class CampaignSQLiteDatastore(SQLiteDatastore):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._local = threading.local()
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[Any]:
+        held = getattr(self._local, "cursor", None)
+        if held is not None:
+            yield held
+            return
+        with super().transaction(commit=commit) as cursor:
+            yield cursor
+
+    @contextmanager
+    def writing(self, busy_message: str) -> Iterator[None]:
+        if getattr(self._local, "cursor", None) is not None:
+            raise StoreError("a write is already in progress in this process")
+        with self.get_connection(commit=True) as connection:
+            raw = connection._sqlite_conn  # the library's wrapper has no BEGIN IMMEDIATE
+            cursor = raw.cursor()
+            # A long write (a scenario, an import) touches the whole primary-key index: give
+            # it a page cache of 256 MB instead of SQLite's 8 MB (memory is used as it fills).
+            cursor.execute("PRAGMA cache_size = -262144")
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                cursor.close()
+                if "locked" in str(error) or "busy" in str(error):
+                    raise StoreError(busy_message) from None
+                raise StoreError(f"cannot write to the store: {error}") from None
+            self._local.cursor = cursor
+            try:
+                yield
+            except BaseException:
+                raw.rollback()
+                raise
+            else:
+                try:
+                    raw.commit()
+                except sqlite3.Error as error:
+                    raw.rollback()
+                    raise StoreError(f"the store refused the commit: {error}") from None
+            finally:
+                self._local.cursor = None
+                cursor.close()
+
+    def chain_position(self) -> int:
+        with self.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT MAX(position) FROM {CHAIN_TABLE}")
+            return int(cursor.fetchone()[0] or 0)
+
+    def count_by_topic(self) -> dict[str, int]:
+        with self.transaction(commit=False) as cursor:
+            cursor.execute("SELECT topic, COUNT(*) FROM stored_events GROUP BY topic")
+            return {row[0]: int(row[1]) for row in cursor.fetchall()}
+
+    def reader(self) -> SQLiteLogReader:
+        return SQLiteLogReader(self.pool.db_name)
+
+    def save_snapshot(
+        self, position: int, fmt: int, head: bytes, data: bytes, digest: bytes
+    ) -> None:
+        """Keep a projection snapshot; a cache, so a busy or read-only store just skips it."""
+        try:
+            with sqlite3.connect(self.pool.db_name, timeout=0.5) as connection:
+                connection.execute(
+                    f"INSERT OR IGNORE INTO {SNAPSHOT_TABLE} VALUES (?, ?, ?, ?, ?)",
+                    (position, fmt, head, data, digest),
+                )
+        except sqlite3.Error:
+            pass
+
+
+class SQLiteLogReader:
+    """A read-only snapshot of the log for the replay core: plain sqlite3, no library layers."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.connection = sqlite3.connect(
+            f"file:{quote(path)}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+        )
+        self.connection.execute("BEGIN")  # one snapshot for every read below
+
+    def head(self) -> tuple[int, int, bytes]:
+        """(position, notification id, hash) of the last event, or (0, 0, genesis)."""
+        row = self.connection.execute(
+            f"SELECT position, notification_id, hash FROM {CHAIN_TABLE} "
+            "ORDER BY position DESC LIMIT 1"
+        ).fetchone()
+        return (int(row[0]), int(row[1]), bytes(row[2])) if row else (0, 0, GENESIS)
+
+    def chain_at(self, position: int) -> tuple[int, bytes]:
+        """(notification id, hash) of the event at `position` (0: before the first)."""
+        if position == 0:
+            return 0, GENESIS
+        row = self.connection.execute(
+            f"SELECT notification_id, hash FROM {CHAIN_TABLE} WHERE position = ?", (position,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"the log has no event at position {position}")
+        return int(row[0]), bytes(row[1])
+
+    def state_at(self, position: int) -> bytes:
+        row = self.connection.execute(
+            f"SELECT e.state FROM {CHAIN_TABLE} c JOIN stored_events e "
+            "ON e.rowid = c.notification_id WHERE c.position = ?",
+            (position,),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"the log has no event at position {position}")
+        state = row[0]
+        return state.encode("utf-8") if isinstance(state, str) else bytes(state)
+
+    def batches(self, after: int, upto: int, elide: str | None = None) -> Iterator[list[Row]]:
+        """(topic, state) of the events with after < notification id <= upto, in log order,
+        in batches; the topic `elide` comes as None (not built a million times over)."""
+        cursor = self.connection.execute(
+            "SELECT CASE WHEN topic = ? THEN NULL ELSE topic END, state FROM stored_events "
+            "WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+            (elide, after, upto),
+        )
+        cursor.arraysize = 10_000
+        while batch := cursor.fetchmany():
+            yield batch
+
+    def split_batches(
+        self, after: int, upto: int, *, split: str, keep: str, every: int, first: bool
+    ) -> Iterator[list[SplitRow]]:
+        """Rows for one side of the two-process fold (see campaign.parallel). Events of the
+        topic `split` are shared out by notification id: with `first`, this side's are those
+        whose id is a multiple of `every`, else all the others. This side's come as (0, state);
+        the other side's are left out; events of the topic `keep` come as (topic, state);
+        with `first`, so does every other event, else they are left out."""
+        mine = "((rowid % :k = 0) = :f)"
+        if first:
+            statement = (
+                "SELECT CASE WHEN topic = :s THEN 0 ELSE topic END, state FROM stored_events "
+                f"WHERE rowid > :a AND rowid <= :u AND (topic != :s OR {mine}) "
+            )
+        else:
+            statement = (
+                "SELECT CASE WHEN topic = :s THEN 0 ELSE topic END, state FROM stored_events "
+                f"WHERE rowid > :a AND rowid <= :u AND ((topic = :s AND {mine}) OR topic = :g) "
+            )
+        cursor = self.connection.execute(
+            statement + "ORDER BY rowid",
+            {"s": split, "g": keep, "k": every, "f": int(first), "a": after, "u": upto},
+        )
+        cursor.arraysize = 10_000
+        while batch := cursor.fetchmany():
+            yield batch
+
+    def count_created(self, prefix: str, after: int, upto: int) -> int:
+        """How many aggregates whose ids start with `prefix` were created in the span (a
+        range of the primary key's index, not a scan of the log)."""
+        row = self.connection.execute(
+            "SELECT COUNT(*) FROM stored_events WHERE originator_id >= ? AND originator_id < ? "
+            "AND originator_version = 1 AND rowid > ? AND rowid <= ?",
+            (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), after, upto),
+        ).fetchone()
+        return int(row[0])
+
+    def reopen(self) -> SQLiteLogReader:
+        """A reader of its own (for a forked process: connections are not shared)."""
+        return SQLiteLogReader(self.path)
+
+    def snapshots_upto(self, position: int, fmt: int) -> Iterator[Snapshot]:
+        """(position, head, data, digest) of the snapshots at or before `position`, latest first."""
+        try:
+            cursor = self.connection.execute(
+                f"SELECT position, head, data, digest FROM {SNAPSHOT_TABLE} "
+                "WHERE position <= ? AND format = ? ORDER BY position DESC",
+                (position, fmt),
+            )
+        except sqlite3.OperationalError:  # a store from before snapshots existed
+            return
+        for at, head, data, digest in cursor:
+            yield int(at), bytes(head), bytes(data), bytes(digest)
+
+    def links(self) -> Iterator[list[Link]]:
+        """Every stored event beside its link in the chain (None when it has none), in
+        notification order: (notification id, originator id, version, topic, state,
+        chain position, chain hash)."""
+        cursor = self.connection.execute(
+            "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "
+            f"c.position, c.hash FROM stored_events e LEFT JOIN {CHAIN_TABLE} c "
+            "ON c.notification_id = e.rowid ORDER BY e.rowid"
+        )
+        cursor.arraysize = 10_000
+        while batch := cursor.fetchmany():
+            yield batch
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class CampaignSQLiteRecorder(SQLiteApplicationRecorder):
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *APPEND_ONLY]
+
+    def _insert_events(
+        self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """Insert the events and their links in the chain, in one statement each. The write
+        lock is held, so the new rows take the notification ids after the current last one;
+        that is checked, not assumed."""
+        c.execute("SELECT MAX(rowid) FROM stored_events")
+        first = int(c.fetchone()[0] or 0) + 1
+        c.executemany(
+            self.insert_events_statement,
+            [(str(e.originator_id), e.originator_version, e.topic, e.state) for e in stored_events],
+        )
+        ids = list(range(first, first + len(stored_events)))
+        c.execute("SELECT MAX(rowid) FROM stored_events")
+        if stored_events and int(c.fetchone()[0]) != ids[-1]:
+            raise StoreError("the store assigned notification ids out of order; nothing appended")
+        c.execute(f"SELECT position, hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
+        last = c.fetchone()
+        position, head = (int(last[0]), bytes(last[1])) if last else (0, GENESIS)
+        rows = []
+        for notification_id, event in zip(ids, stored_events, strict=True):
+            head = link(
+                head, str(event.originator_id), event.originator_version, event.topic, event.state
+            )
+            position += 1
+            rows.append((position, notification_id, head))
+        c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?)", rows)
+        return ids
+
+
+class CampaignSQLiteFactory(SQLiteFactory):
+    application_recorder_class = CampaignSQLiteRecorder
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        plain = self.datastore
+        self.datastore = CampaignSQLiteDatastore(
+            db_name=plain.pool.db_name,
+            lock_timeout=plain.pool.lock_timeout,
+            single_row_tracking=plain.single_row_tracking,
+            originator_id_type=plain.originator_id_type,
+        )
+        plain.close()

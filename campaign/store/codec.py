@@ -1,0 +1,86 @@
+"""How events become stored bytes and back: pydantic for the shape, orjson for the bytes.
+
+Stored state is the event's JSON without `originator_id` and `originator_version` (they are
+columns of the stored-events table) and without absent optional values. Recorded times are
+fixed-width UTC text, money is decimal text: the replay core can read the bytes without pydantic.
+
+Versioning: an event class whose shape changes raises its `event_version` and registers an upcaster
+from each older version; states of versions after the first carry `"v"`. Both ways of reading
+the log (this mapper, and the replay core) upcast old states before using them, so the log
+itself never changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+import orjson
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+from eventsourcing.utils import get_topic, resolve_topic
+
+import campaign.domain.catalogue  # noqa: F401 (registers every stored topic)
+
+if TYPE_CHECKING:
+    from eventsourcing.domain import DomainEventProtocol
+    from pydantic import BaseModel
+
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+# (topic, stored version) -> function giving the state of the next version.
+UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+
+def current_schema(topic: str) -> int:
+    return int(getattr(resolve_topic(topic), "event_version", 1))
+
+
+def upcast(topic: str, state: dict[str, Any]) -> dict[str, Any]:
+    """The state of an event brought to its class's current version."""
+    version = int(state.pop("v", 1))
+    target = current_schema(topic)
+    while version < target:
+        try:
+            step = UPCASTERS[(topic, version)]
+        except KeyError:
+            raise ValueError(f"no upcaster for {topic} version {version}") from None
+        state = step(state)
+        version += 1
+    return state
+
+
+class OrjsonTranscoder(Transcoder):
+    def encode(self, obj: Any) -> bytes:
+        return orjson.dumps(obj)
+
+    def decode(self, data: bytes) -> Any:
+        return orjson.loads(data)
+
+
+_COLUMNS = {"originator_id", "originator_version"}  # stored as columns, not in the state
+
+
+class EventMapper(Mapper[str]):
+    def to_stored_event(self, domain_event: DomainEventProtocol[str]) -> StoredEvent:
+        model = cast("BaseModel", domain_event)
+        # pydantic writes the JSON bytes itself (compact, fields in declaration order, UTF-8).
+        state = model.__pydantic_serializer__.to_json(model, exclude_none=True, exclude=_COLUMNS)
+        schema = int(getattr(type(domain_event), "event_version", 1))
+        if schema > 1:
+            state = state[:-1] + b',"v":' + str(schema).encode() + b"}"
+        return StoredEvent(
+            originator_id=domain_event.originator_id,
+            originator_version=domain_event.originator_version,
+            topic=get_topic(type(domain_event)),
+            state=state,
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[str]:
+        cls = resolve_topic(stored_event.topic)
+        state: dict[str, Any] = upcast(
+            stored_event.topic, self.transcoder.decode(stored_event.state)
+        )
+        state["originator_id"] = stored_event.originator_id
+        state["originator_version"] = stored_event.originator_version
+        return cast("DomainEventProtocol[str]", cls.model_validate(state))

@@ -1,0 +1,83 @@
+"""What the store offers the read side: a read-only snapshot of the log, typed as Protocols that
+each backend implements.
+
+A reader sees one consistent state of the store from its first read to `close`, whatever is
+appended meanwhile. Positions count the events of the log from 1 (the hash chain's order);
+notification ids are the store's own row ids, which on PostgreSQL may have gaps.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+Row = tuple[str | None, bytes]
+"""(topic, state) of one event; the topic is None for the topic the caller asked to elide."""
+
+SplitRow = tuple[str | int, bytes]
+"""(topic, state) in the two-process fold; 0 in place of the topic for this side's reports."""
+
+Link = tuple[int, str, int, str, "bytes | str", "int | None", "bytes | None"]
+"""(notification id, originator id, version, topic, state, chain position, chain hash) of one
+stored event beside its link in the hash chain (None when it has none)."""
+
+Snapshot = tuple[int, bytes, bytes, bytes]
+"""(position, chain hash at that position, data, digest) of a stored projection snapshot."""
+
+
+class LogReader(Protocol):
+    def head(self) -> tuple[int, int, bytes]:
+        """(position, notification id, hash) of the last event, or (0, 0, genesis)."""
+        ...
+
+    def chain_at(self, position: int) -> tuple[int, bytes]:
+        """(notification id, hash) of the event at `position` (0: before the first)."""
+        ...
+
+    def state_at(self, position: int) -> bytes:
+        """The stored state of the event at `position`."""
+        ...
+
+    def batches(self, after: int, upto: int, elide: str | None = None) -> Iterator[list[Row]]:
+        """(topic, state) rows with after < notification id <= upto, in log order, in
+        batches; rows of the topic `elide` come with None for their topic."""
+        ...
+
+    def links(self) -> Iterator[list[Link]]:
+        """Every stored event beside its link in the chain, in notification order."""
+        ...
+
+    def snapshots_upto(self, position: int, fmt: int) -> Iterator[Snapshot]:
+        """The projection snapshots of format `fmt` at or before `position`, latest first."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class SplitReader(LogReader, Protocol):
+    """A reader that can share a span of the log out between two processes (SQLite)."""
+
+    def split_batches(
+        self, after: int, upto: int, *, split: str, keep: str, every: int, first: bool
+    ) -> Iterator[list[SplitRow]]:
+        """Rows for one side of the two-process fold (see `campaign.read.parallel`)."""
+        ...
+
+    def count_created(self, prefix: str, after: int, upto: int) -> int:
+        """How many aggregates whose ids start with `prefix` were created in the span."""
+        ...
+
+    def reopen(self) -> SplitReader:
+        """A reader of its own, for a forked process (connections are not shared)."""
+        ...
+
+
+class SnapshotWriter(Protocol):
+    def save_snapshot(
+        self, position: int, fmt: int, head: bytes, data: bytes, digest: bytes
+    ) -> None:
+        """Keep a projection snapshot; a cache, so a failure just skips it."""
+        ...

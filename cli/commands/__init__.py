@@ -1,0 +1,1 @@
+"""The command groups of `campaign`, one module each."""

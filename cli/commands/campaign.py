@@ -1,0 +1,194 @@
+"""`campaign open` and `campaign status`: the campaign itself, and what the store holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from campaign.domain.time import DEFAULT_TIMEZONE
+from cli.context import Refusal, engine_for, execute
+from cli.options import read_options, write_options
+from cli.output import print_json
+
+
+@click.command("open")
+@click.argument("name", required=False)
+@click.option("--year", type=int, help="The campaign year.")
+@click.option("--start", help="First day of the campaign (YYYY-MM-DD).")
+@click.option("--end", help="Last day of the campaign (YYYY-MM-DD).")
+@click.option(
+    "--checkpoint", "checkpoints", multiple=True, metavar="DATE", help="A checkpoint date (repeat)."
+)
+@click.option("--holiday", "holidays", multiple=True, metavar="DATE", help="A holiday (repeat).")
+@click.option(
+    "--workday",
+    "workdays",
+    multiple=True,
+    metavar="DATE",
+    help="An adjusted workday, 调休 (repeat).",
+)
+@click.option(
+    "--sla",
+    "slas",
+    multiple=True,
+    metavar="CATEGORY=DAYS",
+    help="Working-day time limit of a factor category (repeat; default 7).",
+)
+@click.option(
+    "--target", "targets", multiple=True, metavar="KIND=GOAL[:NAME]", help="A zone target (repeat)."
+)
+@click.option("--green", help="Investment light: green at spi >= this (default 0.8).")
+@click.option("--yellow", help="Investment light: yellow at spi >= this (default 0.6).")
+@click.option("--timezone", help=f"The campaign's time zone (default {DEFAULT_TIMEZONE}).")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read all the fields from a JSON file instead.",
+)
+@write_options
+def open_campaign(
+    name: str | None,
+    year: int | None,
+    start: str | None,
+    end: str | None,
+    checkpoints: tuple[str, ...],
+    holidays: tuple[str, ...],
+    workdays: tuple[str, ...],
+    slas: tuple[str, ...],
+    targets: tuple[str, ...],
+    green: str | None,
+    yellow: str | None,
+    timezone: str | None,
+    source: Path | None,
+    db: str,
+    actor: str,
+    as_json: bool,
+) -> None:
+    """Open the campaign (once per store).
+
+    \b
+    Example:
+      campaign open "枣庄高新区百日会战 2020" --year 2020 --start 2020-03-23 --end 2020-06-30 \\
+          --checkpoint 2020-04-30 --checkpoint 2020-05-31 --checkpoint 2020-06-30 \\
+          --holiday 2020-05-01 --workday 2020-04-26 --sla land=20 --sla approval=7 \\
+          --target fixed_asset_investment=1000000 --target industrial_projects_started=20
+      campaign open --from campaign.json
+    """
+    if source is not None:
+        others = [name, year, start, end, green, yellow, timezone]
+        if (
+            any(v is not None for v in others)
+            or checkpoints
+            or holidays
+            or workdays
+            or slas
+            or targets
+        ):
+            raise click.UsageError("--from FILE.json takes no other campaign fields")
+        fields = _read_json_object(source)
+    else:
+        if not name or year is None or not start or not end:
+            raise click.UsageError("give NAME, --year, --start and --end (or --from FILE.json)")
+        fields = {
+            "name": name,
+            "year": year,
+            "start": start,
+            "end": end,
+            "checkpoints": list(checkpoints),
+            "holidays": list(holidays),
+            "workdays": list(workdays),
+            "sla_days": dict(_pair(s, "--sla") for s in slas),
+            "targets": [_target(t) for t in targets],
+            "timezone": timezone,
+        }
+        lights = {k: v for k, v in {"green": green, "yellow": yellow}.items() if v is not None}
+        if lights:
+            fields["lights"] = lights
+    execute(db, actor, as_json, "open_campaign", fields)
+
+
+def _pair(text: str, option: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key or not value:
+        raise click.UsageError(f"{option} {text!r}: write it as KEY=VALUE")
+    return key.strip(), value.strip()
+
+
+def _target(text: str) -> dict[str, str]:
+    kind, goal = _pair(text, "--target")
+    goal, _, label = goal.partition(":")
+    target = {"kind": kind, "goal": goal}
+    if label:
+        target["name"] = label
+    else:
+        from campaign.domain.vocabulary import TARGET_LABELS, TargetKind
+
+        try:
+            target["name"] = TARGET_LABELS[TargetKind(kind)]
+        except ValueError:
+            target["name"] = kind
+    return target
+
+
+def _read_json_object(path: Path) -> dict[str, Any]:
+    import json
+    from decimal import Decimal
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except OSError as error:
+        raise Refusal(f"cannot read {path}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise Refusal(f"{path} line {error.lineno}: not valid JSON ({error.msg})") from None
+    if not isinstance(data, dict):
+        raise Refusal(f"{path}: must hold one JSON object")
+    return data
+
+
+@click.command("status")
+@read_options
+def status(db: str, as_json: bool) -> None:
+    """What the store holds: the campaign, its projects, and the events stored.
+
+    \b
+    Example:
+      campaign status --db demo.db
+    """
+    from zoneinfo import ZoneInfo
+
+    with engine_for(db, create=False) as engine:
+        facts = engine.status()
+    counts = {topic.rpartition(":")[2]: n for topic, n in sorted(facts.counts.items())}
+    campaign = facts.campaign
+    last = None
+    if facts.last_recorded is not None:
+        zone = ZoneInfo(campaign.timezone) if campaign is not None else None
+        last = facts.last_recorded.astimezone(zone).isoformat(timespec="seconds")
+    doc = {
+        "store": db,
+        "campaign": None
+        if campaign is None
+        else {
+            "name": campaign.name,
+            "year": campaign.year,
+            "start": campaign.start.isoformat(),
+            "end": campaign.end.isoformat(),
+            "timezone": campaign.timezone,
+            "simulated": campaign.simulated,
+        },
+        "projects": counts.get("Project.Registered", 0),
+        "terminated": counts.get("Project.Terminated", 0),
+        "events": facts.events,
+        "last_recorded": last,
+        "by_type": counts,
+    }
+    if as_json:
+        print_json(doc)
+        return
+    from cli.report import status_lines
+
+    for line in status_lines(doc):
+        click.echo(line)

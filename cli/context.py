@@ -1,0 +1,76 @@
+"""What a command runs with: its configuration (tests give their own clock), the engine opened
+from `--db` through the composition root, and the refusal every engine error becomes."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from campaign import Clock, Engine
+
+
+@dataclass
+class Config:
+    """What the command line is run with; tests give their own clock."""
+
+    clock: Clock | None = None
+    lock_timeout: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Refusal(click.ClickException):
+    """A command refused by a rule: one line on stderr, exit 1."""
+
+    exit_code = 1
+
+
+@contextmanager
+def engine_for(db: str, *, create: bool) -> Iterator[Engine]:
+    """The engine on the store `db` names; any engine error becomes one refusal line."""
+    from campaign import CampaignError, Settings, open_engine
+
+    config = click.get_current_context().find_object(Config) or Config()
+    settings = Settings.resolve(db, lock_timeout=config.lock_timeout, clock=config.clock)
+    try:
+        engine = open_engine(settings, create=create)
+    except CampaignError as error:
+        raise Refusal(str(error)) from None
+    try:
+        yield engine
+    except CampaignError as error:
+        raise Refusal(str(error)) from None
+    finally:
+        engine.close()
+
+
+def execute(db: str, actor: str, as_json: bool, cmd: str, fields: dict[str, Any]) -> None:
+    """Validate and run one command, print what it did."""
+    from campaign import CampaignError, parse_command
+    from cli.output import emit_results
+
+    given = {k: v for k, v in fields.items() if v is not None}
+    try:
+        command = parse_command(cmd, given)
+    except CampaignError as error:
+        raise Refusal(str(error)) from None
+    with engine_for(db, create=cmd == "open_campaign") as engine:
+        result = engine.execute(command, actor=actor)
+    emit_results([result], as_json)
+
+
+def parse_date(value: str | None, field: str = "as_of") -> Any:
+    """A date typed on the command line (None stays None)."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise Refusal(f"{field}={value}: must be a date written YYYY-MM-DD") from None

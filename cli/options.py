@@ -1,0 +1,69 @@
+"""The options commands share: the store, the actor, JSON output, and the two time axes; the
+choices come from the engine's own vocabulary."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from campaign.bootstrap import DEFAULT_DB
+from campaign.domain.vocabulary import Category, FactorCategory, Outcome, Sector
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SECTORS = ", ".join(Sector)
+CATEGORIES = ", ".join(Category)
+FACTOR_CATEGORIES = ", ".join(FactorCategory)
+OUTCOMES = ", ".join(Outcome)
+
+
+def default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def store_options(func: F) -> F:
+    return click.option(
+        "--db",
+        envvar="CAMPAIGN_DB",
+        default=DEFAULT_DB,
+        show_default=True,
+        metavar="PATH|URL",
+        help="The store: a SQLite file, or a postgresql:// URL (env CAMPAIGN_DB).",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(func)
+
+
+def write_options(func: F) -> F:
+    func = json_option(func)
+    func = click.option(
+        "--actor",
+        envvar="CAMPAIGN_ACTOR",
+        default=default_actor,
+        show_default="your user name",
+        help="Who records this (env CAMPAIGN_ACTOR).",
+    )(func)
+    return store_options(func)
+
+
+def read_options(func: F) -> F:
+    return store_options(json_option(func))
+
+
+def query_options(func: F) -> F:
+    """--as-of and --known-at: which facts count, and what was known."""
+    func = click.option(
+        "--known-at",
+        help="Only what was recorded by then: a date (end of that day) or an ISO time.",
+    )(func)
+    return click.option(
+        "--as-of", help="The effective date (default: today, within the campaign year)."
+    )(func)

@@ -1,0 +1,105 @@
+"""How commands print: one JSON document, CSV, the results of writes, a console for tables, and
+progress on stderr when stderr is a terminal."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from campaign import Result
+
+Tick = Callable[[int, int | None], None]
+"""Progress so far: (done, total or None when unknown)."""
+
+
+def print_json(document: Any, *, compact: bool = False, err: bool = False) -> None:
+    """One JSON document (indented, unless `compact`), on stdout unless `err`."""
+    from orjson import OPT_INDENT_2, dumps
+
+    click.echo(dumps(document, option=None if compact else OPT_INDENT_2).decode(), err=err)
+
+
+def print_csv(rows: list[dict[str, Any]], columns: list[str] | None = None) -> None:
+    """A table as CSV: a header, then one line per row (nested figures left out)."""
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    if columns is None:
+        first = rows[0] if rows else {}
+        columns = [k for k, v in first.items() if not isinstance(v, (dict, list))]
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow("" if row.get(k) is None else row[k] for k in columns)
+
+
+def emit_results(results: list[Result], as_json: bool) -> None:
+    """What each command of a write did: one line each, or one JSON document."""
+    if as_json:
+        docs = [
+            {"command": r.command, "appended": r.appended, "id": r.id, "message": r.message}
+            for r in results
+        ]
+        print_json(
+            docs[0]
+            if len(docs) == 1
+            else {"results": docs, "appended": sum(r.appended for r in results)}
+        )
+        return
+    for r in results:
+        suffix = "" if r.appended != 1 else " (1 event appended)"
+        if r.appended > 1:
+            suffix = f" ({r.appended} events appended)"
+        # One line per result, even when a message quotes a name that holds a line break.
+        message = r.message.replace("\r", "\\r").replace("\n", "\\n")
+        click.echo(f"{message}{suffix}")
+
+
+def console() -> Console:
+    import shutil
+
+    from rich.console import Console
+
+    # Reports are wide tables: on a pipe or in a file, never squeeze them into 80 columns.
+    width = shutil.get_terminal_size((200, 50)).columns if sys.stdout.isatty() else 200
+    return Console(highlight=False, width=max(width, 120))
+
+
+@contextmanager
+def progress(label: str, *, unit: str = "events") -> Iterator[Tick | None]:
+    """A progress line on stderr, only when stderr is a terminal: a bar once the total is
+    known, else a running count; `unit` "bytes" shows sizes."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TimeRemainingColumn,
+    )
+
+    counter = DownloadColumn() if unit == "bytes" else MofNCompleteColumn()
+    with Progress(
+        SpinnerColumn(),
+        "[progress.description]{task.description}",
+        BarColumn(),
+        counter,
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def tick(done: int, total: int | None = None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield tick

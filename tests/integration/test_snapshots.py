@@ -1,0 +1,88 @@
+"""Projection snapshots never change a result; a stale or foreign snapshot is never used."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from campaign import Engine, FixedClock, Settings, open_engine
+from campaign.app.queries import checkpoint_document
+from campaign.app.scenario import load
+from campaign.read.replay import replay_log
+from campaign.read.snapshots import SnapshotStore, dump, restore
+from tests.conftest import SHANGHAI
+
+DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.jsonl"
+EVENTS = 49  # the demo scenario's events
+LATER = FixedClock(dt.datetime(2020, 12, 31, 12, tzinfo=SHANGHAI))
+QUERIES = [
+    ("2020-03-31", None),
+    ("2020-04-30", "2020-04-30"),
+    ("2020-05-31", "2020-06-10"),
+    ("2020-06-30", "2020-06-30"),
+    ("2020-06-30", None),
+]
+
+
+def demo_engine(db: str, every: int) -> Engine:
+    """The demo loaded into `db`, in an engine that takes a snapshot every `every` events."""
+    engine = open_engine(Settings(db=db, clock=LATER, snapshot_every=every))
+    assert load(engine, DEMO, actor="loader").appended == EVENTS
+    return engine
+
+
+def snapshot_positions(db: str) -> list[int]:
+    with sqlite3.connect(db) as conn:
+        return [
+            row[0] for row in conn.execute("SELECT position FROM projection_snapshots ORDER BY 1")
+        ]
+
+
+def test_checkpoints_with_and_without_snapshots_are_identical(sqlite_db: str) -> None:
+    with demo_engine(sqlite_db, every=7) as engine:
+        for as_of, known_at in QUERIES * 2:  # the second round starts from snapshots
+            day = dt.date.fromisoformat(as_of)
+            cold = checkpoint_document(engine, day, known_at, snapshots=False)
+            warm = checkpoint_document(engine, day, known_at)
+            assert warm == cold
+    taken = snapshot_positions(sqlite_db)
+    # every 7 events, and at the end of each checkpoint day as recorded: the demo's last
+    # events of 04-30, 05-31 and 06-30 are its evening reports at positions 30, 38 and 47
+    assert {7, 14, 21, 28, 35, 42}.issubset(taken)
+    assert {30, 38, 47}.issubset(taken)
+
+
+def test_a_snapshot_round_trips_the_whole_projection(sqlite_db: str) -> None:
+    with demo_engine(sqlite_db, every=1000) as engine:
+        reader = engine.store.reader()
+        replayed = replay_log(reader)
+        reader.close()
+    assert (replayed.position, replayed.head) == (EVENTS, EVENTS)
+    again = restore(dump(replayed.projection))
+    assert dump(again) == dump(replayed.projection)
+    assert again.projects.keys() == replayed.projection.projects.keys()
+
+
+def test_a_snapshot_of_another_history_is_not_used(sqlite_db: str) -> None:
+    with demo_engine(sqlite_db, every=10) as engine:
+        store = engine.store
+        checkpoint_document(engine, dt.date(2020, 6, 30), None)  # takes snapshots
+        with sqlite3.connect(sqlite_db) as conn:  # a snapshot whose chain link differs
+            conn.execute("UPDATE projection_snapshots SET head = zeroblob(32) WHERE position = 40")
+        reader = store.reader()
+        best = SnapshotStore(store, 10).best(reader, 45)
+        reader.close()
+        assert best is not None and best.position == 38  # 40's link differs; 38 (05-31) is next
+        assert checkpoint_document(engine, dt.date(2020, 6, 30), None) == checkpoint_document(
+            engine, dt.date(2020, 6, 30), None, snapshots=False
+        )
+
+
+def test_a_damaged_snapshot_is_skipped(sqlite_db: str) -> None:
+    with demo_engine(sqlite_db, every=10) as engine:
+        full = checkpoint_document(engine, dt.date(2020, 6, 30), None, snapshots=False)
+        checkpoint_document(engine, dt.date(2020, 6, 30), None)
+        with sqlite3.connect(sqlite_db) as conn:
+            conn.execute("UPDATE projection_snapshots SET data = x'00'")
+        assert checkpoint_document(engine, dt.date(2020, 6, 30), None) == full
