@@ -106,3 +106,13 @@ TARGET_LABELS: dict[TargetKind, str] = {
     TargetKind.tech_renovation_investment: "技改投资(万元)",
     TargetKind.tech_renovation_share: "技改投资占比",
 }
+
+
+class Period(StrEnum):
+    """The dispatch cadences a series can follow (调度: weekly, 旬, monthly, or the campaign's own
+    checkpoint days)."""
+
+    weekly = "weekly"
+    xun = "xun"
+    monthly = "monthly"
+    checkpoints = "checkpoints"

@@ -42,7 +42,8 @@ class RequestFacts(Protocol):
 def due_in_force(request: RequestFacts, day: str) -> str:
     """The due date in force on `day`: the `due` of the extension with the greatest date <= day
     (ties: the later in the log), else the SLA due date."""
-    return in_force(request.extensions, day, request.sla_due)
+    extensions = request.extensions
+    return in_force(extensions, day, request.sla_due) if extensions else request.sla_due
 
 
 def is_resolved(request: RequestFacts, day: str) -> bool:

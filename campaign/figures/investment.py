@@ -68,7 +68,8 @@ def investment_figures(ytd: int, plan: int, progress: Fraction) -> dict[str, flo
 def plan_in_force(revisions: Sequence[tuple[str, int]], day: str) -> int:
     """The annual plan in force on `day`: the revision with the greatest date <= day (ties:
     the later in the log), else the registered plan (`revisions[0]`, dated "")."""
-    return in_force(revisions[1:], day, revisions[0][1])
+    registered = revisions[0][1]
+    return in_force(revisions[1:], day, registered) if len(revisions) > 1 else registered
 
 
 def year_to_date(ledger: Sequence[int], index: int) -> int:

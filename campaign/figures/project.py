@@ -98,8 +98,13 @@ def stage(state: ProjectState, day: str, terminated: bool) -> str:
     """The last milestone reached by as_of (registered before any; terminated above all)."""
     if terminated:
         return "terminated"
-    reached = [m for m in MILESTONES if reached_by(state, m, day) is not None]
-    return reached[-1] if reached else "registered"
+    reached = "registered"
+    milestones = state.milestones
+    for m in MILESTONES:  # in order: the last one reached by as_of is the stage
+        date = milestones.get(m)
+        if date is not None and date <= day:
+            reached = m
+    return reached
 
 
 def physical_pct(ledger: Sequence[int], index: int) -> int | None:

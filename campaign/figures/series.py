@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from campaign.domain.vocabulary import Period
 from campaign.figures.checkpoint import figures_on, summary
 from campaign.figures.rounding import exact, rate4
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
     from campaign.read.projection import CampaignInfo, Projection
 
-PERIODS = ("weekly", "xun", "monthly", "checkpoints")
+PERIODS = tuple(Period)
 
 
 def period_ends(campaign: CampaignInfo, period: str, last: dt.date) -> list[dt.date]:

@@ -12,7 +12,6 @@ import click
 from cli.context import Refusal, engine_for, parse_date
 from cli.options import read_options, store_options
 from cli.output import console, print_json, progress
-from cli.report import shown_fields
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -168,6 +167,7 @@ def audit_diff(as_of: str, known_at: str, vs: str, db: str, as_json: bool) -> No
     """
     from campaign import diff
     from campaign.domain.time import DEFAULT_TIMEZONE, in_zone
+    from cli.report import shown_fields
 
     day = parse_date(as_of)
     with engine_for(db, create=False) as engine:

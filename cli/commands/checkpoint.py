@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from campaign.figures.series import PERIODS
+from campaign.domain.vocabulary import Period
 from cli.context import engine_for, parse_date
 from cli.options import query_options, read_options, write_options
 from cli.output import console, print_csv, print_json, progress
@@ -15,7 +15,7 @@ from cli.output import console, print_csv, print_json, progress
 @query_options
 @click.option(
     "--series",
-    type=click.Choice(PERIODS),
+    type=click.Choice(list(Period)),
     help="Zone figures at each period end instead (旬 = xun).",
 )
 @click.option("--csv", "as_csv", is_flag=True, help="Print the projects table as CSV.")
