@@ -37,6 +37,7 @@ def cli() -> None:
 
 for command in (
     campaign.open_campaign,
+    campaign.amend_campaign,
     project.project,
     progress.progress,
     factor.factor,

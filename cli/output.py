@@ -42,22 +42,40 @@ def emit_results(results: list[Result], as_json: bool) -> None:
     """What each command of a write did: one line each, or one JSON document."""
     if as_json:
         docs = [
-            {"command": r.command, "appended": r.appended, "id": r.id, "message": r.message}
+            {
+                "command": r.command,
+                "appended": r.appended,
+                "id": r.id,
+                "message": r.message,
+                "position": r.position,
+                "head": r.head,
+            }
             for r in results
         ]
-        print_json(
-            docs[0]
-            if len(docs) == 1
-            else {"results": docs, "appended": sum(r.appended for r in results)}
-        )
+        if len(docs) == 1:
+            print_json(docs[0])
+        else:
+            last = results[-1]
+            appended = sum(r.appended for r in results)
+            print_json(
+                {
+                    "results": docs,
+                    "appended": appended,
+                    "position": last.position,
+                    "head": last.head,
+                }
+            )
         return
+    from campaign.domain.errors import printable
+
     for r in results:
         suffix = "" if r.appended != 1 else " (1 event appended)"
         if r.appended > 1:
             suffix = f" ({r.appended} events appended)"
-        # One line per result, even when a message quotes a name that holds a line break.
-        message = r.message.replace("\r", "\\r").replace("\n", "\\n")
-        click.echo(f"{message}{suffix}")
+        # One line per result, even when a message quotes stored text with a control character.
+        click.echo(f"{printable(r.message)}{suffix}")
+    if results:
+        click.echo(f"receipt {results[-1].receipt}")
 
 
 def console() -> Console:

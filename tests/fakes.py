@@ -27,6 +27,7 @@ from eventsourcing.persistence import IntegrityError
 
 from campaign.app.engine import Engine
 from campaign.domain.errors import StoreError
+from campaign.store.chain import GENESIS, link
 from campaign.store.codec import EventMapper, OrjsonTranscoder
 
 if TYPE_CHECKING:
@@ -114,6 +115,14 @@ class MemoryStore:
 
     def head(self) -> int:
         return len(self._visible())
+
+    def tip(self) -> tuple[int, bytes]:
+        """The hash chain over the visible events, computed as the real stores keep it."""
+        head = GENESIS
+        visible = self._visible()
+        for e in visible:
+            head = link(head, str(e.originator_id), e.originator_version, e.topic, e.state)
+        return len(visible), head
 
     def last_recorded(self) -> dt.datetime | None:
         visible = self._visible()

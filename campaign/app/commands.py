@@ -10,20 +10,37 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from campaign.domain.errors import Refused
+from campaign.domain.settings import check_settings
 from campaign.domain.time import DEFAULT_TIMEZONE
-from campaign.domain.values import Amount, Frozen, IsoDate, Lights, Money, Percent, Target
+from campaign.domain.values import (
+    Amount,
+    Frozen,
+    IsoDate,
+    Lights,
+    Money,
+    Percent,
+    Ratio,
+    Target,
+    Text,
+    plain_text,
+)
 from campaign.domain.vocabulary import Category, FactorCategory, Milestone, Outcome, Sector
 
 if TYPE_CHECKING:
     import datetime as dt
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Code = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
@@ -37,6 +54,20 @@ def _check_code(value: str) -> str:
             "must be letters, digits, '-', '_' or '.', starting with a letter or digit"
         )
     return value
+
+
+SlaDays = Annotated[int, Field(ge=1, le=365)]
+"""Working days a factor category has to be handled in."""
+
+SETTINGS = ("checkpoints", "holidays", "workdays", "sla_days", "targets", "lights")
+"""What an amendment may change."""
+
+
+class LightsChange(Frozen):
+    """Light thresholds in an amendment: a threshold not given stays as it is in force."""
+
+    green: Ratio | None = None
+    yellow: Ratio | None = None
 
 
 class Command(Frozen):
@@ -55,9 +86,7 @@ class OpenCampaign(Command):
     checkpoints: tuple[IsoDate, ...] = ()
     holidays: tuple[IsoDate, ...] = ()
     workdays: tuple[IsoDate, ...] = ()
-    sla_days: dict[FactorCategory, Annotated[int, Field(ge=1, le=365)]] = Field(
-        default_factory=dict
-    )
+    sla_days: dict[FactorCategory, SlaDays] = Field(default_factory=dict)
     targets: tuple[Target, ...] = ()
     lights: Lights = Lights()
     timezone: str = DEFAULT_TIMEZONE
@@ -79,23 +108,39 @@ class OpenCampaign(Command):
             value = getattr(self, field)
             if value.year != self.year:
                 raise Refused(field, value, f"is not in the campaign year {self.year}")
-        for day in self.checkpoints:
-            if day.year != self.year:
-                raise Refused("checkpoints", day, f"is not in the campaign year {self.year}")
-        both = sorted(set(self.holidays) & set(self.workdays))
-        if both:
-            raise Refused("workdays", both[0], "is also listed as a holiday")
-        names = [t.name for t in self.targets]
-        for target in self.targets:
-            if target.goal <= 0:
-                raise Refused(f"targets.{target.name}.goal", target.goal, "must be greater than 0")
-            if names.count(target.name) > 1:
-                raise Refused("targets.name", target.name, "is used by two targets")
-        if not Decimal(0) < self.lights.yellow <= self.lights.green:
+        check_settings(
+            self.year,
+            checkpoints=self.checkpoints,
+            holidays=self.holidays,
+            workdays=self.workdays,
+            targets=self.targets,
+            lights=self.lights,
+        )
+        return self
+
+
+class AmendCampaign(Command):
+    """Change settings from `date` on (SPEC §3 amend campaign): each list given replaces the
+    one in force, SLA days merge by category, a light threshold not given stays as it is."""
+
+    cmd: ClassVar[str] = "amend_campaign"
+
+    date: IsoDate | None = None
+    reason: Text
+    checkpoints: tuple[IsoDate, ...] | None = None
+    holidays: tuple[IsoDate, ...] | None = None
+    workdays: tuple[IsoDate, ...] | None = None
+    sla_days: dict[FactorCategory, SlaDays] | None = None
+    targets: tuple[Target, ...] | None = None
+    lights: LightsChange | None = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> AmendCampaign:
+        if all(getattr(self, name) is None for name in SETTINGS):
             raise Refused(
-                "lights.yellow",
-                self.lights.yellow,
-                f"must be greater than 0 and at most green ({self.lights.green})",
+                "settings",
+                None,
+                "an amendment changes at least one of " + ", ".join(SETTINGS),
             )
         return self
 
@@ -209,9 +254,16 @@ class FileFactor(Command):
     detail: Text
     date: IsoDate | None = None
     key: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+            AfterValidator(plain_text),
+        ]
         | None
     ) = None
+    again: bool = False
+    """File it even though an open request of the project, category and detail was filed the
+    same day (without this, that is refused as a likely duplicate)."""
 
 
 class ExtendFactor(Command):
@@ -259,6 +311,7 @@ COMMANDS: dict[str, type[Command]] = {
     cls.cmd: cls
     for cls in (
         OpenCampaign,
+        AmendCampaign,
         RegisterProject,
         RevisePlan,
         ReportProgress,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from campaign.app.handlers import Result, run
@@ -43,6 +43,7 @@ class UnitOfWork:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.tip: tuple[int, bytes] = (0, b"")  # the log's position and head when it ended
 
     def run(self, command: Command, at: dt.datetime, actor: str) -> Result:
         """Run one command recorded at `at` by `actor`; its events wait for the flush."""
@@ -78,6 +79,7 @@ class Engine:
             work = UnitOfWork(Session(self.store, simulated=simulated, keep=batch, fresh=fresh))
             yield work
             work.flush()
+            work.tip = self.store.tip()
 
     def execute(self, command: Command, *, actor: str) -> Result:
         return self.execute_all([command], actor=actor)[0]
@@ -102,7 +104,8 @@ class Engine:
                     if where is None:
                         raise
                     raise LineError(where(index), error) from None
-        return results
+        position, head = work.tip
+        return [replace(r, position=position, head=head.hex()) for r in results]
 
     def campaign(self) -> Campaign | None:
         found = self.store.get(Campaign.ID)

@@ -12,6 +12,8 @@ from functools import singledispatch
 from typing import TYPE_CHECKING, NamedTuple
 
 from campaign.app.commands import (
+    SETTINGS,
+    AmendCampaign,
     Command,
     CorrectProgress,
     EscalateFactor,
@@ -41,12 +43,21 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """What one command did: its name, the events it appended, the id it names, a summary."""
+    """What one command did: its name, the events it appended, the id it names, a summary;
+    and the receipt of its unit of work: the log's position and chain head once it was kept."""
 
     command: str
     appended: int
     id: str | None
     message: str
+    position: int = 0
+    head: str = ""
+
+    @property
+    def receipt(self) -> str:
+        """The log's head after the write, as HASH@POSITION (kept outside the store, it pins
+        the log up to that position)."""
+        return f"{self.head}@{self.position}"
 
 
 class Done(NamedTuple):
@@ -75,7 +86,10 @@ def handle(command: Command, session: Session) -> Done:
 def _open(command: OpenCampaign, session: Session) -> Done:
     if session.find(Campaign, Campaign.ID) is not None:
         raise Refused(
-            "name", command.name, "a campaign is already open in this store (once per store)"
+            "name",
+            command.name,
+            "a campaign is already open in this store (once per store): change its settings "
+            "with `campaign amend`, or give another --db",
         )
     campaign = Campaign(
         name=command.name,
@@ -208,24 +222,60 @@ def _terminate(command: TerminateProject, session: Session) -> Done:
 
 
 @handle.register
+def _amend(command: AmendCampaign, session: Session) -> Done:
+    campaign = session.campaign()
+    date = effective_date(command, session.stamp.today)
+    lights = command.lights
+    campaign.amend(
+        date=date,
+        reason=command.reason,
+        checkpoints=_days(command.checkpoints),
+        holidays=_days(command.holidays),
+        workdays=_days(command.workdays),
+        sla_days=None if command.sla_days is None else dict(sorted(command.sla_days.items())),
+        targets=command.targets,
+        green=None if lights is None else lights.green,
+        yellow=None if lights is None else lights.yellow,
+        stamp=session.stamp,
+    )
+    session.add(campaign)
+    changed = ", ".join(name for name in SETTINGS if getattr(command, name) is not None)
+    return Done(Campaign.ID, f"amended the campaign from {date}: {changed}")
+
+
+def _days(days: tuple[dt.date, ...] | None) -> tuple[dt.date, ...] | None:
+    return None if days is None else tuple(sorted(set(days)))
+
+
+@handle.register
 def _file(command: FileFactor, session: Session) -> Done:
+    date = effective_date(command, session.stamp.today)
     if command.key is not None:
         keyed = session.find(FactorKey, FactorKey.id_for(command.key))
-        if keyed is not None and session.request(keyed.request_id).code != command.code:
-            raise Refused(
-                "key", command.key, f"already names request {keyed.request_id} of another project"
-            )
         if keyed is not None:
+            filed = session.request(keyed.request_id)
+            _check_same_request(command, date, filed)
             return Done(
                 keyed.request_id,
                 f"key {command.key}: already filed as {keyed.request_id}, nothing appended",
             )
     campaign = session.campaign()
     project = session.project(command.code)
-    date = effective_date(command, session.stamp.today)
     base = FactorRequest.base_request_id(command.code, command.category, date)
     request_id, twin = base, 1
-    while session.find(FactorRequest, FactorRequest.id_for(request_id)) is not None:
+    while (earlier := session.find(FactorRequest, FactorRequest.id_for(request_id))) is not None:
+        if (
+            command.key is None
+            and not command.again
+            and earlier.detail == command.detail
+            and earlier.resolved_on is None
+        ):
+            raise Refused(
+                "detail",
+                command.detail,
+                f"is the detail of request {request_id}, filed that day and still open: give "
+                "--again to file another, or --key to name each request",
+            )
         twin += 1
         request_id = f"{base}-{twin}"
     request = FactorRequest.file(
@@ -251,6 +301,30 @@ def _file(command: FileFactor, session: Session) -> Done:
             )
         )
     return Done(request_id, f"filed {request_id}, due {request.sla_due}")
+
+
+def _check_same_request(command: FileFactor, date: dt.date, filed: FactorRequest) -> None:
+    """A key names one request: filing it again must say the same thing."""
+    given = {
+        "code": command.code,
+        "category": command.category,
+        "detail": command.detail,
+        "date": date,
+    }
+    kept = {
+        "code": filed.code,
+        "category": filed.category,
+        "detail": filed.detail,
+        "date": filed.filed_on,
+    }
+    for field, value in given.items():
+        if value != kept[field]:
+            raise Refused(
+                field,
+                value,
+                f"differs from request {filed.request_id} filed under key {command.key} "
+                f"({field} {kept[field]}); a key always names the same request",
+            )
 
 
 @handle.register

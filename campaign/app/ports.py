@@ -35,6 +35,10 @@ class EventStore(Protocol):
         """How many events the log holds (the position of the last)."""
         ...
 
+    def tip(self) -> tuple[int, bytes]:
+        """(position, chain hash) of the last event: the receipt of a write."""
+        ...
+
     def last_recorded(self) -> dt.datetime | None:
         """The recorded time of the last event."""
         ...

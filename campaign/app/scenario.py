@@ -34,6 +34,8 @@ class ScenarioReport:
     appended: int
     first_recorded: dt.datetime | None
     last_recorded: dt.datetime | None
+    position: int
+    head: str
 
 
 def read_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes]]:
@@ -92,7 +94,10 @@ def load(
         if loader.commands == 0:
             raise StoreError(f"{path} holds no commands")
         appended += work.flush()
-    return ScenarioReport(lines, loader.commands, appended, loader.first, loader.previous)
+    position, head = work.tip
+    return ScenarioReport(
+        lines, loader.commands, appended, loader.first, loader.previous, position, head.hex()
+    )
 
 
 class _Loader:
@@ -163,6 +168,10 @@ def _json_object(line: bytes) -> dict[str, Any]:
         raise Refused("line", _shown(line), f"is not valid JSON ({error.msg})") from None
     except UnicodeDecodeError:
         raise Refused("line", _shown(line), "is not UTF-8 text") from None
+    except RecursionError:
+        raise Refused("line", _shown(line), "nests its values too deeply") from None
+    except ValueError:  # an integer of thousands of digits
+        raise Refused("line", _shown(line), "holds a number too long to read") from None
     if not isinstance(fields, dict):
         raise Refused("line", _shown(line), "must be a JSON object")
     return fields

@@ -6,6 +6,7 @@ reading code. Nothing that raises one of these has appended anything.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 
@@ -37,8 +38,28 @@ class LineError(CampaignError):
         super().__init__(f"{where}: {error}")
 
 
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+"""Characters that reorder the text around them on screen (right-to-left overrides, isolates)."""
+
+
+def is_unsafe(char: str) -> bool:
+    """A control character (ESC, a line break...) or a bidirectional control: text that shows
+    something else than it holds."""
+    return unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS
+
+
+def printable(text: str) -> str:
+    """`text` with every unsafe character written as an escape (\\x1b, \\u202e): what a terminal
+    or a page shows is then what the text holds."""
+    if not any(is_unsafe(c) for c in text):
+        return text
+    return "".join(c.encode("unicode_escape").decode("ascii") if is_unsafe(c) else c for c in text)
+
+
 def _one_line(text: str) -> str:
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    return printable(text)
 
 
 def _show(value: Any) -> str:
@@ -47,5 +68,5 @@ def _show(value: Any) -> str:
     text = str(value)
     if text == "" or any(c.isspace() for c in text) or len(text) > 60:
         shown = text if len(text) <= 60 else text[:57] + "..."
-        return repr(shown)
-    return text
+        return repr(shown)  # quoted, every unprintable character escaped
+    return printable(text)

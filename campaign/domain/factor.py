@@ -76,7 +76,9 @@ class FactorRequest(Aggregate):
         campaign.check_in_year(date)
         not_after_today(date, stamp)
         project.check_open_on(date)
-        due = campaign.calendar.nth_working_day_after(date, campaign.sla_for(category))
+        # the time limit and the calendar in force on the filing date
+        settings = campaign.settings_on(date)
+        due = settings.calendar.nth_working_day_after(date, settings.sla_for(category))
         return cls(
             request_id=request_id,
             code=project.code,

@@ -9,16 +9,47 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+import unicodedata
+from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+)
 
+from campaign.domain.errors import is_unsafe
 from campaign.domain.vocabulary import TARGET_LABELS, TargetKind
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Digits with an optional fraction, as people write them (after NFKC: full-width digits are
+# digits); no exponents, no underscores, no words like "Infinity".
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 CENT = Decimal("0.01")
 MONEY_LIMIT = Decimal("1000000000000")  # 万元; far above any project, and exact as a JSON number
+_LIMIT_DIGITS = 13  # digits before the point that reach MONEY_LIMIT
+
+
+def plain_text(value: str) -> str:
+    """Refuse text holding a control character (ESC, a line break...) or a bidirectional
+    control (a right-to-left override): it would show something else than it holds."""
+    for char in value:
+        if is_unsafe(char):
+            raise ValueError(
+                f"holds the control character U+{ord(char):04X}; text may not hold control or "
+                "direction-changing characters"
+            )
+    return value
+
+
+def normal_digits(text: str) -> str:
+    """Full-width digits and signs read as digits (NFKC), surrounding spaces dropped."""
+    return unicodedata.normalize("NFKC", text).strip()
 
 
 def _parse_date(value: Any) -> Any:
@@ -45,17 +76,29 @@ def _parse_decimal(value: Any) -> Any:
         # A JSON number read as a float: its shortest repr is the text that was written.
         return Decimal(repr(value))
     if isinstance(value, str):
-        try:
-            return Decimal(value.strip())
-        except InvalidOperation:
-            raise ValueError("must be a decimal number") from None
+        text = normal_digits(value)
+        if not _DECIMAL.fullmatch(text):
+            raise ValueError("must be a decimal number written with digits, e.g. 120.5")
+        return Decimal(text)
     raise ValueError("must be a decimal number")
+
+
+def _parse_ratio(value: Any) -> Any:
+    """A decimal, or a percentage written with % ("40%" is 0.40)."""
+    if isinstance(value, str):
+        text = normal_digits(value)
+        if text.endswith("%"):
+            number = _parse_decimal(text[:-1])
+            assert isinstance(number, Decimal)
+            return number.scaleb(-2)
+    return _parse_decimal(value)
 
 
 def _two_places(value: Decimal) -> Decimal:
     if not value.is_finite():
         raise ValueError("must be a finite number")
-    if abs(value) >= MONEY_LIMIT:
+    # adjusted() reads the exponent without arithmetic: no overflow, however large the number
+    if value.adjusted() >= _LIMIT_DIGITS - 1 and value.copy_abs() >= MONEY_LIMIT:
         raise ValueError(f"must be below {MONEY_LIMIT}")
     exact = value.quantize(CENT)
     if exact != value:
@@ -108,12 +151,29 @@ Money = Annotated[Amount, AfterValidator(_non_negative)]
 
 Percent = Annotated[Amount, Field(ge=0, le=100)]
 
+
+def _finite(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("must be a finite number")
+    if value.adjusted() >= _LIMIT_DIGITS or value.adjusted() < -_LIMIT_DIGITS:
+        raise ValueError(f"must be between 1e-{_LIMIT_DIGITS} and {MONEY_LIMIT}")
+    return value
+
+
 Ratio = Annotated[
     Decimal,
-    BeforeValidator(_parse_decimal),
+    BeforeValidator(_parse_ratio),
+    AfterValidator(_finite),
     PlainSerializer(_decimal_out, return_type=str, when_used="json"),
 ]
-"""An exact decimal with no fixed scale (light thresholds, goals, shares)."""
+"""An exact decimal with no fixed scale (light thresholds, goals, shares); "40%" reads 0.40."""
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+    AfterValidator(plain_text),
+]
+"""Text a person types: a name, a reason, a note (no control or bidirectional characters)."""
 
 
 class Frozen(BaseModel):

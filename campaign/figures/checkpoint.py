@@ -120,7 +120,7 @@ def summary(at: AsOf, figures: list[ProjectFigures], *, breakdowns: bool) -> dic
             "below_half": sum(1 for f in listed if below_half(f.ytd_investment, f.plan)),
         },
         "factors": factors,
-        "targets": targets(at.campaign.targets, figures, at.campaign.year),
+        "targets": targets(at.settings.targets, figures, at.campaign.year),
     }
 
 

@@ -37,12 +37,14 @@ class AsOf:
         if campaign is None:
             raise ValueError("no campaign was open in the log read")
         self.campaign: CampaignInfo = campaign
+        # every figure of one checkpoint uses the settings in force on as_of
+        self.settings = campaign.settings_on(as_of)
         self.date = as_of
         self.text = as_of.isoformat()
         self.index = projection.index_of(as_of)
         self.progress = time_progress(as_of)
-        self.green = Fraction(campaign.lights.green)
-        self.yellow = Fraction(campaign.lights.yellow)
+        self.green = Fraction(self.settings.lights.green)
+        self.yellow = Fraction(self.settings.lights.yellow)
         self._origin = dt.date(campaign.year - 2, 12, 31)
         self._counts: dict[str, int] = {}
 
@@ -50,7 +52,7 @@ class AsOf:
         """Working days in (origin, day], remembered by the day's text."""
         count = self._counts.get(day)
         if count is None:
-            count = self.campaign.calendar.working_days_between(
+            count = self.settings.calendar.working_days_between(
                 self._origin, dt.date.fromisoformat(day)
             )
             self._counts[day] = count
@@ -132,7 +134,7 @@ def project_figures(state: ProjectState, at: AsOf) -> ProjectFigures:
     reasons: list[str] = []
     light: Light = "na"
     if listed:
-        lights = at.campaign.lights
+        lights = at.settings.lights
         inv = investment_light((spi_num, spi_den), at.green, at.yellow)
         start = start_light(overdue_days)
         fac = factor_light(max((v.overdue_wd for v in views if v.open), default=0))

@@ -23,7 +23,7 @@ def period_ends(campaign: CampaignInfo, period: str, last: dt.date) -> list[dt.d
     (10th, 20th, month end), monthly (month ends) or the campaign's checkpoints; the
     campaign's end closes every series."""
     if period == "checkpoints":
-        days = list(campaign.checkpoints)
+        days = list(campaign.settings_on(last).checkpoints)
     else:
         days = []
         day = campaign.start

@@ -128,6 +128,7 @@ def _project_handlers(p: Projection) -> dict[str, Handler]:
 
     return {
         get_topic(Campaign.Opened): p.open,
+        get_topic(Campaign.Amended): p.amend,
         REGISTERED: registered,
         get_topic(Project.PlanRevised): plan_revised,
         get_topic(Project.MilestoneReached): milestone,

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from campaign.domain.calendar import WorkCalendar
+from campaign.domain.settings import Amendment, CampaignSettings, settings_on
 from campaign.domain.time import DEFAULT_TIMEZONE
 from campaign.domain.values import Lights, Target
-from campaign.domain.vocabulary import DEFAULT_SLA_DAYS
 
 if TYPE_CHECKING:
     from typing import Protocol
@@ -40,19 +39,20 @@ def cents(text: str) -> int:
     return int((Decimal(text) * 100).to_integral_value())
 
 
+def _dates(days: list[str] | None) -> tuple[dt.date, ...] | None:
+    return None if days is None else tuple(dt.date.fromisoformat(d) for d in days)
+
+
 @dataclass(slots=True)
 class CampaignInfo:
     name: str
     year: int
     start: dt.date
     end: dt.date
-    checkpoints: tuple[dt.date, ...]
-    calendar: WorkCalendar
-    sla_days: dict[str, int]
-    targets: tuple[Target, ...]
-    lights: Lights
+    opening: CampaignSettings
     timezone: str
     simulated: bool
+    amendments: list[Amendment] = field(default_factory=list)
 
     @classmethod
     def opened(cls, e: dict[str, Any]) -> CampaignInfo:
@@ -62,20 +62,45 @@ class CampaignInfo:
             year=e["year"],
             start=dt.date.fromisoformat(e["start"]),
             end=dt.date.fromisoformat(e["end"]),
-            checkpoints=tuple(dt.date.fromisoformat(d) for d in e.get("checkpoints", ())),
-            calendar=WorkCalendar(
-                (dt.date.fromisoformat(d) for d in e.get("holidays", ())),
-                (dt.date.fromisoformat(d) for d in e.get("workdays", ())),
+            opening=CampaignSettings(
+                checkpoints=_dates(e.get("checkpoints")) or (),
+                holidays=_dates(e.get("holidays")) or (),
+                workdays=_dates(e.get("workdays")) or (),
+                sla_days=dict(e.get("sla_days", {})),
+                targets=tuple(Target.model_validate(t) for t in e.get("targets", ())),
+                lights=Lights.model_validate(e.get("lights", {})),
             ),
-            sla_days=dict(e.get("sla_days", {})),
-            targets=tuple(Target.model_validate(t) for t in e.get("targets", ())),
-            lights=Lights.model_validate(e.get("lights", {})),
             timezone=e.get("timezone", DEFAULT_TIMEZONE),
             simulated=e.get("simulated", False),
         )
 
-    def sla_for(self, category: str) -> int:
-        return self.sla_days.get(category, DEFAULT_SLA_DAYS)
+    def amend(self, e: dict[str, Any]) -> None:
+        """Take an Amended event, as stored."""
+        targets, lights = e.get("targets"), e.get("lights")
+        self.amendments.append(
+            Amendment(
+                date=dt.date.fromisoformat(e["date"]),
+                checkpoints=_dates(e.get("checkpoints")),
+                holidays=_dates(e.get("holidays")),
+                workdays=_dates(e.get("workdays")),
+                sla_days=e.get("sla_days"),
+                targets=None
+                if targets is None
+                else tuple(Target.model_validate(t) for t in targets),
+                lights=None if lights is None else Lights.model_validate(lights),
+            )
+        )
+
+    def settings_on(self, day: dt.date) -> CampaignSettings:
+        """The settings in force on `day`."""
+        return settings_on(self.opening, self.amendments, day)
+
+    def every_checkpoint(self) -> set[dt.date]:
+        """Every checkpoint day the campaign has named, at opening or since."""
+        days = set(self.opening.checkpoints)
+        for amendment in self.amendments:
+            days.update(amendment.checkpoints or ())
+        return days
 
 
 REQUEST_FIELDS = (
@@ -194,6 +219,7 @@ class Projection:
 
     campaign: CampaignInfo | None = None
     opened: dict[str, Any] | None = None  # the campaign's Opened event, as stored
+    amended: list[dict[str, Any]] = field(default_factory=list)  # its Amended events, as stored
     projects: dict[str, ProjectState] = field(default_factory=dict)
     requests: dict[str, RequestState] = field(default_factory=dict)
     publications: list[dict[str, Any]] = field(default_factory=list)
@@ -218,3 +244,9 @@ class Projection:
         self.day_index.update({(first + dt.timedelta(days=i)).isoformat(): i for i in range(days)})
         self.campaign = CampaignInfo.opened(e)
         self.opened = e
+
+    def amend(self, e: dict[str, Any]) -> None:
+        """Amend the campaign's settings (its Amended event, as stored)."""
+        assert self.campaign is not None
+        self.campaign.amend(e)
+        self.amended.append(e)

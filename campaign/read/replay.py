@@ -154,10 +154,13 @@ def _snapshot_stops(
     opened = projection.opened
     if opened is None and position >= 1:
         opened = orjson.loads(reader.state_at(1))
-    if opened is not None and "checkpoints" in opened:
+    if opened is not None:
+        days = {dt.date.fromisoformat(day) for day in opened.get("checkpoints", ())}
+        if projection.campaign is not None:  # and those named by amendments folded so far
+            days |= projection.campaign.every_checkpoint()
         zone = ZoneInfo(opened.get("timezone", DEFAULT_TIMEZONE))
-        for day in opened["checkpoints"]:
-            end = dt.datetime.combine(dt.date.fromisoformat(day), dt.time.max, tzinfo=zone)
+        for day in sorted(days):
+            end = dt.datetime.combine(day, dt.time.max, tzinfo=zone)
             stops.add(cut_position(reader, end, position))
     return sorted(s for s in stops if start < s < position)
 

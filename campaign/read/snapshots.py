@@ -36,7 +36,7 @@ from campaign.version import __version__
 if TYPE_CHECKING:
     from campaign.store.readers import LogReader, SnapshotWriter
 
-LAYOUT = 3  # 2: ledgers in whole yuan; 3: rows as lists, ledgers trimmed
+LAYOUT = 4  # 2: ledgers in whole yuan; 3: rows as lists, ledgers trimmed; 4: amendments
 # A snapshot is used only by the engine version that took it (a later version may fold
 # differently); both go into the number stored beside it.
 FORMAT = zlib.crc32(f"{LAYOUT}:{__version__}".encode())
@@ -71,6 +71,7 @@ def dump(projection: Projection) -> bytes:
         "format": FORMAT,
         "position": projection.position,
         "opened": projection.opened,
+        "amended": projection.amended,
         "publications": projection.publications,
         "projects": rows,
         "requests": [
@@ -93,6 +94,8 @@ def restore(data: bytes) -> Projection:
     projection = Projection()
     if header["opened"] is not None:
         projection.open(header["opened"])
+    for amended in header["amended"]:
+        projection.amend(amended)
     days = projection.year_days
     empties = (bytes(8 * days), bytes(8 * days), array("q", [NO_PCT] * days).tobytes())
     view = memoryview(body)

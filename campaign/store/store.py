@@ -153,8 +153,11 @@ class Store:
         """The position of the last stored event, i.e. how many events the log holds (0 for
         an empty log). Not the last notification id: PostgreSQL's ids keep the gaps of
         rolled-back transactions."""
-        position: int = self.datastore.chain_position()
-        return position
+        return self.tip()[0]
+
+    def tip(self) -> tuple[int, bytes]:
+        """(position, chain hash) of the last stored event: the receipt of a write."""
+        return self.datastore.chain_tip()
 
     def last_recorded(self) -> dt.datetime | None:
         last_id = int(self.recorder.max_notification_id() or 0)

@@ -9,8 +9,82 @@ import click
 
 from campaign.domain.time import DEFAULT_TIMEZONE
 from cli.context import Refusal, engine_for, execute
-from cli.options import read_options, write_options
+from cli.options import F, read_options, write_options
 from cli.output import print_json
+
+
+def settings_options(func: F) -> F:
+    """The campaign's settings, as `open` takes them and `amend` changes them."""
+    for option in reversed(
+        [
+            click.option(
+                "--checkpoint",
+                "checkpoints",
+                multiple=True,
+                metavar="DATE",
+                help="A checkpoint date (repeat).",
+            ),
+            click.option(
+                "--holiday", "holidays", multiple=True, metavar="DATE", help="A holiday (repeat)."
+            ),
+            click.option(
+                "--workday",
+                "workdays",
+                multiple=True,
+                metavar="DATE",
+                help="An adjusted workday (调休), a Saturday or Sunday that is worked (repeat).",
+            ),
+            click.option(
+                "--sla",
+                "slas",
+                multiple=True,
+                metavar="CATEGORY=DAYS",
+                help="Working-day time limit of a factor category (repeat; default 7).",
+            ),
+            click.option(
+                "--target",
+                "targets",
+                multiple=True,
+                metavar="KIND=GOAL[:NAME]",
+                help="A zone target (repeat); a share is a ratio: 0.4 or 40%.",
+            ),
+            click.option(
+                "--green", help="Investment light: green at spi >= this ratio (default 0.8)."
+            ),
+            click.option(
+                "--yellow", help="Investment light: yellow at spi >= this ratio (default 0.6)."
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _settings(
+    checkpoints: tuple[str, ...],
+    holidays: tuple[str, ...],
+    workdays: tuple[str, ...],
+    slas: tuple[str, ...],
+    targets: tuple[str, ...],
+    green: str | None,
+    yellow: str | None,
+    *,
+    given_only: bool,
+) -> dict[str, Any]:
+    """The settings options as command fields; with `given_only`, only those given."""
+    fields: dict[str, Any] = {
+        "checkpoints": list(checkpoints),
+        "holidays": list(holidays),
+        "workdays": list(workdays),
+        "sla_days": dict(_pair(s, "--sla") for s in slas),
+        "targets": [_target(t) for t in targets],
+    }
+    if given_only:
+        fields = {k: v for k, v in fields.items() if v}
+    lights = {k: v for k, v in {"green": green, "yellow": yellow}.items() if v is not None}
+    if lights:
+        fields["lights"] = lights
+    return fields
 
 
 @click.command("open")
@@ -18,29 +92,7 @@ from cli.output import print_json
 @click.option("--year", type=int, help="The campaign year.")
 @click.option("--start", help="First day of the campaign (YYYY-MM-DD).")
 @click.option("--end", help="Last day of the campaign (YYYY-MM-DD).")
-@click.option(
-    "--checkpoint", "checkpoints", multiple=True, metavar="DATE", help="A checkpoint date (repeat)."
-)
-@click.option("--holiday", "holidays", multiple=True, metavar="DATE", help="A holiday (repeat).")
-@click.option(
-    "--workday",
-    "workdays",
-    multiple=True,
-    metavar="DATE",
-    help="An adjusted workday, 调休 (repeat).",
-)
-@click.option(
-    "--sla",
-    "slas",
-    multiple=True,
-    metavar="CATEGORY=DAYS",
-    help="Working-day time limit of a factor category (repeat; default 7).",
-)
-@click.option(
-    "--target", "targets", multiple=True, metavar="KIND=GOAL[:NAME]", help="A zone target (repeat)."
-)
-@click.option("--green", help="Investment light: green at spi >= this (default 0.8).")
-@click.option("--yellow", help="Investment light: yellow at spi >= this (default 0.6).")
+@settings_options
 @click.option("--timezone", help=f"The campaign's time zone (default {DEFAULT_TIMEZONE}).")
 @click.option(
     "--from",
@@ -67,7 +119,7 @@ def open_campaign(
     actor: str,
     as_json: bool,
 ) -> None:
-    """Open the campaign (once per store).
+    """Open the campaign (once per store; `campaign amend` changes its settings later).
 
     \b
     Example:
@@ -77,16 +129,9 @@ def open_campaign(
           --target fixed_asset_investment=1000000 --target industrial_projects_started=20
       campaign open --from campaign.json
     """
+    settings = (checkpoints, holidays, workdays, slas, targets, green, yellow)
     if source is not None:
-        others = [name, year, start, end, green, yellow, timezone]
-        if (
-            any(v is not None for v in others)
-            or checkpoints
-            or holidays
-            or workdays
-            or slas
-            or targets
-        ):
+        if any(v is not None for v in (name, year, start, end, timezone)) or any(settings):
             raise click.UsageError("--from FILE.json takes no other campaign fields")
         fields = _read_json_object(source)
     else:
@@ -97,17 +142,61 @@ def open_campaign(
             "year": year,
             "start": start,
             "end": end,
-            "checkpoints": list(checkpoints),
-            "holidays": list(holidays),
-            "workdays": list(workdays),
-            "sla_days": dict(_pair(s, "--sla") for s in slas),
-            "targets": [_target(t) for t in targets],
+            **_settings(*settings, given_only=False),
             "timezone": timezone,
         }
-        lights = {k: v for k, v in {"green": green, "yellow": yellow}.items() if v is not None}
-        if lights:
-            fields["lights"] = lights
     execute(db, actor, as_json, "open_campaign", fields)
+
+
+@click.command("amend")
+@click.option("--date", help="From which day the new settings are in force (default today).")
+@click.option("--reason", help="Why the settings change.")
+@settings_options
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the amendment from a JSON file instead (an empty list clears one).",
+)
+@write_options
+def amend_campaign(
+    date: str | None,
+    reason: str | None,
+    checkpoints: tuple[str, ...],
+    holidays: tuple[str, ...],
+    workdays: tuple[str, ...],
+    slas: tuple[str, ...],
+    targets: tuple[str, ...],
+    green: str | None,
+    yellow: str | None,
+    source: Path | None,
+    db: str,
+    actor: str,
+    as_json: bool,
+) -> None:
+    """Change the campaign's settings from a date on: targets, lights, time limits,
+    checkpoints, holidays, workdays.
+
+    Each list given replaces the one in force (give every holiday, not only the new one);
+    --sla changes only the categories named; a light threshold not given stays. Checkpoints use
+    the settings in force on their as-of date; a factor request, those of its filing date.
+
+    \b
+    Examples:
+      campaign amend --date 2020-05-06 --reason "区政府通知：增加调休" \\
+          --holiday 2020-05-01 --holiday 2020-05-04 --holiday 2020-05-05 --workday 2020-05-09
+      campaign amend --date 2020-06-01 --reason "年中调度会：提高绿灯门槛" --green 0.9 --sla land=15
+    """
+    settings = (checkpoints, holidays, workdays, slas, targets, green, yellow)
+    if source is not None:
+        if date is not None or reason is not None or any(settings):
+            raise click.UsageError("--from FILE.json takes no other amendment fields")
+        fields = _read_json_object(source)
+    else:
+        if not reason:
+            raise click.UsageError("give --reason (or --from FILE.json)")
+        fields = {"date": date, "reason": reason, **_settings(*settings, given_only=True)}
+    execute(db, actor, as_json, "amend_campaign", fields)
 
 
 def _pair(text: str, option: str) -> tuple[str, str]:

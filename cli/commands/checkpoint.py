@@ -109,6 +109,7 @@ def checkpoint_publish(
 
     with engine_for(db, create=False) as engine:
         document, appended = publish(engine, parse_date(as_of), known_at, actor=actor)
+        position, head = engine.store.tip()  # the log with the publication in it
     receipt = document["receipt"]
     if as_json:
         print_json(
@@ -117,6 +118,8 @@ def checkpoint_publish(
                 "as_of": document["as_of"],
                 "known_at": known_at,
                 "receipt": receipt,
+                "position": position,
+                "head": head.hex(),
             }
         )
         return
@@ -125,6 +128,7 @@ def checkpoint_publish(
         f"checkpoint {document['as_of']} {what}: state {receipt['state_hash']} "
         f"digest {receipt['digest']}"
     )
+    click.echo(f"receipt {head.hex()}@{position}")
 
 
 @click.command("replay")

@@ -58,6 +58,8 @@ def scenario_run(file: Path, db: str, actor: str, as_json: bool) -> None:
                 "appended": report.appended,
                 "seconds": round(seconds, 3),
                 "events_per_s": round(rate),
+                "position": report.position,
+                "head": report.head,
             }
         )
     else:
@@ -65,6 +67,7 @@ def scenario_run(file: Path, db: str, actor: str, as_json: bool) -> None:
             f"loaded {file.name}: {report.commands:,} commands, {report.appended:,} events "
             f"appended in {seconds:.1f} s ({rate:,.0f} events/s)"
         )
+        click.echo(f"receipt {report.head}@{report.position}")
 
 
 @scenario.command("generate")

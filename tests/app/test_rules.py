@@ -47,7 +47,7 @@ def appended(h: Harness, before: int) -> list[tuple[str, dict[str, Any]]]:
 
 
 REPORT: dict[str, Any] = {"code": "ZZ-001", "date": "2020-04-16", "investment": "120.5"}
-REQUEST_WATER_0430 = {
+REQUEST_WATER_0430: dict[str, Any] = {
     "code": "ZZ-001",
     "category": "water",
     "detail": "自来水管网接入",
@@ -470,6 +470,22 @@ def test_a_campaign_is_opened_once_per_store(harness: Harness) -> None:
     assert harness.events() == 1
 
 
+def test_a_share_or_a_threshold_written_with_a_percent_sign_reads_as_a_ratio(
+    harness: Harness,
+) -> None:
+    harness.open(
+        targets=[{"name": "技改投资占比", "kind": "tech_renovation_share", "goal": "40%"}],
+        lights={"green": "80%", "yellow": "６０％"},  # full-width digits and sign read alike
+    )
+    ((_, opened),) = stored_events(harness.store)
+    assert opened["targets"][0]["goal"] == "0.40"
+    assert opened["lights"] == {"green": "0.80", "yellow": "0.60"}
+
+
+def test_a_holiday_may_fall_on_any_day_and_the_official_calendar_opens(harness: Harness) -> None:
+    assert harness.open(holidays=[*CAMPAIGN_2020["holidays"], "2020-03-28"]).appended == 1
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "value", "rule"),
     [
@@ -489,8 +505,41 @@ def test_a_campaign_is_opened_once_per_store(harness: Harness) -> None:
             "greater than 0",
         ),
         ({"lights": {"green": "0.6", "yellow": "0.8"}}, "lights.yellow", "0.8", "at most green"),
-        ({"lights": {"green": "0.8", "yellow": "0"}}, "lights.yellow", "0", "greater than 0"),
-        ({"lights": {"green": "0.8", "yellow": "-0.1"}}, "lights.yellow", "-0.1", "greater than 0"),
+        ({"lights": {"green": "0.8", "yellow": "0"}}, "lights.yellow", "0", "in (0, 1]"),
+        ({"lights": {"green": "0.8", "yellow": "-0.1"}}, "lights.yellow", "-0.1", "in (0, 1]"),
+        (
+            {"lights": {"green": "80", "yellow": "0.6"}},
+            "lights.green",
+            "80",
+            "a ratio of spi in (0, 1]; did you mean 0.80 (or 80%)?",
+        ),
+        (
+            {"targets": [{"name": "技改", "kind": "tech_renovation_share", "goal": "40"}]},
+            "targets.技改.goal",
+            "40",
+            "a share is a ratio in (0, 1]; did you mean 0.40 (or 40%)?",
+        ),
+        (
+            {"targets": [{"name": "开工", "kind": "industrial_projects_started", "goal": "2.5"}]},
+            "targets.开工.goal",
+            "2.5",
+            "counts projects: must be a whole number",
+        ),
+        (
+            {"targets": [{"name": "固投", "kind": "fixed_asset_investment", "goal": "1.005"}]},
+            "targets.固投.goal",
+            "1.005",
+            "more than 2 decimal places",
+        ),
+        ({"holidays": ["2019-10-01"]}, "holidays", "2019-10-01", "not in the campaign year 2020"),
+        ({"workdays": ["2021-01-02"]}, "workdays", "2021-01-02", "not in the campaign year 2020"),
+        (
+            {"workdays": ["2020-05-08"]},
+            "workdays",
+            "2020-05-08",
+            "is a Friday: an adjusted workday (调休) is a Saturday or Sunday",
+        ),
+        ({"checkpoints": ["2021-06-30"]}, "checkpoints", "2021-06-30", "not in the campaign year"),
     ],
 )
 def test_opening_a_campaign_that_breaks_a_rule_is_refused(
@@ -1101,10 +1150,10 @@ def test_the_same_key_returns_the_same_id_and_appends_nothing(opened: Harness) -
     assert other.appended >= 1
 
 
-def test_same_day_twin_requests_get_distinct_ids(opened: Harness) -> None:
+def test_same_day_twin_requests_filed_again_get_distinct_ids(opened: Harness) -> None:
     first = opened.run("file_factor", **REQUEST_WATER_0430)
-    second = opened.run("file_factor", **REQUEST_WATER_0430)
-    third = opened.run("file_factor", **REQUEST_WATER_0430)
+    second = opened.run("file_factor", **REQUEST_WATER_0430 | {"again": True})
+    third = opened.run("file_factor", **REQUEST_WATER_0430 | {"again": True})
     assert len({first.id, second.id, third.id}) == 3
     assert opened.events() == 2 + 3
     opened.run("resolve_factor", id=second.id, outcome="rejected", date="2020-05-06", note="x")
@@ -1114,6 +1163,31 @@ def test_same_day_twin_requests_get_distinct_ids(opened: Harness) -> None:
         ).appended
         == 1
     )
+
+
+def test_a_second_open_request_of_the_same_day_and_detail_is_refused_as_a_duplicate(
+    opened: Harness,
+) -> None:
+    first = opened.run("file_factor", **REQUEST_WATER_0430)
+    refused(
+        opened,
+        "file_factor",
+        field="detail",
+        value=REQUEST_WATER_0430["detail"],
+        rule=f"is the detail of request {first.id}, filed that day and still open",
+        **REQUEST_WATER_0430,
+    )
+
+
+def test_a_same_day_request_with_another_detail_or_after_the_first_closed_is_filed(
+    opened: Harness,
+) -> None:
+    first = opened.run("file_factor", **REQUEST_WATER_0430)
+    other = opened.run("file_factor", **REQUEST_WATER_0430 | {"detail": "再生水接入"})
+    opened.run("resolve_factor", id=first.id, outcome="fulfilled", date="2020-04-30", note="x")
+    again = opened.run("file_factor", **REQUEST_WATER_0430)
+    assert (other.appended, again.appended) == (1, 1)
+    assert len({first.id, other.id, again.id}) == 3
 
 
 def test_a_request_before_the_project_is_registered_is_refused(opened: Harness) -> None:
@@ -1480,17 +1554,29 @@ def test_a_request_of_a_terminated_project_stays_open_until_resolved(
 # ============================================================================ one line
 
 
-def test_a_refusal_stays_on_one_line_even_when_it_quotes_a_note_with_a_line_break(
-    opened: Harness,
+@pytest.mark.parametrize(
+    ("cmd", "field", "fields"),
+    [
+        ("report_progress", "note", REPORT),
+        ("register_project", "name", PROJECT | {"code": "ZZ-009"}),
+        ("register_project", "unit", PROJECT | {"code": "ZZ-009"}),
+        ("file_factor", "detail", REQUEST_WATER_0430),
+        ("file_factor", "key", REQUEST_WATER_0430),
+    ],
+)
+@pytest.mark.parametrize(
+    ("char", "code"),
+    [("\n", "U+000A"), ("\x1b", "U+001B"), ("\u202e", "U+202E"), ("\u2066", "U+2066")],
+)
+def test_text_holding_a_control_or_direction_character_is_refused_in_one_line(
+    opened: Harness, *, cmd: str, field: str, fields: dict[str, Any], char: str, code: str
 ) -> None:
-    opened.run("report_progress", **REPORT, note="第一行\n第二行")
     error = refused(
         opened,
-        "report_progress",
-        field="note",
-        value="另一说明",
-        rule="use correct",
-        **REPORT,
-        note="另一说明",
+        cmd,
+        field=field,
+        value="",
+        rule=f"holds the control character {code}",
+        **fields | {field: f"锂电池{char}二期"},
     )
-    assert "第一行" in str(error)
+    assert char not in str(error)

@@ -107,6 +107,16 @@ def one_line(text: str) -> str:
     return lines[0]
 
 
+def confirmed(text: str, events: int) -> str:
+    """A write's output: one line saying what it did, then its receipt, HASH@POSITION (the
+    log's head once the write was kept); the line is returned."""
+    line, receipt = text.splitlines()
+    head, _, position = receipt.removeprefix("receipt ").partition("@")
+    assert receipt.startswith("receipt ") and len(bytes.fromhex(head)) == 32, receipt
+    assert int(position) == events, receipt
+    return line
+
+
 @pytest.fixture
 def run(tmp_path: Path) -> Campaign:
     return Campaign(tmp_path)
@@ -175,9 +185,11 @@ SUCCESS = {
 }
 
 
-def test_opening_a_campaign_prints_one_line_and_appends_one_event(run: Campaign) -> None:
+def test_opening_a_campaign_prints_one_line_and_its_receipt_and_appends_one_event(
+    run: Campaign,
+) -> None:
     result = run.ok(*OPEN)
-    line = one_line(result.stdout)
+    line = confirmed(result.stdout, events=1)
     assert "枣庄高新区百日会战 2020" in line
     assert result.stderr == ""
     assert run.events() == 1
@@ -186,7 +198,8 @@ def test_opening_a_campaign_prints_one_line_and_appends_one_event(run: Campaign)
 def test_opening_a_campaign_with_json_prints_one_json_document(run: Campaign) -> None:
     result = run.ok(*OPEN, "--json")
     doc = json.loads(result.stdout)
-    assert (doc["command"], doc["appended"]) == ("open_campaign", 1)
+    assert (doc["command"], doc["appended"], doc["position"]) == ("open_campaign", 1, 1)
+    assert len(bytes.fromhex(doc["head"])) == 32
     assert result.stderr == ""
 
 
@@ -213,14 +226,14 @@ def test_a_campaign_is_opened_from_a_json_file(run: Campaign, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("cmd", list(SUCCESS))
-def test_every_command_prints_a_one_line_confirmation(
+def test_every_command_prints_a_one_line_confirmation_and_its_receipt(
     store: tuple[Campaign, str], cmd: str
 ) -> None:
     run, request_id = store
     args, shown = SUCCESS[cmd]
     result = run(*argv(args, request_id))
     assert result.exit_code == 0, result.output
-    line = one_line(result.stdout)
+    line = confirmed(result.stdout, events=run.events())
     assert shown in line
     assert result.stderr == ""
     assert run.events() > 4
@@ -601,7 +614,7 @@ def test_register_from_a_csv_registers_every_row(opened_cli: Campaign, tmp_path:
         [csv_row("ZZ-101"), csv_row("ZZ-102", planned_start=""), csv_row("ZZ-103")],
     )
     result = run.ok("project", "register", "--from", str(source))
-    line = one_line(result.stdout)
+    line = result.stdout.splitlines()[0]
     assert "3" in line
     states = stored_states(run.db)
     assert [s.get("code") for s in states[1:]] == ["ZZ-101", "ZZ-102", "ZZ-103"]
@@ -684,7 +697,7 @@ def test_scenario_run_loads_the_demo(run: Campaign) -> None:
     lines = DEMO.read_text(encoding="utf-8").splitlines()
     keyed = sum('"key"' in line for line in lines)  # a keyed filing also records its key
     result = run.ok("scenario", "run", str(DEMO))
-    assert "demo.jsonl" in one_line(result.stdout)
+    assert "demo.jsonl" in confirmed(result.stdout, events=len(lines) + keyed)
     status = json.loads(run.ok("status", "--json").stdout)
     assert status["events"] == len(lines) + keyed
     assert status["campaign"]["simulated"] is True
@@ -806,27 +819,20 @@ def test_two_processes_print_the_same_checkpoint_bytes(run: Campaign) -> None:
 # ------------------------------------------------------------------ one line, whatever the text
 
 
-def test_a_confirmation_stays_on_one_line_when_a_name_holds_a_line_break(
+def test_a_name_holding_a_line_break_or_an_escape_is_refused_in_one_line(
     opened_cli: Campaign,
 ) -> None:
-    args = argv(REGISTER_ZZ.format(code="ZZ-002", plan="15000"))
-    args[args.index("--name") + 1] = "锂电池\n二期"
-    result = opened_cli.ok(*args)
-    assert "ZZ-002" in one_line(result.stdout)
-    assert stored_states(opened_cli.db)[-1]["name"] == "锂电池\n二期"
-
-
-def test_a_refusal_stays_on_one_line_when_it_quotes_a_note_with_a_line_break(
-    store: tuple[Campaign, str],
-) -> None:
-    run, _ = store
-    run.ok(*REPORT[:-1], "5", "--date", "2020-04-17", "--note", "第一行\n第二行")
-    result = run(*REPORT[:-1], "5", "--date", "2020-04-17", "--note", "另一说明")
-    assert result.exit_code == 1
-    line = one_line(result.stderr)
-    assert "note=另一说明: " in line
-    assert "use correct" in line
-    assert run.events() == 5
+    before = opened_cli.events()
+    for name in ("锂电池\n二期", "锂电池\x1b[31m二期", "锂电池\u202e二期"):
+        args = argv(REGISTER_ZZ.format(code="ZZ-002", plan="15000"))
+        args[args.index("--name") + 1] = name
+        result = opened_cli(*args)
+        assert result.exit_code == 1
+        line = one_line(result.stderr)
+        assert line.startswith("Error: name=")
+        assert "control character" in line
+        assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert opened_cli.events() == before
 
 
 def test_a_db_that_is_a_folder_is_refused_in_one_line(run: Campaign, tmp_path: Path) -> None:

@@ -231,7 +231,7 @@ def test_a_factor_key_of_another_projects_request_is_refused(opened: Harness) ->
         "file_factor", code="ZZ-001", category="land", detail="x", date="2020-04-16", key="k-1"
     )
     before = opened.events()
-    with pytest.raises(Refused, match="of another project"):
+    with pytest.raises(Refused, match=r"code=ZZ-002: differs from request .* key k-1 .*ZZ-001"):
         opened.run(
             "file_factor", code="ZZ-002", category="land", detail="x", date="2020-04-16", key="k-1"
         )

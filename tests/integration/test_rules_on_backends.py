@@ -38,11 +38,11 @@ SAMPLE: list[tuple[Callable[..., None], Start, dict[str, Any]]] = [
     ),
     (rules.test_later_corrections_win_and_values_not_given_stay, "opened", {}),
     (rules.test_milestones_in_order_each_after_the_one_before_are_accepted, "opened", {}),
-    (rules.test_same_day_twin_requests_get_distinct_ids, "opened", {}),
+    (rules.test_same_day_twin_requests_filed_again_get_distinct_ids, "opened", {}),
     (rules.test_an_extension_must_be_later_than_the_due_in_force_on_its_date, "filed", {}),
     (rules.test_a_resolution_before_an_escalations_date_is_refused, "filed", {}),
     (
-        rules.test_a_refusal_stays_on_one_line_even_when_it_quotes_a_note_with_a_line_break,
+        rules.test_a_second_open_request_of_the_same_day_and_detail_is_refused_as_a_duplicate,
         "opened",
         {},
     ),

@@ -191,7 +191,7 @@ def file(
         "ref": ref,
         "code": code,
         "category": category,
-        "detail": f"{category} 要素",
+        "detail": f"{category} 要素 ({ref})",
         "date": date,
     }
     return _line("file_factor", when or at(date, "10:00"), fields)

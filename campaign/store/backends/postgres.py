@@ -98,14 +98,15 @@ class CampaignPostgresDatastore(PostgresDatastore):
             finally:
                 self._local.connection = None
 
-    def chain_position(self) -> int:
-        statement = SQL("SELECT MAX(position) AS head FROM {0}.{1}").format(
+    def chain_tip(self) -> tuple[int, bytes]:
+        """(position, hash) of the last event in the chain; (0, genesis) for an empty log."""
+        statement = SQL("SELECT position, hash FROM {0}.{1} ORDER BY position DESC LIMIT 1").format(
             Identifier(self.schema), Identifier(f"{self.events_table}_chain")
         )
         with self.get_connection() as connection, connection.cursor() as cursor:
             cursor.execute(statement)
             row = cursor.fetchone()
-            return int(row["head"] or 0) if row else 0
+            return (int(row["position"]), bytes(row["hash"])) if row else (0, GENESIS)
 
     def count_by_topic(self) -> dict[str, int]:
         statement = SQL("SELECT topic, COUNT(*) AS n FROM {0}.{1} GROUP BY topic").format(

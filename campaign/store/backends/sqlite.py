@@ -91,10 +91,14 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
                 self._local.cursor = None
                 cursor.close()
 
-    def chain_position(self) -> int:
+    def chain_tip(self) -> tuple[int, bytes]:
+        """(position, hash) of the last event in the chain; (0, genesis) for an empty log."""
         with self.transaction(commit=False) as cursor:
-            cursor.execute(f"SELECT MAX(position) FROM {CHAIN_TABLE}")
-            return int(cursor.fetchone()[0] or 0)
+            cursor.execute(
+                f"SELECT position, hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1"
+            )
+            row = cursor.fetchone()
+            return (int(row[0]), bytes(row[1])) if row else (0, GENESIS)
 
     def count_by_topic(self) -> dict[str, int]:
         with self.transaction(commit=False) as cursor:
