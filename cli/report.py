@@ -336,20 +336,22 @@ def shown_fields(fields: dict[str, Any]) -> str:
 
 def print_log(entries: list[dict[str, Any]], timezone: str, console: Console) -> None:
     """The audit log as a table: position, both times, actor, type, project, fields."""
+    from campaign.domain.errors import printable
     from campaign.domain.time import in_zone
 
     table = Table(box=None, pad_edge=False)
-    for column in ("pos", "recorded", "date", "actor", "type", "project", "fields"):
+    for column in ("pos", "recorded", "date", "actor", "type", "project", "request", "fields"):
         table.add_column(column, justify="right" if column == "pos" else "left", overflow="fold")
     for e in entries:
         table.add_row(
             str(e["position"]),
             in_zone(e["recorded"], timezone),
             e["date"] or "",
-            e["actor"] or "",
+            printable(e["actor"] or ""),
             e["type"],
             e["project"] or "",
-            shown_fields(e["fields"]),
+            e["request"] or "",
+            printable(shown_fields(e["fields"])),
         )
     console.print(table)
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from campaign.app.queries import checkpoint_document
 from campaign.audit.log import LogFilter, log_entries
+from campaign.domain.time import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -77,7 +78,9 @@ def diff(engine: Engine, as_of: dt.date, known_at: str, vs: str) -> Difference:
         c["figure"].split(".")[1] for c in result.changes if c["figure"].startswith("projects.")
     }
     day = as_of.isoformat()
-    for entry in log_entries(engine.store, LogFilter()):
+    campaign = engine.campaign()
+    zone = campaign.timezone if campaign is not None else DEFAULT_TIMEZONE
+    for entry in log_entries(engine.store, LogFilter(), timezone=zone):
         if entry["position"] > high:
             break  # nothing later can have moved a figure between the two readings
         if entry["position"] <= low:

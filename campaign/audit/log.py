@@ -6,8 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import orjson
+
+from campaign.domain.catalogue import AGGREGATES
+from campaign.domain.errors import Refused
+from campaign.domain.events import DomainEvent
+from campaign.domain.time import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -25,6 +31,12 @@ class LogFilter:
     recorded_to: dt.datetime | None = None
     actor: str | None = None
 
+    def __post_init__(self) -> None:
+        known = event_types()
+        for wanted in self.types:
+            if not any(kind == wanted or kind.endswith("." + wanted) for kind in known):
+                raise Refused("type", wanted, f"is not an event type (one of {', '.join(known)})")
+
     def matches(self, entry: dict[str, Any]) -> bool:
         kind = entry["type"]
         day = entry.get("date") or ""
@@ -41,13 +53,32 @@ class LogFilter:
         return all(checks)
 
 
-_META = ("timestamp", "actor", "date", "originator_topic", "code")
+def event_types() -> list[str]:
+    """The names of the events the log may hold, as `audit log` shows them
+    (`Project.Registered`)."""
+    return [
+        f"{aggregate.__name__}.{name}"
+        for aggregate in AGGREGATES
+        for name, value in vars(aggregate).items()
+        if isinstance(value, type)
+        and issubclass(value, DomainEvent)
+        and name not in {"Event", "Created"}
+    ]
+
+
+_META = ("timestamp", "actor", "date", "originator_topic", "code", "request_id")
 
 
 def log_entries(
-    store: EventStore, where: LogFilter, *, limit: int | None = None
+    store: EventStore,
+    where: LogFilter,
+    *,
+    timezone: str = DEFAULT_TIMEZONE,
+    limit: int | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Every stored event that passes the filter, in log order, with both of its times."""
+    """Every stored event that passes the filter, in log order, with both of its times (the
+    recorded time in the campaign's time zone) and the factor request it concerns."""
+    zone = ZoneInfo(timezone)
     reader = store.reader()
     try:
         position = 0
@@ -56,13 +87,15 @@ def log_entries(
             for _, originator_id, version, topic, state, _, _ in batch:
                 position += 1
                 event = orjson.loads(state)
+                recorded = dt.datetime.fromisoformat(event["timestamp"]).astimezone(zone)
                 entry = {
                     "position": position,
-                    "recorded": event.get("timestamp"),
+                    "recorded": recorded.isoformat(timespec="microseconds"),
                     "date": event.get("date"),
                     "actor": event.get("actor"),
                     "type": topic.rpartition(":")[2],
                     "project": event.get("code"),
+                    "request": event.get("request_id"),
                     "aggregate": originator_id,
                     "version": int(version),
                     "fields": {k: v for k, v in event.items() if k not in _META},

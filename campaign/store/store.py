@@ -13,7 +13,7 @@ import sqlite3
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import orjson
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -35,6 +35,25 @@ if TYPE_CHECKING:
 
 def is_postgres(db: str) -> bool:
     return db.startswith(("postgresql://", "postgres://"))
+
+
+def shown(db: str) -> str:
+    """A `--db` value fit to print: a URL's password is masked."""
+    parts = urlsplit(db)
+    if not parts.scheme or parts.password is None:
+        return db
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def check_kind(db: str) -> None:
+    """A SQLite file path or a postgresql:// URL; any other URL is refused by name."""
+    scheme, sep, _ = db.partition("://")
+    if sep and not is_postgres(db) and scheme.isidentifier():
+        raise StoreError(
+            f"the store {shown(db)}: {scheme}:// is not a kind of store this engine opens "
+            "(give a SQLite file path, or a postgresql:// URL)"
+        )
 
 
 class EventLog(Application[str]):
@@ -73,18 +92,23 @@ class Store:
     """One campaign log, opened from a `--db` value."""
 
     def __init__(self, db: str, *, lock_timeout: int, create: bool) -> None:
-        self.db = db
+        self.db = shown(db)  # what messages name: never the password
         self.lock_timeout = lock_timeout
+        check_kind(db)
         if is_postgres(db):
             try:
                 # psycopg takes a fifth of a second to import: only for a PostgreSQL store.
-                from campaign.store.backends.postgres import postgres_env  # noqa: PLC0415
+                from campaign.store.backends.postgres import (  # noqa: PLC0415
+                    postgres_env,
+                    probe,
+                )
             except ImportError:
                 raise StoreError(
                     "a postgresql:// store needs the PostgreSQL driver: "
                     "pip install 'campaign[postgres]'"
                 ) from None
             env = postgres_env(db, lock_timeout=lock_timeout)
+            probe(env)  # an unreachable server is named at once, not after the pool's wait
         else:
             path = Path(db)
             _check_sqlite_file(path, create=create)
@@ -108,7 +132,7 @@ class Store:
         try:
             self.log = EventLog(env={f"CAMPAIGN_{k}": v for k, v in env.items()} | env)
         except Exception as error:  # the library raises plain errors for a bad file or URL
-            raise StoreError(f"cannot open the store {db}: {error}") from None
+            raise StoreError(f"cannot open the store {self.db}: {error}") from None
         self.recorder = self.log.recorder
         self.datastore: CampaignSQLiteDatastore | CampaignPostgresDatastore = (
             self.log.factory.datastore  # type: ignore[attr-defined]

@@ -143,7 +143,7 @@ def audit_log(
             recorded_to=moment(recorded_to, "recorded_to", start=False),
             actor=who,
         )
-        entries = list(log_entries(engine.store, where, limit=limit))
+        entries = list(log_entries(engine.store, where, timezone=zone, limit=limit))
     if as_json:
         print_json(entries)
         return

@@ -250,6 +250,7 @@ def status(db: str, as_json: bool) -> None:
 
     with engine_for(db, create=False) as engine:
         facts = engine.status()
+        store = engine.store.db  # as fit to print: a URL's password masked
     counts = {topic.rpartition(":")[2]: n for topic, n in sorted(facts.counts.items())}
     campaign = facts.campaign
     last = None
@@ -257,7 +258,7 @@ def status(db: str, as_json: bool) -> None:
         zone = ZoneInfo(campaign.timezone) if campaign is not None else None
         last = facts.last_recorded.astimezone(zone).isoformat(timespec="seconds")
     doc = {
-        "store": db,
+        "store": store,
         "campaign": None
         if campaign is None
         else {

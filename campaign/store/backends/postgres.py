@@ -28,6 +28,31 @@ if TYPE_CHECKING:
     from campaign.store.readers import Link, Row, Snapshot
 
 
+CONNECT_TIMEOUT_S = 3
+"""How long to wait for a server that does not answer."""
+
+
+def probe(env: dict[str, str]) -> None:
+    """Connect once, so that a server that cannot be reached is refused within a few seconds,
+    naming the host, the port and why."""
+    host, port = env["POSTGRES_HOST"], env["POSTGRES_PORT"]
+    try:
+        with psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"],
+            host=host,
+            port=port,
+            user=env["POSTGRES_USER"],
+            password=env.get("POSTGRES_PASSWORD") or None,
+            connect_timeout=CONNECT_TIMEOUT_S,
+        ):
+            pass
+    except psycopg.OperationalError as error:
+        # libpq says "connection to server at ..., port ... failed: <cause>" and then hints
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        cause = first.rpartition("failed: ")[2] or first
+        raise StoreError(f"cannot reach PostgreSQL at {host}:{port}: {cause}") from None
+
+
 def no_password() -> str:
     """For servers that trust local users: libpq then looks in PGPASSWORD and ~/.pgpass."""
     return ""
@@ -47,7 +72,7 @@ def postgres_env(url: str, *, lock_timeout: int) -> dict[str, str]:
         "POSTGRES_USER": unquote(parts.username or "postgres"),
         "POSTGRES_SCHEMA": query.get("schema", ["public"])[0],
         "POSTGRES_LOCK_TIMEOUT": str(lock_timeout),
-        "POSTGRES_CONNECT_TIMEOUT": "10",
+        "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT_S),
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "600",
         "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": "2",

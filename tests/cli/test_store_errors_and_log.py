@@ -1,0 +1,82 @@
+"""Clear store errors (an unreachable server, a kind of URL the engine does not open, never a
+password in any output) and the audit log as a clerk and an auditor read it."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.cli.test_cli import DEMO, Campaign, one_line
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Campaign:
+    run = Campaign(tmp_path)
+    run.ok("scenario", "run", str(DEMO))
+    return run
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_an_unreachable_postgresql_is_refused_within_three_seconds_naming_host_and_port(
+    tmp_path: Path,
+) -> None:
+    port = free_port()  # nothing listens there
+    url = f"postgresql://app:s3cretpw@127.0.0.1:{port}/campaign"
+    started = time.monotonic()
+    result = Campaign(tmp_path)("status", "--db", url, db=False)
+    assert time.monotonic() - started < 3
+    assert result.exit_code == 1
+    line = one_line(result.stderr)
+    assert f"cannot reach PostgreSQL at 127.0.0.1:{port}" in line
+    assert "refused" in line.lower()
+    assert "s3cretpw" not in result.output
+
+
+@pytest.mark.parametrize("url", ["mysql://u:pw@host/db", "sqlite:///tmp/x.db", "http://x/y"])
+def test_a_url_of_another_kind_of_store_is_refused_by_name(tmp_path: Path, url: str) -> None:
+    result = Campaign(tmp_path)("status", "--db", url, db=False)
+    assert result.exit_code == 1
+    line = one_line(result.stderr)
+    assert "is not a kind of store this engine opens" in line
+    assert ":pw@" not in line
+    assert not list(tmp_path.iterdir())  # no file was made of it
+
+
+def test_the_audit_log_names_each_request_and_gives_times_in_the_campaign_zone(
+    demo: Campaign,
+) -> None:
+    result = demo.ok("audit", "log", "--type", "FactorRequest.Filed", "--json")
+    entries = json.loads(result.stdout)
+    assert entries and all(e["request"] for e in entries)
+    assert all(e["recorded"].endswith("+08:00") for e in entries)
+    assert all("request_id" not in e["fields"] for e in entries)
+    table = demo.ok("audit", "log", "--type", "Filed").stdout
+    for e in entries:
+        assert e["request"] in table
+        assert e["recorded"][:19] in table  # the same time in both forms
+
+
+def test_an_unknown_event_type_is_refused_naming_the_known_ones(demo: Campaign) -> None:
+    result = demo("audit", "log", "--type", "Foo")
+    assert result.exit_code == 1
+    line = one_line(result.stderr)
+    assert "type=Foo: is not an event type" in line
+    assert "DailyReport.Corrected" in line and "FactorRequest.Filed" in line
+    assert result.stdout == ""
+
+
+def test_a_suffix_of_a_known_type_filters(demo: Campaign) -> None:
+    entries = json.loads(demo.ok("audit", "log", "--type", "Corrected", "--json").stdout)
+    assert entries and {e["type"] for e in entries} == {"DailyReport.Corrected"}
