@@ -23,14 +23,16 @@ def cli() -> None:
 
     Project teams record daily progress and factor-support requests; the office and auditors
     read the log back. Every command takes the store as --db (a SQLite file or a
-    postgresql:// URL), else CAMPAIGN_DB, else campaign.db here.
+    postgresql:// URL), else CAMPAIGN_DB, else campaign.db here. A command without --date
+    records today: a past campaign (2020, below) is recorded with --date.
 
     \b
     Start with:
       campaign open "高新区百日会战 2020" --year 2020 --start 2020-03-23 --end 2020-06-30
       campaign project register --code ZZ-001 --name "锂电池项目" --sector lithium \\
-          --category new --unit 招商局 --leader 张三 --total-investment 50000 --annual-plan 15000
-      campaign progress report ZZ-001 --investment 120.5 --funds 100
+          --category new --unit 招商局 --leader 张三 --total-investment 50000 \\
+          --annual-plan 15000 --date 2020-03-23
+      campaign progress report ZZ-001 --date 2020-03-24 --investment 120.5 --funds 100
       campaign status
     """
 

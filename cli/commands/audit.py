@@ -46,7 +46,8 @@ def audit_verify(expected: str | None, snapshots: bool, db: str, as_json: bool) 
     \b
     Examples:
       campaign audit verify
-      campaign audit verify --digest 3f8b...8d02@49 --snapshots
+      campaign audit verify --db demo.db --snapshots \\
+          --digest 19c02ad633d2203a55272b58ee07f621d6e536e16a5feb45f7b7b10f171eef10@49
     """
     import time
 
@@ -163,7 +164,7 @@ def audit_diff(as_of: str, known_at: str, vs: str, db: str, as_json: bool) -> No
 
     \b
     Example (what the late reports and corrections changed in the June report):
-      campaign audit diff --as-of 2020-06-30 --known-at 2020-06-30 --vs 2020-07-10
+      campaign audit diff --as-of 2020-06-30 --known-at 2020-06-30 --vs 2020-07-10 --db demo.db
     """
     from campaign import diff
     from campaign.domain.time import DEFAULT_TIMEZONE, in_zone
@@ -257,6 +258,7 @@ def export_command(file: Path, db: str, as_json: bool) -> None:
     \b
     Example:
       campaign export campaign-2020.jsonl
+      campaign export demo-2020.jsonl --db demo.db
     """
     from campaign import export
 
@@ -294,7 +296,8 @@ def import_command(file: Path, db: str, expected: str | None, as_json: bool) -> 
 
     \b
     Example:
-      campaign import campaign-2020.jsonl --db copy.db --digest 5f2c...9a1e@5097
+      campaign import demo-2020.jsonl --db copy.db \\
+          --digest 19c02ad633d2203a55272b58ee07f621d6e536e16a5feb45f7b7b10f171eef10@49
     """
     from campaign import CampaignError, LineError, import_log
 

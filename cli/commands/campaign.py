@@ -127,7 +127,7 @@ def open_campaign(
           --checkpoint 2020-04-30 --checkpoint 2020-05-31 --checkpoint 2020-06-30 \\
           --holiday 2020-05-01 --workday 2020-04-26 --sla land=20 --sla approval=7 \\
           --target fixed_asset_investment=1000000 --target industrial_projects_started=20
-      campaign open --from campaign.json
+      campaign open --from scenarios/examples/campaign.json --db example.db
     """
     settings = (checkpoints, holidays, workdays, slas, targets, green, yellow)
     if source is not None:
@@ -244,7 +244,7 @@ def status(db: str, as_json: bool) -> None:
 
     \b
     Example:
-      campaign status --db demo.db
+      campaign status
     """
     from zoneinfo import ZoneInfo
 

@@ -45,7 +45,7 @@ def checkpoint(
     \b
     Examples:
       campaign checkpoint --as-of 2020-06-30
-      campaign checkpoint --as-of 2020-06-30 --known-at 2020-06-30 --json
+      campaign checkpoint --as-of 2020-06-30 --known-at 2020-06-30 --json --db demo.db
       campaign checkpoint --as-of 2020-06-30 --csv > projects.csv
       campaign checkpoint --series monthly
       campaign checkpoint publish --as-of 2020-06-30
@@ -103,7 +103,7 @@ def checkpoint_publish(
 
     \b
     Example:
-      campaign checkpoint publish --as-of 2020-06-30 --known-at 2020-07-05
+      campaign checkpoint publish --as-of 2020-06-30 --known-at 2020-07-05 --db demo.db
     """
     from campaign import publish
 
@@ -143,7 +143,7 @@ def replay_command(
     \b
     Examples:
       campaign replay --as-of 2020-05-31
-      campaign replay --as-of 2020-05-31 --known-at 2020-05-31 --project ZZ-001 --json
+      campaign replay --as-of 2020-05-31 --known-at 2020-05-31 --project DM-001 --db demo.db
     """
     from campaign import project_states
 

@@ -45,7 +45,8 @@ def factor_extend(db: str, actor: str, as_json: bool, **fields: Any) -> None:
 
     \b
     Example:
-      campaign factor extend ZZ-001-20200416-power --due 2020-05-15 --reason "需省电力公司审批"
+      campaign factor extend ZZ-001-20200416-power --due 2020-05-15 --date 2020-04-24 \\
+          --reason "需省电力公司审批"
     """
     execute(db, actor, as_json, "extend_factor", fields)
 
@@ -61,7 +62,8 @@ def factor_escalate(db: str, actor: str, as_json: bool, **fields: Any) -> None:
 
     \b
     Example:
-      campaign factor escalate ZZ-001-20200416-power --level 2 --note "分管区长约谈供电公司"
+      campaign factor escalate ZZ-001-20200416-power --level 2 --date 2020-04-28 \\
+          --note "分管区长约谈供电公司"
     """
     execute(db, actor, as_json, "escalate_factor", fields)
 
@@ -77,6 +79,7 @@ def factor_resolve(db: str, actor: str, as_json: bool, **fields: Any) -> None:
 
     \b
     Example:
-      campaign factor resolve ZZ-001-20200416-power --outcome fulfilled --note "已送电"
+      campaign factor resolve ZZ-001-20200416-power --outcome fulfilled --date 2020-05-12 \\
+          --note "已送电"
     """
     execute(db, actor, as_json, "resolve_factor", fields)

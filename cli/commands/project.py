@@ -52,8 +52,8 @@ def project_register(
     Example:
       campaign project register --code ZZ-001 --name "锂电池正极材料项目" --sector lithium \\
           --category new --unit 区招商局 --leader 张三 --total-investment 50000 \\
-          --annual-plan 15000 --planned-start 2020-04-15 --industrial
-      campaign project register --from projects.csv
+          --annual-plan 15000 --planned-start 2020-04-15 --industrial --date 2020-01-06
+      campaign project register --from scenarios/examples/projects.csv
 
     The CSV file has a header row with the field names (code, name, sector, category, unit,
     leader, total_investment, annual_plan, date, planned_start, planned_completion, industrial,
@@ -145,6 +145,7 @@ def project_milestone(db: str, actor: str, as_json: bool, **fields: Any) -> None
 
     \b
     Example:
+      campaign project milestone ZZ-001 signed --date 2020-03-30
       campaign project milestone ZZ-001 started --date 2020-04-18
     """
     execute(db, actor, as_json, "reach_milestone", fields)
