@@ -216,6 +216,14 @@ def days_with_report(state: ProjectState, first: int, last: int) -> int:
     return sum(1 for i in range(first, last + 1) if has_report(state, i))
 
 
+def reported_between(state: ProjectState, first: int, last: int) -> bool:
+    """Some day from day `first` through day `last` has a report (`has_report`, a ledger at
+    a time: the office asks this of every project over weeks)."""
+    days = slice(first, last + 1)
+    pct = state.pct[days]
+    return any(state.investment[days]) or any(state.funds[days]) or pct.count(NO_PCT) < len(pct)
+
+
 @dataclass
 class Projection:
     """Everything the queries need, folded from the log up to `position`."""

@@ -14,6 +14,7 @@ from campaign.read.projection import (
     has_report,
     last_report,
     record_day,
+    reported_between,
 )
 
 WAN = 10_000  # yuan in a 万元
@@ -43,6 +44,7 @@ def test_a_day_without_a_report_has_none() -> None:
     assert not has_report(state, 100)
     assert last_report(state, 365) is None
     assert days_with_report(state, 0, 365) == 0
+    assert not reported_between(state, 0, 365)
 
 
 def test_a_report_of_investment_has_its_day() -> None:
@@ -57,6 +59,8 @@ def test_a_report_of_zero_investment_and_nothing_else_still_has_its_day() -> Non
     assert not has_report(state, 101)
     assert last_report(state, 200) == 102
     assert days_with_report(state, 100, 102) == 2
+    assert reported_between(state, 100, 100) and reported_between(state, 101, 102)
+    assert not reported_between(state, 101, 101) and not reported_between(state, 103, 365)
 
 
 def test_the_mark_of_a_zero_report_is_not_a_physical_percentage() -> None:
@@ -86,3 +90,12 @@ def test_a_report_with_a_physical_percentage_leaves_other_days_alone() -> None:
     state = folded((100, {"investment_yuan": 10 * WAN, "physical_pct": 5}))
     assert state.pct[99] == state.pct[101] == NO_PCT
     assert days_with_report(state, 0, 365) == 1
+
+
+def test_every_kind_of_trace_is_a_report_in_a_period() -> None:
+    funds_only = folded((10, {"investment_yuan": 0, "funds_yuan": 5 * WAN}))
+    pct_only = folded((20, {"investment_yuan": 0, "physical_pct": 0}))
+    invested = folded((30, {"investment_yuan": 1}))
+    for state, day in ((funds_only, 10), (pct_only, 20), (invested, 30)):
+        assert reported_between(state, day, day) and reported_between(state, 0, 365)
+        assert not reported_between(state, day + 1, 365) and not reported_between(state, 0, day - 1)
