@@ -10,6 +10,7 @@ can be piped, diffed and mailed.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -47,8 +48,6 @@ NONE = "—"
 
 def console() -> Console:
     """A console as wide as the terminal, or as COLUMNS says; 80 columns on a pipe."""
-    import os
-
     if sys.stdout.isatty() or os.environ.get("COLUMNS"):
         width = shutil.get_terminal_size((WIDTH, 24)).columns
     else:

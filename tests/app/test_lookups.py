@@ -16,6 +16,7 @@ from campaign import Refused, Settings, open_engine
 from campaign.app.lookups import factor_list, missing_reports, project_card, project_list
 from campaign.read.projection import has_report
 from campaign.read.replay import replay_log
+from campaign.read.snapshots import dump, restore
 from tests import office_log
 from tests.conftest import Harness
 
@@ -458,14 +459,19 @@ def test_reports_of_zero_survive_snapshots_and_the_two_process_fold(
     db = str(tmp_path / "c.db")
     with open_engine(Settings(db=db, clock=clock, snapshot_every=3)) as engine:
         office_log.write(Harness(engine))
-        cold = missing_reports(engine, D("2020-04-16"), None, snapshots=False)
-        assert missing_reports(engine, D("2020-04-16"), None) == cold  # takes snapshots
-        assert missing_reports(engine, D("2020-04-16"), None) == cold  # starts from one
+        for day in (D("2020-04-16"), MID_YEAR):
+            cold = missing_reports(engine, day, None, snapshots=False)
+            assert missing_reports(engine, day, None) == cold  # takes snapshots
+            assert missing_reports(engine, day, None) == cold  # starts from one
         reader = engine.store.reader()
         try:
             folded = replay_log(reader, split_min=1).projection  # on two processes
         finally:
             reader.close()
-    zz1 = folded.projects["ZZ-001"]
-    assert has_report(zz1, folded.index_of(D("2020-04-16")))
-    assert not has_report(zz1, folded.index_of(D("2020-04-17")))
+    kept = restore(dump(folded))  # ZZ-004's last day is a report of 0: the end of its ledger
+    for projection in (folded, kept):
+        zz1, zz4 = projection.projects["ZZ-001"], projection.projects["ZZ-004"]
+        assert has_report(zz1, projection.index_of(D("2020-04-16")))
+        assert not has_report(zz1, projection.index_of(D("2020-04-17")))
+        assert has_report(zz4, projection.index_of(MID_YEAR))
+        assert not has_report(zz4, projection.index_of(D("2020-07-01")))

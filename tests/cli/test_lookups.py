@@ -225,6 +225,30 @@ def test_the_card_says_why_the_light_is_red(office: Office) -> None:
     assert office_log.LAND in text and "overdue 13 working days" in text
 
 
+def test_a_rejected_request_is_resolved_and_shown_as_rejected(
+    sqlite_harness: Harness, sqlite_db: str
+) -> None:
+    h = office_log.write(sqlite_harness)
+    h.run("file_factor", code="ZZ-002", category="finance", detail="贷款贴息", date="2020-07-01")
+    h.run(
+        "resolve_factor",
+        id="ZZ-002-20200701-finance",
+        outcome="rejected",
+        date="2020-07-03",
+        note="不符合条件",
+    )
+    office = Office(sqlite_db)
+    (row,) = office.json("factor list --category 融资")["requests"]
+    assert (row["status"], row["outcome"], row["resolved_on"]) == (
+        "resolved",
+        "rejected",
+        "2020-07-03",
+    )
+    table = office.ok("factor list --category finance").stdout
+    assert "驳回" in next(line for line in table_lines(table) if "ZZ-002-20200701" in line)
+    assert office.json("factor list --open --category finance")["requests"] == []
+
+
 def test_the_missing_list_names_unit_leader_and_last_report(office: Office) -> None:
     text = office.ok("progress missing --date 2020-06-29").stdout
     assert "已报送 1, 未报送 2" in text
