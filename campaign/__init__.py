@@ -5,6 +5,7 @@ what it needs):
 - open: `Settings`, `open_engine`, `open_store` (the composition root);
 - commands: `COMMANDS`, `Command`, `parse_command`, `Engine.execute`, `load_scenario`;
 - queries: `checkpoint_document`, `series_document`, `project_states`, `publish`;
+- look-ups: `project_list`, `project_card`, `factor_list`, `missing_reports`;
 - audit: `verify`, `log_entries`, `LogFilter`, `diff`, `reproduce`, `export`, `import_log`;
 - errors: `CampaignError`, `Refused`, `StoreError`, `LineError`;
 - the vocabulary's names for people: `TARGET_LABELS`;
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from campaign.app.commands import COMMANDS, Command, parse_command
     from campaign.app.engine import Engine, Status
     from campaign.app.handlers import Result
+    from campaign.app.lookups import factor_list, missing_reports, project_card, project_list
     from campaign.app.queries import checkpoint_document, project_states, publish, series_document
     from campaign.app.scenario import load as load_scenario
     from campaign.audit.diff import diff
@@ -53,6 +55,10 @@ _HOMES = {
     "series_document": "campaign.app.queries",
     "project_states": "campaign.app.queries",
     "publish": "campaign.app.queries",
+    "project_list": "campaign.app.lookups",
+    "project_card": "campaign.app.lookups",
+    "factor_list": "campaign.app.lookups",
+    "missing_reports": "campaign.app.lookups",
     "load_scenario": "campaign.app.scenario:load",
     "diff": "campaign.audit.diff",
     "LogFilter": "campaign.audit.log",
@@ -97,12 +103,16 @@ __all__ = [
     "checkpoint_document",
     "diff",
     "export",
+    "factor_list",
     "import_log",
     "load_scenario",
     "log_entries",
+    "missing_reports",
     "open_engine",
     "open_store",
     "parse_command",
+    "project_card",
+    "project_list",
     "project_states",
     "publish",
     "reproduce",

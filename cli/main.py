@@ -12,7 +12,16 @@ import sys
 
 import click
 
-from cli.commands import audit, campaign, checkpoint, factor, progress, project, scenario
+from cli.commands import (
+    audit,
+    campaign,
+    checkpoint,
+    factor,
+    lookups,
+    progress,
+    project,
+    scenario,
+)
 from cli.context import Config
 
 
@@ -52,6 +61,7 @@ for command in (
     scenario.scenario,
 ):
     cli.add_command(command)
+lookups.register()  # project list and show, factor list, progress missing
 
 
 def main() -> None:

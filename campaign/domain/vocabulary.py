@@ -1,5 +1,5 @@
 """The campaign's vocabulary: sectors, project categories, factor categories, milestones,
-outcomes and target kinds, with the Chinese names people read. Plain enums, light to import
+stages, outcomes and target kinds, with the Chinese names people read. Plain enums, light to import
 (the command line's help lists them)."""
 
 from __future__ import annotations
@@ -58,6 +58,22 @@ class FactorCategory(StrEnum):
     other = "other"
 
 
+FACTOR_CATEGORY_LABELS: dict[FactorCategory, str] = {
+    FactorCategory.land: "用地",
+    FactorCategory.energy: "能耗",
+    FactorCategory.environment: "环评",
+    FactorCategory.water: "用水",
+    FactorCategory.power: "用电",
+    FactorCategory.gas_heat: "供气供热",
+    FactorCategory.road_pipe: "道路管网",
+    FactorCategory.finance: "融资",
+    FactorCategory.labour: "用工",
+    FactorCategory.approval: "审批",
+    FactorCategory.demolition: "拆迁",
+    FactorCategory.other: "其他",
+}
+
+
 DEFAULT_SLA_DAYS = 7
 
 
@@ -81,6 +97,28 @@ MILESTONE_NEEDS: dict[Milestone, Milestone | None] = {
     Milestone.started: Milestone.signed,
     Milestone.completed: Milestone.started,
     Milestone.production: Milestone.started,
+}
+
+
+class Stage(StrEnum):
+    """Where a project stands on a day: the last milestone reached by then (registered before
+    any), or terminated."""
+
+    registered = "registered"
+    signed = "signed"
+    started = "started"
+    completed = "completed"
+    production = "production"
+    terminated = "terminated"
+
+
+STAGE_LABELS: dict[Stage, str] = {
+    Stage.registered: "登记",
+    Stage.signed: "签约",
+    Stage.started: "开工",
+    Stage.completed: "竣工",
+    Stage.production: "投产",
+    Stage.terminated: "终止",
 }
 
 

@@ -2,9 +2,11 @@
 
 Per project: the plan and its revisions, a day-by-day ledger of investment, funds and physical
 progress (as corrected) for the campaign year, milestones, termination, and every factor
-request with its history. Dates are ISO text (they order as dates do), money integer yuan,
-percentages integer hundredths: the fold never builds a date, a Decimal or a pydantic model.
-Which revision or extension is in force on a day is `campaign.domain.history.in_force`.
+request with its history. Which days have a report at all is read from the ledgers
+(`has_report`: a report of 0 investment is still a report, and the 未报送 lists need it).
+Dates are ISO text (they order as dates do), money integer yuan, percentages integer
+hundredths: the fold never builds a date, a Decimal or a pydantic model. Which revision or
+extension is in force on a day is `campaign.domain.history.in_force`.
 """
 
 from __future__ import annotations
@@ -25,11 +27,17 @@ if TYPE_CHECKING:
     class Ledger(Protocol):
         """A day ledger: an array, or a view of one in shared memory."""
 
+        def __getitem__(self, i: int, /) -> int: ...
         def __setitem__(self, i: int, value: int, /) -> None: ...
 
 
 NO_PCT = -1
 """A day of the physical-progress ledger with no report that gives one."""
+
+ZERO_REPORT = -2
+"""A day of the physical-progress ledger whose report gives no physical % and 0 investment:
+such a report leaves no other trace in the ledgers (a day without any report reads 0, 0,
+NO_PCT), so it marks its day here. Like NO_PCT, it is not a physical %."""
 
 
 def cents(text: str) -> int:
@@ -205,12 +213,40 @@ def record_day(
     v = e.get("investment_yuan")
     if v is not None:
         investment[i] = v
+        if not v and pct[i] == NO_PCT:  # a report of 0 (or a correction to 0) marks its day
+            pct[i] = ZERO_REPORT
     v = e.get("funds_yuan")
     if v is not None:
         funds[i] = v
     v = e.get("physical_pct")
     if v is not None:
         pct[i] = round(v * 100)
+
+
+def has_report(state: ProjectState, i: int) -> bool:
+    """Day `i` has a report (as corrected): any trace in the ledgers (see ZERO_REPORT)."""
+    return state.investment[i] != 0 or state.funds[i] != 0 or state.pct[i] != NO_PCT
+
+
+def last_report(state: ProjectState, index: int) -> int | None:
+    """The index of the last day with a report on or before day `index`; None for none."""
+    for i in range(index, -1, -1):
+        if has_report(state, i):
+            return i
+    return None
+
+
+def days_with_report(state: ProjectState, first: int, last: int) -> int:
+    """How many days from day `first` through day `last` have a report."""
+    return sum(1 for i in range(first, last + 1) if has_report(state, i))
+
+
+def reported_between(state: ProjectState, first: int, last: int) -> bool:
+    """Some day from day `first` through day `last` has a report (`has_report`, a ledger at
+    a time: the office asks this of every project over weeks)."""
+    days = slice(first, last + 1)
+    pct = state.pct[days]
+    return any(state.investment[days]) or any(state.funds[days]) or pct.count(NO_PCT) < len(pct)
 
 
 @dataclass
@@ -229,6 +265,11 @@ class Projection:
     @property
     def year_days(self) -> int:
         return len(self.day_index)
+
+    def date_of(self, index: int) -> str:
+        """The ISO date of the day at `index` in the ledgers (the inverse of `index_of`)."""
+        assert self.campaign is not None
+        return (dt.date(self.campaign.year, 1, 1) + dt.timedelta(days=index)).isoformat()
 
     def index_of(self, day: dt.date) -> int:
         """Day-of-year index of `day` (clamped to the campaign year)."""

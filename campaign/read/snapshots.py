@@ -36,7 +36,9 @@ from campaign.version import __version__
 if TYPE_CHECKING:
     from campaign.store.readers import LogReader, SnapshotWriter
 
-LAYOUT = 4  # 2: ledgers in whole yuan; 3: rows as lists, ledgers trimmed; 4: amendments
+# 2: ledgers in whole yuan; 3: rows as lists, ledgers trimmed; 4: amendments and the marker of
+# a report of 0 (ZERO_REPORT)
+LAYOUT = 4
 # A snapshot is used only by the engine version that took it (a later version may fold
 # differently); both go into the number stored beside it.
 FORMAT = zlib.crc32(f"{LAYOUT}:{__version__}".encode())

@@ -40,6 +40,10 @@ STORIES: dict[str, list[str]] = {
         "status",
         "scenario generate",
         "scenario run",  # demo.db: a simulated campaign, for views as known in 2020
+        "project list",
+        "project show",
+        "factor list",
+        "progress missing",
         "checkpoint",
         "checkpoint publish",
         "replay",

@@ -1,0 +1,101 @@
+"""Which days of a project's ledgers have a report: every report counts, a report of 0
+investment with nothing else included, and no correction ever takes a day's report away."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from campaign.figures.project import physical_pct
+from campaign.read.projection import (
+    NO_PCT,
+    ZERO_REPORT,
+    ProjectState,
+    days_with_report,
+    has_report,
+    last_report,
+    record_day,
+    reported_between,
+)
+
+WAN = 10_000  # yuan in a 万元
+REGISTERED = {
+    "code": "ZZ-001",
+    "name": "项目",
+    "sector": "lithium",
+    "category": "new",
+    "unit": "区招商局",
+    "leader": "张三",
+    "total_investment_yuan": 50_000 * WAN,
+    "annual_plan_yuan": 15_000 * WAN,
+    "date": "2020-01-06",
+}
+
+
+def folded(*reports: tuple[int, dict[str, Any]]) -> ProjectState:
+    """A project whose ledgers hold the (day, stored report or correction) given, in order."""
+    state = ProjectState(REGISTERED, 366)
+    for day, e in reports:
+        record_day(state.investment, state.funds, state.pct, day, e)
+    return state
+
+
+def test_a_day_without_a_report_has_none() -> None:
+    state = folded()
+    assert not has_report(state, 100)
+    assert last_report(state, 365) is None
+    assert days_with_report(state, 0, 365) == 0
+    assert not reported_between(state, 0, 365)
+
+
+def test_a_report_of_investment_has_its_day() -> None:
+    state = folded((100, {"investment_yuan": 120 * WAN}))
+    assert has_report(state, 100)
+    assert (last_report(state, 100), last_report(state, 99)) == (100, None)
+
+
+def test_a_report_of_zero_investment_and_nothing_else_still_has_its_day() -> None:
+    state = folded((100, {"investment_yuan": 0}), (102, {"investment_yuan": 0, "funds_yuan": 0}))
+    assert has_report(state, 100) and has_report(state, 102)
+    assert not has_report(state, 101)
+    assert last_report(state, 200) == 102
+    assert days_with_report(state, 100, 102) == 2
+    assert reported_between(state, 100, 100) and reported_between(state, 101, 102)
+    assert not reported_between(state, 101, 101) and not reported_between(state, 103, 365)
+
+
+def test_the_mark_of_a_zero_report_is_not_a_physical_percentage() -> None:
+    state = folded(
+        (90, {"investment_yuan": 0, "physical_pct": 12.5}), (100, {"investment_yuan": 0})
+    )
+    assert state.pct[100] == ZERO_REPORT
+    assert physical_pct(state.pct, 100) == 1250  # the report of day 90 still gives it
+
+
+def test_a_correction_to_zero_keeps_the_days_report() -> None:
+    state = folded(
+        (100, {"investment_yuan": 50 * WAN}),
+        (100, {"investment_yuan": 0, "funds_yuan": 0}),  # the correction
+    )
+    assert (state.investment[100], state.funds[100], state.pct[100]) == (0, 0, ZERO_REPORT)
+    assert has_report(state, 100)
+
+
+def test_a_physical_percentage_given_later_replaces_the_mark() -> None:
+    state = folded((100, {"investment_yuan": 0}), (100, {"physical_pct": 30}))
+    assert state.pct[100] == 3000
+    assert has_report(state, 100)
+
+
+def test_a_report_with_a_physical_percentage_leaves_other_days_alone() -> None:
+    state = folded((100, {"investment_yuan": 10 * WAN, "physical_pct": 5}))
+    assert state.pct[99] == state.pct[101] == NO_PCT
+    assert days_with_report(state, 0, 365) == 1
+
+
+def test_every_kind_of_trace_is_a_report_in_a_period() -> None:
+    funds_only = folded((10, {"investment_yuan": 0, "funds_yuan": 5 * WAN}))
+    pct_only = folded((20, {"investment_yuan": 0, "physical_pct": 0}))
+    invested = folded((30, {"investment_yuan": 1}))
+    for state, day in ((funds_only, 10), (pct_only, 20), (invested, 30)):
+        assert reported_between(state, day, day) and reported_between(state, 0, 365)
+        assert not reported_between(state, day + 1, 365) and not reported_between(state, 0, day - 1)
