@@ -58,6 +58,22 @@ class FactorCategory(StrEnum):
     other = "other"
 
 
+FACTOR_CATEGORY_LABELS: dict[FactorCategory, str] = {
+    FactorCategory.land: "用地",
+    FactorCategory.energy: "能耗",
+    FactorCategory.environment: "环评",
+    FactorCategory.water: "用水",
+    FactorCategory.power: "用电",
+    FactorCategory.gas_heat: "供气供热",
+    FactorCategory.road_pipe: "道路管网",
+    FactorCategory.finance: "融资",
+    FactorCategory.labour: "用工",
+    FactorCategory.approval: "审批",
+    FactorCategory.demolition: "拆迁",
+    FactorCategory.other: "其他",
+}
+
+
 DEFAULT_SLA_DAYS = 7
 
 
