@@ -13,6 +13,7 @@ import sys
 import click
 
 from cli.commands import audit, campaign, checkpoint, factor, progress, project, scenario
+from cli.commands import sheets as _sheets  # noqa: F401 (adds template and import to their groups)
 from cli.context import Config
 
 
