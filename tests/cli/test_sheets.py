@@ -253,3 +253,43 @@ def test_factor_import_prints_each_request_id(run: Campaign) -> None:
     ]
     doc = json.loads(run.ok("factor", "import", str(source), "--json").stdout)
     assert [(r["id"], r["appended"]) for r in doc["requests"]] == [("ZZ-001-20200416-power", False)]
+
+
+# ------------------------------------------------------------------ project register --from
+
+
+REGISTER_HEADER = ["项目编号", "项目名称", "领域", "类别", "帮包单位", "包保领导", "总投资(万元)"]
+REGISTER_HEADER += ["年度计划投资(万元)", "登记日期", "工业项目", "技改项目"]
+REGISTER_ROW = ["ZZ-101", "隔膜项目", "锂电", "新开工", "区招商局", "张三", "50000", "15000"]
+REGISTER_ROW += ["2020-01-06", "是", "否"]
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "bom"),
+    [("p.xlsx", "", False), ("p.csv", "gbk", False), ("p.csv", "utf-8", True)],
+    ids=["xlsx", "gbk", "bom"],
+)
+def test_projects_register_from_a_sheet_with_chinese_headers(
+    run: Campaign, name: str, encoding: str, bom: bool
+) -> None:
+    path = run.folder / name
+    if name.endswith(".xlsx"):
+        workbook(path, REGISTER_HEADER, [REGISTER_ROW])
+    else:
+        text_file(path, REGISTER_HEADER, [REGISTER_ROW], encoding=encoding, bom=bom)
+    result = run.ok("project", "register", "--from", str(path))
+    assert one_line(result.stdout) == f"登记 {name}：1 个项目 (registered 1 project, 1 event)"
+    state = stored_states(run.db)[-1]
+    assert (state["code"], state["sector"], state["category"], state["industrial"]) == (
+        "ZZ-101",
+        "lithium",
+        "new",
+        True,
+    )
+
+
+def test_register_from_a_sheet_refuses_an_unknown_header_naming_it(run: Campaign) -> None:
+    path = text_file(run.folder / "p.csv", [*REGISTER_HEADER, "投资方"], [REGISTER_ROW])
+    result = run("project", "register", "--from", str(path))
+    assert result.exit_code == 1
+    assert "unknown column 投资方" in one_line(result.stderr)
