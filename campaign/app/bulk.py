@@ -59,6 +59,9 @@ if TYPE_CHECKING:
 TEMPLATE_VALUES = ("investment", "funds", "physical_pct", "workers", "note")
 """The columns of the progress template that the clerk fills, in order."""
 
+_REPORT_FIELDS = frozenset(ReportProgress.model_fields)
+_FILE_FIELDS = frozenset(FileFactor.model_fields)
+
 
 # -------------------------------------------------------------------------------- receipts
 
@@ -327,7 +330,7 @@ def _reports(sheet: Sheet, day: dt.date) -> tuple[list[tuple[int, ReportProgress
         if not any(name in fields for name in PROGRESS.values):
             blank += 1
             continue
-        given = {k: v for k, v in fields.items() if k in ReportProgress.model_fields}
+        given = {k: v for k, v in fields.items() if k in _REPORT_FIELDS}
         given.setdefault("date", day)
         try:
             command = parse_command(ReportProgress, given)
@@ -392,7 +395,7 @@ def import_requests(
         if not any(name in fields for name in REQUESTS.values):
             blank += 1
             continue
-        given = {k: v for k, v in fields.items() if k in FileFactor.model_fields}
+        given = {k: v for k, v in fields.items() if k in _FILE_FIELDS}
         given.setdefault("date", day)
         try:
             command = parse_command(FileFactor, given)

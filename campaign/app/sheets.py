@@ -610,17 +610,14 @@ def _read_workbook(path: Path, layout: Layout) -> Sheet:
         book.close()
 
 
-def _cell_values(worksheet: Worksheet) -> Iterator[tuple[Any, ...]]:
+def _cell_values(worksheet: Worksheet) -> Iterator[list[Any]]:
     """Each row's values; a number shown as a percentage comes as a PercentCell."""
     for row in worksheet.iter_rows():
-        yield tuple(_cell_value(cell) for cell in row)
-
-
-def _cell_value(cell: Any) -> Any:
-    value = cell.value
-    if type(value) in (float, int) and "%" in (cell.number_format or ""):
-        return PercentCell(value)
-    return value
+        values = [cell.value for cell in row]
+        for i, value in enumerate(values):
+            if (type(value) is float or type(value) is int) and "%" in row[i].number_format:
+                values[i] = PercentCell(value)
+        yield values
 
 
 def _find_header(rows: Iterator[tuple[int, Sequence[Any]]], layout: Layout) -> Found | None:
