@@ -102,7 +102,7 @@ class ProgressReceipt:
         return [
             f"导入 {self.file}：{self.rows} 行，新报 {self.reported}，已有 {self.already}，"
             f"更正 {self.corrected}，未填 {self.blank}",
-            f"  {days}{self.rows} rows: {self.reported} reported, {self.already} already "
+            f"  {days}{_rows(self.rows)}: {self.reported} reported, {self.already} already "
             f"recorded, {self.corrected} corrected, {self.blank} blank; "
             f"{_events(self.appended)} appended",
         ]
@@ -146,12 +146,14 @@ class RequestsReceipt:
         already = len(self.filed) - new
         lines = [
             f"导入 {self.file}：{self.rows} 行，新报 {new}，已有 {already}，未填 {self.blank}",
-            f"  {self.rows} rows: {new} filed, {already} already filed (same key), "
+            f"  {_rows(self.rows)}: {new} filed, {already} already filed (same key), "
             f"{self.blank} blank; {_events(self.appended)} appended",
         ]
+        rows = max((len(str(f.row)) for f in self.filed), default=0)
+        ids = max((len(f.id) for f in self.filed), default=0)
         for f in self.filed:
             state = f"新报，期限 {f.due} (filed, due {f.due})" if f.new else "已有 (already filed)"
-            lines.append(f"  row {f.row}  {f.id}  {state}")
+            lines.append(f"  row {f.row:<{rows}}  {f.id:<{ids}}  {state}")
         return lines
 
     def document(self) -> dict[str, Any]:
@@ -192,6 +194,10 @@ class RegisterReceipt:
         return [
             f"登记 {self.file}：{count} 个项目 (registered {count} {noun}, {_events(appended)})"
         ]
+
+
+def _rows(count: int) -> str:
+    return f"{count} row{'' if count == 1 else 's'}"
 
 
 def _events(count: int) -> str:
@@ -495,7 +501,7 @@ def _sheet_date(engine: Engine, campaign: Campaign, sheet: Sheet, date: dt.date 
             raise SheetError(
                 [
                     f"{sheet.where(row)}, 日期={sheet.date}: the sheet is for that day, "
-                    f"not for {date}; import it without a date, or fix the sheet's 日期"
+                    f"not for {date}; import it without --date, or change the sheet's 日期"
                 ]
             )
         return sheet.date

@@ -690,6 +690,7 @@ def _match_header(
     columns: list[tuple[int, Column]] = []
     headerless: list[int] = []
     errors: list[str] = []
+    unknown: list[str] = []
     for i, cell in enumerate(header):
         text = read_text(cell) if _present(cell) else ""
         if not text:
@@ -697,9 +698,7 @@ def _match_header(
             continue
         column = layout.by_name.get(name_key(text))
         if column is None:
-            errors.append(
-                f"{sheet.where(number)}, unknown column {text}; expected one of {layout.expected()}"
-            )
+            unknown.append(text)
         elif column.field in sheet.headers:
             errors.append(
                 f"{sheet.where(number)}, columns {sheet.headers[column.field]} and {text} "
@@ -708,6 +707,11 @@ def _match_header(
         else:
             sheet.headers[column.field] = text
             columns.append((i, column))
+    if unknown:
+        named = f"column {unknown[0]}" if len(unknown) == 1 else f"columns {', '.join(unknown)}"
+        errors.insert(
+            0, f"{sheet.where(number)}, unknown {named}; expected one of {layout.expected()}"
+        )
     for column in layout.columns:
         if column.required and column.field not in sheet.headers:
             errors.append(f"{sheet.where(number)}, missing column {column.header} ({column.field})")

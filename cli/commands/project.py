@@ -54,12 +54,16 @@ def project_register(
           --annual-plan 15000 --planned-start 2020-04-15 --industrial
       campaign project register --from 重点项目.xlsx
 
-    The sheet has a header row: 项目编号, 项目名称, 领域 (锂电 光电 医药 智能制造 大数据 民生
-    其他), 类别 (新开工 续建 竣工 预备), 帮包单位, 包保领导, 总投资(万元), 年度计划投资(万元),
-    and optionally 登记日期, 计划开工, 计划竣工, 工业项目 (是/否), 技改项目 (是/否), 厂房面积(㎡)
-    — or SPEC's field names (code, name, sector, category, unit, leader, total_investment,
-    annual_plan, date, planned_start, planned_completion, industrial, tech_renovation,
-    factory_area_m2). Empty cells are left out; a CSV file may be UTF-8 or GBK.
+    \b
+    A sheet's header row names its columns (or SPEC's field names do):
+      项目编号 code, 项目名称 name, 帮包单位 unit, 包保领导 leader,
+      领域 sector: 锂电 光电 医药 智能制造 大数据 民生 其他 (or lithium, ...),
+      类别 category: 新开工 续建 竣工 预备 (or new, continuing, ...),
+      总投资(万元) total_investment, 年度计划投资(万元) annual_plan,
+      登记日期 date, 计划开工 planned_start, 计划竣工 planned_completion,
+      工业项目 industrial (是/否), 技改项目 tech_renovation (是/否),
+      厂房面积(㎡) factory_area_m2.
+    Empty cells are left out; a CSV file may be UTF-8 or GBK.
     """
     if source is None:
         from campaign.app.commands import RegisterProject

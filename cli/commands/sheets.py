@@ -29,11 +29,14 @@ SHEET = click.Path(dir_okay=False, path_type=Path)
 def progress_template(date: str | None, out: Path, db: str, as_json: bool) -> None:
     """Write the day's progress sheet (调度表) for the clerk to fill in.
 
-    One row per project listed that day (registered, not terminated), with its 项目编号,
-    项目名称, 帮包单位 and 包保领导, and empty columns for the day's investment and funds (万元),
-    形象进度 (%), workers and a note. An .xlsx has the date above the header and in the sheet's
-    name; a .csv (UTF-8 that Excel reads) has it in a 日期 column. The same log and date give
-    the same file, byte for byte.
+    \b
+    One row per project listed that day (registered, not terminated): its
+    项目编号, 项目名称, 帮包单位 and 包保领导, and empty columns for the day's
+    investment and funds (万元), 形象进度 (%), workers and a note.
+
+    An .xlsx has the date above the header and in the sheet's name; a .csv (UTF-8
+    that Excel reads) has it in a 日期 column. The same log and date give the same
+    file, byte for byte.
 
     \b
     Example:
@@ -48,7 +51,7 @@ def progress_template(date: str | None, out: Path, db: str, as_json: bool) -> No
     _print(receipt, as_json)
 
 
-@progress.command("import")
+@progress.command("import", short_help="Import a filled progress sheet, all rows or none.")
 @click.argument("file", type=SHEET)
 @click.option(
     "--date", help="The day of the rows, when neither they nor the sheet say (default today)."
@@ -69,20 +72,30 @@ def progress_import(
 ) -> None:
     """Import a filled progress sheet (.xlsx or .csv): all rows or none.
 
-    A row with no value is not reported and is skipped. A row equal to the day's report
-    appends nothing, so importing the same sheet again appends nothing; a row that differs is
-    refused, unless --correct --reason is given: then the values that differ are corrected.
-    Every error names the file, the sheet, the row and the column.
+    A row with no value is not reported and is skipped. A row equal to the day's
+    report appends nothing, so importing the same sheet again appends nothing; a
+    row that differs is refused, unless --correct --reason is given: then the
+    values that differ are corrected. Every error names the file, the sheet, the
+    row and the column.
 
-    Headers: 项目编号, 本日完成投资(万元), 本日到位资金(万元), 形象进度(%), 在岗人数, 备注 and 日期
-    (or code, investment, funds, physical_pct, workers, note, date); 项目名称, 帮包单位, 包保领导
-    and 序号 are for people. A CSV file may be UTF-8 or GBK.
+    \b
+    Columns (the template's headers, or SPEC's names):
+      项目编号            code
+      本日完成投资(万元)  investment
+      本日到位资金(万元)  funds
+      形象进度(%)         physical_pct (45, 45% or a cell shown as 45%)
+      在岗人数            workers
+      备注                note
+      日期                date (else the sheet's 日期, else --date, else today)
+      项目名称, 帮包单位, 包保领导, 序号: for people, not read
+
+    A CSV file may be UTF-8 (with or without a byte-order mark) or GBK.
 
     \b
     Example:
       campaign progress template --date 2020-06-30 --out 调度表-0630.xlsx
       campaign progress import 调度表-0630.xlsx
-      campaign progress import 调度表-0630.xlsx --correct --reason "统计口径核对后更正"
+      campaign progress import 调度表-0630.xlsx --correct --reason "核对更正"
     """
     from campaign.app.bulk import import_progress
 
@@ -96,7 +109,7 @@ def progress_import(
     _print(receipt, as_json)
 
 
-@factor.command("import")
+@factor.command("import", short_help="File the requests of a sheet, all rows or none.")
 @click.argument("file", type=SHEET)
 @click.option(
     "--date",
@@ -104,12 +117,21 @@ def progress_import(
 )
 @write_options
 def factor_import(file: Path, date: str | None, db: str, actor: str, as_json: bool) -> None:
-    """File the factor-support requests of a sheet (.xlsx or .csv): all rows or none.
+    """File a sheet of factor-support requests (.xlsx or .csv), all or none.
 
-    One request a row: 项目编号, 要素类别 (用地 能耗 环评 用水 用电 供气供热 道路管网 融资 用工 审批
-    拆迁 其他, or land, energy, ...), 需求内容, and optionally 提报日期 and 申请编号 (a key: a row
-    whose key was filed before names that request and appends nothing, so a sheet with keys
-    can be imported again). Prints each request's id and due date.
+    Prints each request's id and due date.
+
+    \b
+    Columns (the headers, or SPEC's names):
+      项目编号   code
+      要素类别   category: 用地 能耗 环评 用水 用电 供气供热 道路管网
+                 融资 用工 审批 拆迁 其他 (or land, energy, ...)
+      需求内容   detail
+      提报日期   date (else the sheet's 日期, else --date, else today)
+      申请编号   key (optional)
+
+    A row whose key was filed before names that request and appends nothing, so a
+    sheet with keys can be imported again. A CSV file may be UTF-8 or GBK.
 
     \b
     Example:
