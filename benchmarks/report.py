@@ -3,6 +3,7 @@ floor, measured in one run on stores built once from the generator.
 
     python -m benchmarks.report            # 100k and 1M events
     python -m benchmarks.report --curve    # also the replay at 3M events
+    python -m benchmarks.report --imports  # only the bulk import against the scenario load
 """
 
 from __future__ import annotations
@@ -172,12 +173,18 @@ def main() -> None:
         description="The performance figures, their targets and ratios."
     )
     parser.add_argument("--curve", action="store_true", help="also measure the replay at 3M events")
+    parser.add_argument(
+        "--imports", action="store_true", help="only the bulk import against the scenario load"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    rows = replay_rows(100_000, "100k") + replay_rows(1_000_000, "1M")
-    if args.curve:
-        rows += replay_rows(3_000_000, "3M")
-    rows += checkpoint_rows() + append_rows() + import_rows() + memory_and_audit_rows()
+    if args.imports:
+        rows = import_rows()
+    else:
+        rows = replay_rows(100_000, "100k") + replay_rows(1_000_000, "1M")
+        if args.curve:
+            rows += replay_rows(3_000_000, "3M")
+        rows += checkpoint_rows() + append_rows() + import_rows() + memory_and_audit_rows()
     print_table(rows)
     say(f"measured in {time.perf_counter() - started:.0f} s, Python {sys.version.split()[0]}")
 

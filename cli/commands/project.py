@@ -84,7 +84,7 @@ def project_register(
 
 
 def _register_sheet(source: Path, db: str, actor: str, as_json: bool) -> None:
-    from campaign.app.bulk import register_projects
+    from campaign import register_projects
 
     with engine_for(db, create=False) as engine:
         receipt = register_projects(engine, source, actor=actor)

@@ -43,7 +43,7 @@ def progress_template(date: str | None, out: Path, db: str, as_json: bool) -> No
       campaign progress template --date 2020-06-30 --out 调度表-0630.xlsx
       campaign progress import 调度表-0630.xlsx
     """
-    from campaign.app.bulk import progress_template as write_template
+    from campaign import progress_template as write_template
 
     day = parse_date(date, "date")
     with engine_for(db, create=False) as engine:
@@ -97,7 +97,7 @@ def progress_import(
       campaign progress import 调度表-0630.xlsx
       campaign progress import 调度表-0630.xlsx --correct --reason "核对更正"
     """
-    from campaign.app.bulk import import_progress
+    from campaign import import_progress
 
     if correct and reason is None:
         raise click.UsageError("--correct needs --reason TEXT: why the reports are corrected")
@@ -139,7 +139,7 @@ def factor_import(file: Path, date: str | None, db: str, actor: str, as_json: bo
       echo ZZ-001,用电,10kV 双回路接入,2020-04-16,YS-0416-01 >> 要素需求.csv
       campaign factor import 要素需求.csv
     """
-    from campaign.app.bulk import import_requests
+    from campaign import import_requests
 
     day = parse_date(date, "date")
     with engine_for(db, create=False) as engine:
