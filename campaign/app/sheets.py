@@ -720,7 +720,9 @@ def _match_header(
     return columns, headerless
 
 
-_DATE_LABEL = re.compile(r"(日期|填报日期|调度日期|报告日期|date)\s*[:：]?\s*(.*)", re.IGNORECASE)
+_DATE_LABEL = re.compile(
+    r"(日期|填报日期|调度日期|报告日期|date)\s*[:：]?\s*(\d.*)?", re.IGNORECASE
+)
 
 
 def _title_date(sheet: Sheet, above: list[tuple[int, Sequence[Any]]]) -> None:

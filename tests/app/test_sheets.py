@@ -243,6 +243,20 @@ def test_the_date_above_the_header_is_the_sheets_date(tmp_path: Path) -> None:
         assert (sheet.date, sheet.date_row) == (dt.date(2020, 6, 30), len(above))
 
 
+def test_a_title_that_only_mentions_a_date_is_no_date(tmp_path: Path) -> None:
+    above = [["日期格式：年-月-日"], ["date of issue"]]
+    source = workbook(tmp_path / "p.xlsx", HEADER, [["ZZ-001", 1]], above=above)
+    sheet = read_sheet(source, PROGRESS)
+    assert (sheet.date, sheet.errors) == (None, [])
+
+
+def test_an_unreadable_date_above_the_header_is_an_error(tmp_path: Path) -> None:
+    source = workbook(tmp_path / "p.xlsx", HEADER, [["ZZ-001", 1]], above=[["日期", "6月30日"]])
+    assert [line for _, line in read_sheet(source, PROGRESS).errors] == [
+        "p.xlsx Sheet1 row 1, 日期=6月30日: must be a date written YYYY-MM-DD"
+    ]
+
+
 def test_empty_rows_are_no_records_and_row_numbers_are_excels(tmp_path: Path) -> None:
     source = workbook(
         tmp_path / "p.xlsx", HEADER, [["ZZ-001", 1], [None], ["", "  "], ["ZZ-002", None]]
