@@ -3,6 +3,7 @@ floor, measured in one run on stores built once from the generator.
 
     python -m benchmarks.report            # 100k and 1M events
     python -m benchmarks.report --curve    # also the replay at 3M events
+    python -m benchmarks.report --imports  # only the bulk import against the scenario load
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from benchmarks import measure, stores
+from benchmarks import imports, measure, stores
 from campaign import Settings, load_scenario, open_engine
 
 QUERIES = (
@@ -113,6 +114,33 @@ def append_rows() -> list[Row]:
     return rows
 
 
+def import_rows(rows: int = 10_000) -> list[Row]:
+    say("bulk import against the scenario load ...")
+    figures = imports.measure(rows, stores.scratch())
+    table = [
+        Row(
+            f"scenario run: campaign, {rows:,} projects, their {rows:,} reports",
+            f"{figures.scenario_s:.2f} s",
+        ),
+        Row(
+            f"  of which the {rows:,} reports (less the projects alone)",
+            f"{figures.reports_s:.2f} s",
+        ),
+    ]
+    for kind, seconds in (("xlsx", figures.xlsx_s), ("csv", figures.csv_s)):
+        ratio = figures.ratio(seconds)
+        table.append(
+            Row(
+                f"progress import, {rows:,}-row .{kind} / that scenario run",
+                f"{ratio:.2f} x ({seconds:.2f} s)",
+                f"<= {imports.TARGET} x",
+                "",
+                ratio <= imports.TARGET,
+            )
+        )
+    return table
+
+
 def memory_and_audit_rows() -> list[Row]:
     say("memory and audit ...")
     big = stores.store(stores.projects_for(1_000_000))
@@ -145,12 +173,18 @@ def main() -> None:
         description="The performance figures, their targets and ratios."
     )
     parser.add_argument("--curve", action="store_true", help="also measure the replay at 3M events")
+    parser.add_argument(
+        "--imports", action="store_true", help="only the bulk import against the scenario load"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    rows = replay_rows(100_000, "100k") + replay_rows(1_000_000, "1M")
-    if args.curve:
-        rows += replay_rows(3_000_000, "3M")
-    rows += checkpoint_rows() + append_rows() + memory_and_audit_rows()
+    if args.imports:
+        rows = import_rows()
+    else:
+        rows = replay_rows(100_000, "100k") + replay_rows(1_000_000, "1M")
+        if args.curve:
+            rows += replay_rows(3_000_000, "3M")
+        rows += checkpoint_rows() + append_rows() + import_rows() + memory_and_audit_rows()
     print_table(rows)
     say(f"measured in {time.perf_counter() - started:.0f} s, Python {sys.version.split()[0]}")
 

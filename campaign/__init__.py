@@ -4,10 +4,11 @@ The public API, by layer (each name is imported when first used, so that a comma
 what it needs):
 - open: `Settings`, `open_engine`, `open_store` (the composition root);
 - commands: `COMMANDS`, `Command`, `parse_command`, `Engine.execute`, `load_scenario`;
+- sheets: `progress_template`, `import_progress`, `import_requests`, `register_projects`;
 - queries: `checkpoint_document`, `series_document`, `project_states`, `publish`;
 - look-ups: `project_list`, `project_card`, `factor_list`, `missing_reports`;
 - audit: `verify`, `log_entries`, `LogFilter`, `diff`, `reproduce`, `export`, `import_log`;
-- errors: `CampaignError`, `Refused`, `StoreError`, `LineError`;
+- errors: `CampaignError`, `Refused`, `StoreError`, `LineError`, `SheetError`;
 - the vocabulary's names for people: `TARGET_LABELS`;
 - the calendar: `WorkCalendar`, and the official 2020 days `HOLIDAYS_2020`, `WORKDAYS_2020`;
 - time: `Clock`, `SystemClock`, `FixedClock`.
@@ -19,6 +20,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from campaign.app.bulk import (
+        import_progress,
+        import_requests,
+        progress_template,
+        register_projects,
+    )
     from campaign.app.clock import Clock, FixedClock, SystemClock
     from campaign.app.commands import COMMANDS, Command, parse_command
     from campaign.app.engine import Engine, Status
@@ -26,6 +33,7 @@ if TYPE_CHECKING:
     from campaign.app.lookups import factor_list, missing_reports, project_card, project_list
     from campaign.app.queries import checkpoint_document, project_states, publish, series_document
     from campaign.app.scenario import load as load_scenario
+    from campaign.app.sheets import SheetError
     from campaign.audit.diff import diff
     from campaign.audit.log import LogFilter, log_entries
     from campaign.audit.reproduce import reproduce
@@ -60,6 +68,11 @@ _HOMES = {
     "factor_list": "campaign.app.lookups",
     "missing_reports": "campaign.app.lookups",
     "load_scenario": "campaign.app.scenario:load",
+    "progress_template": "campaign.app.bulk",
+    "import_progress": "campaign.app.bulk",
+    "import_requests": "campaign.app.bulk",
+    "register_projects": "campaign.app.bulk",
+    "SheetError": "campaign.app.sheets",
     "diff": "campaign.audit.diff",
     "LogFilter": "campaign.audit.log",
     "log_entries": "campaign.audit.log",
@@ -94,6 +107,7 @@ __all__ = [
     "Refused",
     "Result",
     "Settings",
+    "SheetError",
     "Status",
     "Store",
     "StoreError",
@@ -105,16 +119,20 @@ __all__ = [
     "export",
     "factor_list",
     "import_log",
+    "import_progress",
+    "import_requests",
     "load_scenario",
     "log_entries",
     "missing_reports",
     "open_engine",
     "open_store",
     "parse_command",
+    "progress_template",
     "project_card",
     "project_list",
     "project_states",
     "publish",
+    "register_projects",
     "reproduce",
     "series_document",
     "verify",

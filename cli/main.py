@@ -22,6 +22,7 @@ from cli.commands import (
     project,
     scenario,
 )
+from cli.commands import sheets as _sheets  # noqa: F401 (adds template and import to their groups)
 from cli.context import Config
 
 

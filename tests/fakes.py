@@ -31,7 +31,7 @@ from campaign.store.chain import GENESIS, link
 from campaign.store.codec import EventMapper, OrjsonTranscoder
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Collection, Iterator
 
     from eventsourcing.persistence import StoredEvent
 
@@ -94,6 +94,18 @@ class MemoryStore:
             if stored.originator_id == aggregate_id:
                 aggregate = self.decode(stored).mutate(aggregate)
         return aggregate
+
+    def get_many(self, aggregate_ids: Collection[str]) -> dict[str, Aggregate]:
+        """The aggregates among these ids that exist, each rebuilt from its stored events."""
+        wanted = set(aggregate_ids)
+        found: dict[str, Aggregate] = {}
+        for stored in self._visible():
+            if stored.originator_id in wanted:
+                key = str(stored.originator_id)
+                aggregate = self.decode(stored).mutate(found.get(key))
+                if aggregate is not None:
+                    found[key] = aggregate
+        return found
 
     def append(self, events: list[Aggregate.Event]) -> int:
         """Encode the events with the engine's mapper and add them to the open transaction."""

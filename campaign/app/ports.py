@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Collection
     from contextlib import AbstractContextManager
 
     from eventsourcing.persistence import StoredEvent
@@ -25,6 +26,10 @@ class EventStore(Protocol):
 
     def get(self, aggregate_id: str) -> Aggregate | None:
         """The aggregate with this id, from its events; None when there is none."""
+        ...
+
+    def get_many(self, aggregate_ids: Collection[str]) -> dict[str, Aggregate]:
+        """The aggregates among these ids that exist, by id (few queries for many ids)."""
         ...
 
     def append(self, events: list[Aggregate.Event]) -> int:

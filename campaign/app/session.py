@@ -15,6 +15,8 @@ from campaign.domain.factor import FactorKey, FactorRequest
 from campaign.domain.project import Project
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from campaign.app.ports import EventStore
 
 A = TypeVar("A", bound=Aggregate)
@@ -40,6 +42,8 @@ class Session:
         self.events: list[Aggregate.Event] = []  # their events, in the order the commands ran
         self._touched: list[Aggregate] = []
         self.kept: dict[str, Aggregate] | None = {} if keep else None
+        # Aggregates read ahead by `preload`; None marks an id known not to exist.
+        self.preloaded: dict[str, Aggregate | None] = {}
         self.stamp = Stamp(actor="", at=dt.datetime.min.replace(tzinfo=dt.UTC), today=dt.date.min)
         self._campaign: Campaign | None = None
         self._zone: zoneinfo.ZoneInfo | None = None
@@ -50,7 +54,9 @@ class Session:
         found = self.recent.get(aggregate_id)
         if found is None and self.kept is not None:
             found = self.kept.get(aggregate_id)
-        if found is None and (self.created is None or hash(aggregate_id) in self.created):
+        if found is None and aggregate_id in self.preloaded:
+            found = self.preloaded[aggregate_id]
+        elif found is None and (self.created is None or hash(aggregate_id) in self.created):
             found = self.store.get(aggregate_id)
             if found is not None and self.kept is not None and isinstance(found, _KEEP):
                 self.kept[aggregate_id] = found
@@ -80,6 +86,16 @@ class Session:
             raise Refused("id", request_id, "is not a filed factor request")
         return found
 
+    def preload(self, aggregate_ids: Iterable[str]) -> None:
+        """Read many aggregates at once, ahead of the commands that need them (a bulk import:
+        a row's project and its report for the day); the ids not found are then known not to
+        exist, so those commands ask the store nothing. Only inside the unit of work: the
+        write lock keeps what was read current."""
+        wanted = [i for i in aggregate_ids if i not in self.preloaded and i not in self.recent]
+        found = self.store.get_many(wanted)
+        for aggregate_id in wanted:
+            self.preloaded[aggregate_id] = found.get(aggregate_id)
+
     # Writing.
 
     def begin(self, at: dt.datetime, actor: str, zone: str | None = None) -> None:
@@ -97,6 +113,8 @@ class Session:
         if all(aggregate is not t for t in self._touched):
             self._touched.append(aggregate)
         self.recent[aggregate.id] = aggregate
+        if aggregate.id in self.preloaded:  # created (or changed) by this unit: no longer absent
+            self.preloaded[aggregate.id] = aggregate
         if self.created is not None:
             self.created.add(hash(aggregate.id))
         if self.kept is not None and isinstance(aggregate, _KEEP):

@@ -3,13 +3,12 @@ terminations."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 import click
 
-from cli.context import Refusal, engine_for, execute
+from cli.context import engine_for, execute
 from cli.options import CATEGORIES, SECTORS, write_options
 from cli.output import emit_results
 
@@ -40,13 +39,13 @@ def project() -> None:
     "--from",
     "source",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Register every row of a CSV file (all rows or none).",
+    help="Register every row of a sheet, .xlsx or .csv (all rows or none).",
 )
 @write_options
 def project_register(
     source: Path | None, db: str, actor: str, as_json: bool, **fields: Any
 ) -> None:
-    """Register a key project, or every project of a CSV file.
+    """Register a key project, or every project of a sheet (.xlsx or .csv).
 
     \b
     Example:
@@ -55,9 +54,16 @@ def project_register(
           --annual-plan 15000 --planned-start 2020-04-15 --industrial --date 2020-01-06
       campaign project register --from scenarios/examples/projects.csv
 
-    The CSV file has a header row with the field names (code, name, sector, category, unit,
-    leader, total_investment, annual_plan, date, planned_start, planned_completion, industrial,
-    tech_renovation, factory_area_m2); empty cells are left out.
+    \b
+    A sheet's header row names its columns (or SPEC's field names do):
+      项目编号 code, 项目名称 name, 帮包单位 unit, 包保领导 leader,
+      领域 sector: 锂电 光电 医药 智能制造 大数据 民生 其他 (or lithium, ...),
+      类别 category: 新开工 续建 竣工 预备 (or new, continuing, ...),
+      总投资(万元) total_investment, 年度计划投资(万元) annual_plan,
+      登记日期 date, 计划开工 planned_start, 计划竣工 planned_completion,
+      工业项目 industrial (是/否), 技改项目 tech_renovation (是/否),
+      厂房面积(㎡) factory_area_m2.
+    Empty cells are left out; a CSV file may be UTF-8 or GBK.
     """
     if source is None:
         from campaign.app.commands import RegisterProject
@@ -68,53 +74,25 @@ def project_register(
             raise click.UsageError(
                 "missing "
                 + ", ".join("--" + m.replace("_", "-") for m in missing)
-                + " (or use --from FILE.csv)"
+                + " (or use --from FILE.xlsx|FILE.csv)"
             )
         execute(db, actor, as_json, "register_project", fields)
         return
     if any(v is not None for v in fields.values()):
-        raise click.UsageError("--from FILE.csv takes no other project fields")
-    _register_csv(source, db, actor, as_json)
+        raise click.UsageError("--from FILE takes no other project fields")
+    _register_sheet(source, db, actor, as_json)
 
 
-def _register_csv(source: Path, db: str, actor: str, as_json: bool) -> None:
-    from campaign import CampaignError, LineError, parse_command
+def _register_sheet(source: Path, db: str, actor: str, as_json: bool) -> None:
+    from campaign import register_projects
 
-    try:
-        with source.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as error:
-        raise Refusal(f"cannot read {source}: {error.strerror}") from None
-    except (csv.Error, UnicodeDecodeError) as error:
-        raise Refusal(f"{source}: not a readable CSV file ({error})") from None
-    if not rows:
-        raise Refusal(f"{source}: no project rows under the header")
-    commands = []
-    for number, row in enumerate(rows, 2):
-        if None in row:
-            raise Refusal(f"{source.name} line {number}: has more cells than the header has names")
-        fields = {
-            k.strip(): v.strip()
-            for k, v in row.items()
-            if k is not None and v is not None and v.strip()
-        }
-        try:
-            commands.append(parse_command("register_project", fields))
-        except CampaignError as error:
-            raise Refusal(str(LineError(f"{source.name} line {number}", error))) from None
     with engine_for(db, create=False) as engine:
-        results = engine.execute_all(
-            commands, actor=actor, where=lambda i: f"{source.name} line {i + 1}"
-        )
+        receipt = register_projects(engine, source, actor=actor)
     if as_json:
-        emit_results(results, as_json)
-    else:
-        count = len(results)
-        noun = "project" if count == 1 else "projects"
-        click.echo(
-            f"registered {count} {noun} from {source.name} "
-            f"({count} event{'' if count == 1 else 's'} appended)"
-        )
+        emit_results(list(receipt.results), as_json)
+        return
+    for line in receipt.lines():
+        click.echo(line)
 
 
 @project.command("revise")

@@ -635,7 +635,7 @@ def test_register_from_a_csv_with_json_prints_one_document(
 @pytest.mark.parametrize(
     ("rows", "line", "named"),
     [
-        # line 1 is the header: the N-th row is line N + 1.
+        # row 1 is the header: the N-th project is row N + 1.
         ([csv_row("A-1"), csv_row("A-2", sector="steel")], 3, "sector=steel"),
         ([csv_row("A-1"), csv_row("A-2"), csv_row("A-3", date="2020-13-01")], 4, "date="),
         ([csv_row("A-1"), csv_row("A-2"), csv_row("A-1")], 4, "already registered"),
@@ -644,14 +644,14 @@ def test_register_from_a_csv_with_json_prints_one_document(
         ([csv_row("A-1"), csv_row("A-2", date="2020-07-11")], 3, "today"),
     ],
 )
-def test_a_csv_with_a_bad_row_appends_nothing_and_names_its_line(
+def test_a_csv_with_a_bad_row_appends_nothing_and_names_its_row(
     opened_cli: Campaign, tmp_path: Path, rows: list[dict[str, str]], line: int, named: str
 ) -> None:
     source = write_csv(tmp_path / "projects.csv", rows)
     result = opened_cli("project", "register", "--from", str(source))
     assert result.exit_code == 1, result.output
     message = one_line(result.stderr)
-    assert f"projects.csv line {line}:" in message
+    assert f"projects.csv row {line}, " in message
     assert named in message
     assert opened_cli.events() == 1
 

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from campaign.domain.events import Aggregate
+
 
 def play(h: Harness) -> list[str]:
     """One of each command (and a refused one, and a repeat) on a fresh store; the ids of the
@@ -91,6 +93,67 @@ def test_the_same_commands_keep_the_same_events_and_aggregates(
             assert found is not None
             assert memory.store.get(aggregate_id) == found
         assert memory.store.get("project:ZZ-404") is real.store.get("project:ZZ-404") is None
+        many = real.store.get_many([*ids, "project:ZZ-404"])
+        assert list(many) == sorted(ids)
+        assert all(many[i] == real.store.get(i) for i in ids)
+        assert memory.store.get_many([*ids, "project:ZZ-404"]) == many
+
+
+def test_get_many_reads_the_writers_own_events_and_many_ids_at_once(engine: Engine) -> None:
+    opening = {"name": "x", "year": 2020, "start": "2020-03-23", "end": "2020-06-30"}
+    engine.execute(parse_command("open_campaign", opening), actor="t")
+    codes = [f"P-{i:04d}" for i in range(1200)]  # more ids than one SQLite query takes
+    with engine.unit_of_work() as work:
+        at = engine.recorded_now()
+        for code in codes:
+            work.run(parse_command("register_project", _project(code)), at, "t")
+        work.flush()
+        found = engine.store.get_many([Project.id_for(c) for c in codes] + ["project:none"])
+    assert len(found) == len(codes)
+    project = found[Project.id_for("P-0042")]
+    assert isinstance(project, Project)
+    assert project.code == "P-0042"
+
+
+def test_a_preloaded_unit_asks_the_store_nothing_more(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opening = {"name": "x", "year": 2020, "start": "2020-03-23", "end": "2020-06-30"}
+    engine.execute(parse_command("open_campaign", opening), actor="t")
+    engine.execute(parse_command("register_project", _project("A-1")), actor="t")
+    report = parse_command(
+        "report_progress", {"code": "A-1", "date": "2020-06-30", "investment": 1}
+    )
+    day = DailyReport.id_for("A-1", dt.date(2020, 6, 30))
+    asked: list[str] = []
+    real_get = engine.store.get
+
+    def get(aggregate_id: str) -> Aggregate | None:
+        asked.append(aggregate_id)
+        return real_get(aggregate_id)
+
+    with engine.unit_of_work() as work:
+        work.session.preload([Campaign.ID, Project.id_for("A-1"), day])
+        monkeypatch.setattr(engine.store, "get", get)
+        assert work.run(report, engine.recorded_now(), "t").appended == 1
+        work.flush()
+        # made by this unit: no longer known to be absent, and found after the flush
+        assert work.session.find(DailyReport, day) is not None
+    assert asked == []
+
+
+def _project(code: str) -> dict[str, str]:
+    return {
+        "code": code,
+        "name": "n",
+        "sector": "lithium",
+        "category": "new",
+        "unit": "u",
+        "leader": "l",
+        "total_investment": "10",
+        "annual_plan": "5",
+        "date": "2020-03-23",
+    }
 
 
 def test_a_unit_of_work_that_fails_leaves_nothing_even_after_a_flush(engine: Engine) -> None:

@@ -222,7 +222,7 @@ def test_a_csv_row_longer_than_its_header_is_refused(tmp_path: Path, demo: str) 
     (tmp_path / "p.csv").write_text(rows, encoding="utf-8")
     result = cli_run("project", "register", "--from", str(tmp_path / "p.csv"), "--db", demo)
     assert result.exit_code == 1
-    assert "p.csv line 2: has more cells than the header" in result.stderr
+    assert "p.csv row 2, column J=extra: has no header" in result.stderr
 
 
 def test_a_factor_key_of_another_projects_request_is_refused(opened: Harness) -> None:

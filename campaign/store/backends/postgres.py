@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import psycopg
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
 from psycopg.sql import SQL, Identifier
 
@@ -22,8 +23,6 @@ from campaign.store.chain import GENESIS, link
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
-
-    from eventsourcing.persistence import StoredEvent
 
     from campaign.store.readers import Link, Row, Snapshot
 
@@ -140,6 +139,25 @@ class CampaignPostgresDatastore(PostgresDatastore):
         with self.get_connection() as connection, connection.cursor() as cursor:
             cursor.execute(statement)
             return {row["topic"]: int(row["n"]) for row in cursor.fetchall()}
+
+    def events_of(self, aggregate_ids: Sequence[str]) -> list[StoredEvent]:
+        """The stored events of many aggregates, each aggregate's in version order, in one
+        query (within the writer's transaction when one is held)."""
+        statement = SQL(
+            "SELECT originator_id, originator_version, topic, state FROM {0}.{1} "
+            "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+        ).format(Identifier(self.schema), Identifier(self.events_table))
+        with self.get_connection() as connection, connection.cursor() as cursor:
+            cursor.execute(statement, (list(aggregate_ids),))
+            return [
+                StoredEvent(
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in cursor.fetchall()
+            ]
 
     def _connect_kwargs(self) -> dict[str, Any]:
         pool_kwargs: dict[str, Any] = self.pool.kwargs  # type: ignore[assignment]

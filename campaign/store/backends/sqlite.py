@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore, SQLiteFactory
 
 from campaign.domain.errors import StoreError
@@ -22,12 +23,11 @@ from campaign.store.chain import GENESIS, link
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from eventsourcing.persistence import StoredEvent
-
     from campaign.store.readers import Link, Row, Snapshot, SplitRow
 
 CHAIN_TABLE = "event_chain"
 SNAPSHOT_TABLE = "projection_snapshots"
+IDS_PER_QUERY = 500  # well under SQLite's limit on a statement's parameters
 
 APPEND_ONLY = [
     f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} ("
@@ -104,6 +104,22 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
         with self.transaction(commit=False) as cursor:
             cursor.execute("SELECT topic, COUNT(*) FROM stored_events GROUP BY topic")
             return {row[0]: int(row[1]) for row in cursor.fetchall()}
+
+    def events_of(self, aggregate_ids: Sequence[str]) -> list[StoredEvent]:
+        """The stored events of many aggregates, each aggregate's in version order: a query per
+        few hundred ids (within the writer's transaction when one is held)."""
+        found: list[StoredEvent] = []
+        with self.transaction(commit=False) as cursor:
+            for start in range(0, len(aggregate_ids), IDS_PER_QUERY):
+                chunk = aggregate_ids[start : start + IDS_PER_QUERY]
+                cursor.execute(
+                    "SELECT originator_id, originator_version, topic, state FROM stored_events "
+                    f"WHERE originator_id IN ({', '.join('?' * len(chunk))}) "
+                    "ORDER BY originator_id, originator_version",
+                    chunk,
+                )
+                found.extend(StoredEvent(*row) for row in cursor.fetchall())
+        return found
 
     def reader(self) -> SQLiteLogReader:
         return SQLiteLogReader(self.pool.db_name)
