@@ -18,6 +18,7 @@ from campaign.app.handlers import Result, run
 from campaign.app.session import Session
 from campaign.domain.campaign import Campaign
 from campaign.domain.errors import CampaignError, LineError, Refused
+from campaign.domain.values import plain_text
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -92,8 +93,7 @@ class Engine:
         where: Callable[[int], str] | None = None,
     ) -> list[Result]:
         """All commands or none; an error is located by `where(index)` (1-based) when given."""
-        if not actor.strip():
-            raise Refused("actor", actor, "must name who records this")
+        check_actor(actor)
         results: list[Result] = []
         with self.unit_of_work() as work:
             at = self.recorded_now()
@@ -127,6 +127,17 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def check_actor(actor: str) -> str:
+    """Who records a command: a name, with no control or direction-changing character."""
+    if not actor.strip():
+        raise Refused("actor", actor, "must name who records this")
+    try:
+        plain_text(actor)
+    except ValueError as error:
+        raise Refused("actor", actor, str(error)) from None
+    return actor.strip()
 
 
 @contextmanager

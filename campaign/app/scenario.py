@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
 from campaign.app.commands import FileFactor, OpenCampaign, parse_command
+from campaign.app.engine import check_actor
 from campaign.domain.errors import CampaignError, LineError, Refused, StoreError
 
 if TYPE_CHECKING:
@@ -130,11 +131,12 @@ class _Loader:
         actor = fields.pop("actor", self.actor)
         if not isinstance(actor, str) or not actor.strip():
             raise Refused("actor", actor, "must be a name")
+        actor = check_actor(actor)
         ref = self._take_ref(cmd, fields)
         command = parse_command(cmd, fields)
         if self.commands == 0 and not isinstance(command, OpenCampaign):
             raise Refused("cmd", cmd, "the first command of a scenario must be open_campaign")
-        result = self.work.run(command, at, actor.strip())
+        result = self.work.run(command, at, actor)
         if ref is not None and result.id is not None:
             self.refs[ref] = (result.id, number)
         self.first = self.first or at

@@ -21,11 +21,19 @@ def factor() -> None:
 @click.option("--detail", required=True, help="What the project needs.")
 @click.option("--date", help="Filing date (default today).")
 @click.option("--key", help="Idempotency key: filing the same key again returns the same id.")
+@click.option(
+    "--again",
+    is_flag=True,
+    default=None,
+    help="File it even though an open request of the same detail was filed that day.",
+)
 @write_options
 def factor_file(db: str, actor: str, as_json: bool, **fields: Any) -> None:
     """File a factor-support request; prints its id and due date.
 
-    The due date is the category's time limit in working days after the filing date.
+    The due date is the category's time limit in working days after the filing date. A second
+    open request of the same project, category and detail on one day is refused as a likely
+    duplicate, unless --again says it is another (or each has its own --key).
 
     \b
     Example:

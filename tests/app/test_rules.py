@@ -1580,3 +1580,53 @@ def test_text_holding_a_control_or_direction_character_is_refused_in_one_line(
         **fields | {field: f"锂电池{char}二期"},
     )
     assert char not in str(error)
+
+
+def test_money_written_with_an_underscore_or_an_exponent_is_refused(opened: Harness) -> None:
+    for written in ("1_000", "1e3", "Infinity", "12O"):
+        refused(
+            opened,
+            "report_progress",
+            field="investment",
+            value=written,
+            rule="must be a decimal number written with digits",
+            **REPORT | {"investment": written},
+        )
+
+
+def test_full_width_digits_read_as_digits(opened: Harness) -> None:
+    before = opened.events()
+    opened.run("report_progress", **REPORT | {"investment": "１２０．５"})
+    ((_, state),) = stored_events(opened.store, before)
+    assert state["investment_yuan"] == 1_205_000
+
+
+def test_an_actor_holding_a_direction_override_is_refused(opened: Harness) -> None:
+    before = opened.events()
+    with pytest.raises(Refused, match=r"actor=.*control character U\+202E"):
+        opened.run("report_progress", actor="张三\u202e办公室", **REPORT)
+    assert opened.events() == before
+
+
+def test_the_same_key_with_another_detail_is_refused_naming_the_difference(
+    opened: Harness,
+) -> None:
+    first = opened.run("file_factor", **REQUEST_WATER_0430, key="k-1")
+    refused(
+        opened,
+        "file_factor",
+        field="detail",
+        value="再生水接入",
+        rule=f"differs from request {first.id} filed under key k-1 (detail 自来水管网接入)",
+        **REQUEST_WATER_0430 | {"detail": "再生水接入", "key": "k-1"},
+    )
+    refused(
+        opened,
+        "file_factor",
+        field="date",
+        value="2020-05-06",
+        rule=f"differs from request {first.id} filed under key k-1 (date 2020-04-30)",
+        **REQUEST_WATER_0430 | {"date": "2020-05-06", "key": "k-1"},
+    )
+    again = opened.run("file_factor", **REQUEST_WATER_0430, key="k-1")
+    assert (again.id, again.appended) == (first.id, 0)

@@ -149,6 +149,42 @@ def test_the_demo_scenario_loads_as_it_is(memory: MemoryStores, tmp_path: Path) 
             '"id": "X", "level": 1, "date": "2020-04-30", "note": "x"}',
             ["ref=dm2-land", "either ref or id"],
         ),
+        # input no parser should choke on: nested 1,000 deep, a 5,000-digit integer, an
+        # exponent no decimal context holds, 1_000 and exponents written as text
+        (30, '{"at": ' + "[" * 1000 + "]" * 1000 + "}", ["nests its values too deeply"]),
+        (
+            30,
+            '{"at": "2020-04-30T18:20:00+08:00", "cmd": "report_progress", '
+            + REPORT_FIELDS
+            + ', "workers": '
+            + "9" * 5000
+            + "}",
+            ["holds a number too long to read"],
+        ),
+        (
+            30,
+            '{"at": "2020-04-30T18:20:00+08:00", "cmd": "report_progress", "code": "DM-001", '
+            '"date": "2020-04-30", "investment": 1E+2147483647}',
+            ["investment=1E+2147483647", "must be below"],
+        ),
+        (
+            30,
+            '{"at": "2020-04-30T18:20:00+08:00", "cmd": "report_progress", "code": "DM-001", '
+            '"date": "2020-04-30", "investment": "1E+2147483647"}',
+            ["investment=1E+2147483647", "written with digits"],
+        ),
+        (
+            30,
+            '{"at": "2020-04-30T18:20:00+08:00", "cmd": "report_progress", "code": "DM-001", '
+            '"date": "2020-04-30", "investment": "1_000"}',
+            ["investment=1_000", "written with digits"],
+        ),
+        (
+            30,
+            '{"at": "2020-04-30T18:20:00+08:00", "cmd": "report_progress", "code": "DM-001", '
+            '"date": "2020-04-30", "investment": 1, "note": "\\u001b[31m红"}',
+            ["note=", "control character U+001B"],
+        ),
         # a field the command does not have
         (
             30,

@@ -80,3 +80,17 @@ def test_an_unknown_event_type_is_refused_naming_the_known_ones(demo: Campaign) 
 def test_a_suffix_of_a_known_type_filters(demo: Campaign) -> None:
     entries = json.loads(demo.ok("audit", "log", "--type", "Corrected", "--json").stdout)
     assert entries and {e["type"] for e in entries} == {"DailyReport.Corrected"}
+
+
+def test_filing_the_same_request_again_needs_again(demo: Campaign) -> None:
+    args = ["factor", "file", "DM-001", "--category", "water", "--detail", "中水回用"]
+    args += ["--date", "2020-06-29"]
+    first = demo.ok(*args)
+    before = demo.events()
+    refused = demo(*args)
+    assert refused.exit_code == 1
+    assert "--again" in one_line(refused.stderr)
+    assert demo.events() == before
+    second = demo.ok(*args, "--again")
+    assert demo.events() == before + 1
+    assert first.stdout.split()[1] != second.stdout.split()[1]  # "filed <id>, due ..."
