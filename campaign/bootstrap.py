@@ -11,11 +11,11 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from campaign.app.clock import Clock, SystemClock
+from campaign.app.clock import Clock, ServerClock, SystemClock
 
 if TYPE_CHECKING:
     from campaign.app.engine import Engine
-    from campaign.store.store import Store
+    from campaign.store.store import Mode, Store
 
 DEFAULT_DB = "campaign.db"
 """The store when neither --db nor CAMPAIGN_DB names one: a SQLite file in the current folder."""
@@ -42,26 +42,39 @@ class Settings:
         lock_timeout: int | None = None,
         clock: Clock | None = None,
     ) -> Settings:
-        """`db`, else `CAMPAIGN_DB`, else `campaign.db`; the other settings as given or the
-        defaults."""
+        """`db`, else `CAMPAIGN_DB`, else `campaign.db`; the lock timeout as given, else
+        `CAMPAIGN_LOCK_TIMEOUT`, else 60 s; the clock as given, else the system's."""
+        if lock_timeout is None:
+            lock_timeout = _seconds(os.environ.get("CAMPAIGN_LOCK_TIMEOUT"), LOCK_TIMEOUT_S)
         return cls(
             db=db or os.environ.get("CAMPAIGN_DB") or DEFAULT_DB,
-            lock_timeout=LOCK_TIMEOUT_S if lock_timeout is None else lock_timeout,
+            lock_timeout=lock_timeout,
             clock=clock or SystemClock(),
         )
 
 
-def open_store(settings: Settings, *, create: bool = True) -> Store:
-    """The store `settings.db` names (created, for a SQLite file, when `create`)."""
+def _seconds(text: str | None, default: int) -> int:
+    """A number of seconds from the environment (CAMPAIGN_LOCK_TIMEOUT); the default when
+    absent or not a whole number."""
+    return int(text) if text and text.strip().isdigit() else default
+
+
+def open_store(settings: Settings, *, create: bool = True, mode: Mode = "use") -> Store:
+    """The store `settings.db` names (created, for a SQLite file, when `create`); `mode` "init"
+    creates a shared store's schema, "migrate" moves it to this engine's (its owner's tasks)."""
     from campaign.store.store import Store  # noqa: PLC0415 (loads eventsourcing: not for --help)
 
-    return Store(settings.db, lock_timeout=settings.lock_timeout, create=create)
+    return Store(settings.db, lock_timeout=settings.lock_timeout, create=create, mode=mode)
 
 
-def open_engine(settings: Settings, *, create: bool = True) -> Engine:
-    """The engine on the store `settings.db` names, with its clock and its snapshots."""
+def open_engine(settings: Settings, *, create: bool = True, mode: Mode = "use") -> Engine:
+    """The engine on the store `settings.db` names, with its clock and its snapshots. On a
+    shared store the recorded time is the server's clock, unless a clock is given."""
     from campaign.app.engine import Engine  # noqa: PLC0415 (the domain's models: not for --help)
     from campaign.read.snapshots import SnapshotStore  # noqa: PLC0415
 
-    store = open_store(settings, create=create)
-    return Engine(store, settings.clock, SnapshotStore(store, settings.snapshot_every))
+    store = open_store(settings, create=create, mode=mode)
+    clock = settings.clock
+    if isinstance(clock, SystemClock) and store.shared:
+        clock = ServerClock(store.server_now)
+    return Engine(store, clock, SnapshotStore(store, settings.snapshot_every))

@@ -13,6 +13,7 @@ import sys
 import click
 
 from cli.commands import (
+    admin,
     audit,
     campaign,
     checkpoint,
@@ -57,6 +58,7 @@ for command in (
     checkpoint.checkpoint,
     checkpoint.replay_command,
     audit.audit,
+    admin.admin,
     audit.export_command,
     audit.import_command,
     scenario.scenario,

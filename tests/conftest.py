@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 import orjson
 import pytest
 
-from campaign import Engine, FixedClock, Settings, Store, open_engine, parse_command
+from campaign import (
+    Engine,
+    FixedClock,
+    Settings,
+    Store,
+    open_engine,
+    open_store,
+    parse_command,
+)
 from campaign.domain import calendar
 from tests import postgres_server
 from tests.fakes import MemoryStore
@@ -112,7 +120,10 @@ def sqlite_db(tmp_path: Any) -> str:
 
 @pytest.fixture
 def postgres_db(postgres: postgres_server.PostgresServer) -> str:
-    return postgres.create_database(f"campaign_test_{next(_db_names)}")
+    """A fresh database with the campaign's schema, made by its owner (`admin init`)."""
+    url = postgres.create_database(f"campaign_test_{next(_db_names)}")
+    open_store(Settings(db=url), mode="init").close()
+    return url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

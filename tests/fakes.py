@@ -128,6 +128,12 @@ class MemoryStore:
     def head(self) -> int:
         return len(self._visible())
 
+    def set_access(self, role: str, kind: str | None, projects: tuple[str, ...]) -> None:
+        raise StoreError("the in-memory store has no roles")
+
+    def actor_for(self, display: str) -> str:
+        return display  # like a SQLite file: no roles
+
     def tip(self) -> tuple[int, bytes]:
         """The hash chain over the visible events, computed as the real stores keep it."""
         head = GENESIS

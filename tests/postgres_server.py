@@ -49,6 +49,17 @@ class PostgresServer:
             conn.execute(f'CREATE DATABASE "{dbname}"')
         return self.url(dbname)
 
+    def create_roles(self, *roles: str) -> None:
+        """Login roles (once each: a server is shared by a test session)."""
+        import psycopg
+        from psycopg.sql import SQL, Identifier
+
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            for role in roles:
+                exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+                if exists.fetchone() is None:
+                    conn.execute(SQL("CREATE ROLE {} LOGIN").format(Identifier(role)))
+
     def stop(self) -> None:
         subprocess.run(
             [*self.as_user, self.pg_ctl, "-D", str(self.base / "data"), "-m", "immediate", "stop"],

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class Clock(Protocol):
@@ -30,3 +33,17 @@ class FixedClock:
 
     def advance(self, **delta: float) -> None:
         self.at = self.at + dt.timedelta(**delta)
+
+
+class ServerClock:
+    """The clock of a shared store's server: every writer stamps its events by one clock, taken
+    under the write lock, whatever its own machine's time."""
+
+    def __init__(self, read: Callable[[], dt.datetime | None]) -> None:
+        self.read = read
+
+    def now(self) -> dt.datetime:
+        now = self.read()
+        if now is None:
+            raise ValueError("this store has no server clock")
+        return now

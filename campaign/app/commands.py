@@ -307,6 +307,25 @@ class PublishCheckpoint(Command):
     engine_version: str
 
 
+class GrantAccess(Command):
+    """Give a database role access to a shared store (`campaign admin grant`); the store's
+    owner only. Not a scenario command."""
+
+    cmd: ClassVar[str] = "grant_access"
+
+    role: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=63)]
+    kind: str
+    projects: tuple[Code, ...] = ()
+
+
+class RevokeAccess(Command):
+    """Take a database role's access away (`campaign admin revoke`)."""
+
+    cmd: ClassVar[str] = "revoke_access"
+
+    role: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=63)]
+
+
 COMMANDS: dict[str, type[Command]] = {
     cls.cmd: cls
     for cls in (

@@ -91,11 +91,16 @@ class Engine:
         *,
         actor: str,
         where: Callable[[int], str] | None = None,
+        then: Callable[[], None] | None = None,
     ) -> list[Result]:
-        """All commands or none; an error is located by `where(index)` (1-based) when given."""
-        check_actor(actor)
+        """All commands or none; an error is located by `where(index)` (1-based) when given.
+        `then` runs in the same transaction once every command has passed (what the store
+        does beside the events, as an owner's grants). On a shared store the actor recorded is
+        the database role, with `actor` as a display name beside it."""
+        display = check_actor(actor)
         results: list[Result] = []
         with self.unit_of_work() as work:
+            actor = self.store.actor_for(display)
             at = self.recorded_now()
             for index, command in enumerate(commands, 1):
                 try:
@@ -104,6 +109,8 @@ class Engine:
                     if where is None:
                         raise
                     raise LineError(where(index), error) from None
+            if then is not None:
+                then()
         position, head = work.tip
         return [replace(r, position=position, head=head.hex()) for r in results]
 

@@ -19,6 +19,7 @@ from campaign.app.commands import (
     EscalateFactor,
     ExtendFactor,
     FileFactor,
+    GrantAccess,
     OpenCampaign,
     PublishCheckpoint,
     ReachMilestone,
@@ -26,16 +27,19 @@ from campaign.app.commands import (
     ReportProgress,
     ResolveFactor,
     RevisePlan,
+    RevokeAccess,
     TerminateProject,
     effective_date,
 )
 from campaign.app.session import Session
+from campaign.domain.access import Access, check_role
 from campaign.domain.campaign import Campaign
 from campaign.domain.errors import Refused
 from campaign.domain.factor import FactorKey, FactorRequest
 from campaign.domain.project import Project
 from campaign.domain.publication import Publication
 from campaign.domain.report import DailyReport
+from campaign.domain.time import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -71,6 +75,9 @@ def run(command: Command, session: Session, at: dt.datetime, actor: str) -> Resu
     """Stamp and handle one command; the caller owns the transaction and the flush."""
     if isinstance(command, OpenCampaign):
         session.begin(at, actor, zone=command.timezone)
+    elif isinstance(command, GrantAccess | RevokeAccess):  # a store may be shared before it opens
+        campaign = session.find(Campaign, Campaign.ID)
+        session.begin(at, actor, zone=campaign.timezone if campaign else DEFAULT_TIMEZONE)
     else:
         session.begin(at, actor)
     done: Done = handle(command, session)
@@ -389,3 +396,30 @@ def _publish(command: PublishCheckpoint, session: Session) -> Done:
         )
     )
     return Done(publication_id, f"published the checkpoint of {command.as_of}")
+
+
+@handle.register
+def _grant(command: GrantAccess, session: Session) -> Done:
+    check_role(command.role)
+    projects = tuple(sorted(set(command.projects)))
+    access = session.find(Access, Access.id_for(command.role))
+    if access is None:
+        access = Access.grant(
+            role=command.role, kind=command.kind, projects=projects, stamp=session.stamp
+        )
+    else:
+        access.regrant(kind=command.kind, projects=projects, stamp=session.stamp)
+    session.add(access)
+    scope = f" for {', '.join(projects)}" if projects else ""
+    return Done(command.role, f"granted {command.role} access as {command.kind}{scope}")
+
+
+@handle.register
+def _revoke(command: RevokeAccess, session: Session) -> Done:
+    check_role(command.role)
+    access = session.find(Access, Access.id_for(command.role))
+    if access is None:
+        raise Refused("role", command.role, "has no access to revoke")
+    access.revoke(stamp=session.stamp)
+    session.add(access)
+    return Done(command.role, f"revoked the access of {command.role}")

@@ -40,6 +40,15 @@ class EventStore(Protocol):
         """How many events the log holds (the position of the last)."""
         ...
 
+    def actor_for(self, display: str) -> str:
+        """Who a command is recorded as (on a shared store, the database role)."""
+        ...
+
+    def set_access(self, role: str, kind: str | None, projects: tuple[str, ...]) -> None:
+        """Give a database role the rights of its kind (None: none), in the write in
+        progress; a store without roles refuses."""
+        ...
+
     def tip(self) -> tuple[int, bytes]:
         """(position, chain hash) of the last event: the receipt of a write."""
         ...

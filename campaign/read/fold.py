@@ -16,6 +16,7 @@ import orjson
 from eventsourcing.utils import get_topic
 
 from campaign.domain.catalogue import (
+    Access,
     Campaign,
     DailyReport,
     FactorKey,
@@ -58,7 +59,9 @@ class Folder:
         for topic, handler in list(self.handlers.items()):
             if current_schema(topic) > 1:  # old states in the log are upcast first
                 self.handlers[topic] = _upcasting(topic, handler)
-        self.ignored = {get_topic(FactorKey.Assigned)}
+        self.ignored = {get_topic(FactorKey.Assigned)} | {
+            get_topic(e) for e in (Access.Granted, Access.Regranted, Access.Revoked)
+        }
 
     def handler(self, topic: str) -> Handler | None:
         """The handler of `topic`; None for a topic the projection does not need. An unknown

@@ -9,10 +9,12 @@ Every eventsourcing setting we rely on is passed explicitly. Only the compositio
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import orjson
@@ -20,7 +22,9 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.utils import get_topic
 
 from campaign.domain.errors import StoreError
+from campaign.store.backends.sqlite import CampaignSQLiteDatastore
 from campaign.store.codec import EventMapper, OrjsonTranscoder
+from campaign.store.schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterator
@@ -29,7 +33,6 @@ if TYPE_CHECKING:
 
     from campaign.domain.events import Aggregate
     from campaign.store.backends.postgres import CampaignPostgresDatastore
-    from campaign.store.backends.sqlite import CampaignSQLiteDatastore
     from campaign.store.readers import LogReader
 
 
@@ -63,7 +66,22 @@ class EventLog(Application[str]):
     env: ClassVar[dict[str, str]] = {}
 
 
-def _check_sqlite_file(path: Path, *, create: bool) -> None:
+Mode = Literal["use", "init", "migrate"]
+"""How a store is opened: by an ordinary command (refusing a schema it does not know), by its
+owner creating the schema (`campaign admin init`), or moving it to this engine's version."""
+
+
+@dataclass(frozen=True)
+class SQLiteFile:
+    """What a SQLite store file is before it is opened."""
+
+    path: Path
+    fresh: bool  # missing or empty: the store is made on first use
+    version: int  # its schema version (0 when it has none)
+    read_only: bool  # on read-only media, or without the right to write it
+
+
+def _check_sqlite_file(path: Path, *, create: bool) -> SQLiteFile:
     """Refuse, before touching it, a file that is not a campaign store (opening one would add
     tables and switch its journal mode); an empty or missing file only when not creating."""
     missing = StoreError(
@@ -72,29 +90,72 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
     if path.is_dir():
         raise StoreError(f"{path} is a folder, not a store file")
     if not path.exists() or path.stat().st_size == 0:
-        if create:
-            return
-        raise missing
+        if not create:
+            raise missing
+        return SQLiteFile(path, fresh=True, version=0, read_only=False)
+    read_only = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
     try:
-        with closing(sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)) as conn:
+        with closing(sqlite3.connect(_read_only_uri(path, read_only), uri=True)) as conn:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.DatabaseError:
-        raise StoreError(f"{path} is not a SQLite database") from None
-    if not tables and create:
-        return
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError as error:
+        if read_only and "unable to open" in str(error):
+            raise StoreError(f"{path} cannot be read: it is on read-only media") from None
+        raise StoreError(f"{path} is not a SQLite database ({error})") from None
+    if not tables and create and not read_only:
+        return SQLiteFile(path, fresh=True, version=0, read_only=False)
     if not {"stored_events", "event_chain"} <= tables:
         if not tables:
             raise missing
         raise StoreError(f"{path} is not a campaign store (it holds other tables)")
+    return SQLiteFile(path, fresh=False, version=version or 1, read_only=read_only)
+
+
+def _read_only_uri(path: Path, read_only: bool) -> str:
+    """The URI to read `path` with: on read-only media, as an immutable file (SQLite can make
+    no -shm file there), unless a write-ahead log holds what the file does not."""
+    uri = f"file:{quote(str(path))}?mode=ro"
+    wal = Path(f"{path}-wal")
+    if read_only and not (wal.exists() and wal.stat().st_size > 0):
+        uri += "&immutable=1"
+    return uri
+
+
+def _check_version(db: str, version: int | None, mode: Mode) -> None:
+    """An ordinary command uses a store of this engine's schema only; `init` makes one;
+    `migrate` moves one on."""
+    migrate = f"its owner runs campaign admin migrate --db {db}"
+    if mode == "use":
+        if version is None:
+            raise StoreError(
+                f"the store {db} is not initialised: its owner runs campaign admin init --db {db}"
+            )
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"the store {db} has schema version {version}, this engine needs "
+                f"{SCHEMA_VERSION}: {migrate}"
+            )
+    elif mode == "init" and version is not None:
+        raise StoreError(
+            f"the store {db} is already initialised (schema version {version})"
+            + ("" if version == SCHEMA_VERSION else f": {migrate}")
+        )
+    elif mode == "migrate" and version is None:
+        raise StoreError(
+            f"the store {db} is not initialised: its owner runs campaign admin init --db {db}"
+        )
 
 
 class Store:
     """One campaign log, opened from a `--db` value."""
 
-    def __init__(self, db: str, *, lock_timeout: int, create: bool) -> None:
+    def __init__(self, db: str, *, lock_timeout: int, create: bool, mode: Mode = "use") -> None:
         self.db = shown(db)  # what messages name: never the password
         self.lock_timeout = lock_timeout
+        self.read_only = False
         check_kind(db)
+        create_tables = True
+        sqlite_fresh = False
         if is_postgres(db):
             try:
                 # psycopg takes a fifth of a second to import: only for a PostgreSQL store.
@@ -108,13 +169,22 @@ class Store:
                     "pip install 'campaign[postgres]'"
                 ) from None
             env = postgres_env(db, lock_timeout=lock_timeout)
-            probe(env)  # an unreachable server is named at once, not after the pool's wait
+            # an unreachable server is named at once, not after the pool's wait
+            _check_version(self.db, probe(env), mode)
+            create_tables = mode != "use"  # the schema is its owner's: never per command
         else:
-            path = Path(db)
-            _check_sqlite_file(path, create=create)
+            found = _check_sqlite_file(Path(db), create=create or mode == "init")
+            # a SQLite store is made on first use; migrating it brings its schema up to date
+            if not found.fresh and mode != "migrate":
+                _check_version(self.db, found.version, "use")
+            self.read_only = found.read_only
+            sqlite_fresh = found.fresh
+            create_tables = not found.read_only
             env = {
                 "PERSISTENCE_MODULE": "campaign.store.backends.sqlite:CampaignSQLiteFactory",
-                "SQLITE_DBNAME": str(path),
+                "SQLITE_DBNAME": _read_only_uri(found.path, True)
+                if found.read_only
+                else str(found.path),
                 "SQLITE_LOCK_TIMEOUT": str(lock_timeout),
             }
         env.update(
@@ -122,7 +192,7 @@ class Store:
                 "ORIGINATOR_ID_TYPE": "text",
                 "MAPPER_TOPIC": get_topic(EventMapper),
                 "TRANSCODER_TOPIC": get_topic(OrjsonTranscoder),
-                "CREATE_TABLE": "y",
+                "CREATE_TABLE": "y" if create_tables else "n",
                 "IS_SNAPSHOTTING_ENABLED": "n",
                 "AGGREGATE_CACHE_MAXSIZE": "",
                 "COMPRESSOR_TOPIC": "",
@@ -137,6 +207,10 @@ class Store:
         self.datastore: CampaignSQLiteDatastore | CampaignPostgresDatastore = (
             self.log.factory.datastore  # type: ignore[attr-defined]
         )
+        if isinstance(self.datastore, CampaignSQLiteDatastore) and (
+            sqlite_fresh or mode == "migrate"
+        ):
+            self.datastore.mark_version()
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -177,6 +251,35 @@ class Store:
         mapper = self.log.mapper
         self.recorder.insert_events([mapper.to_stored_event(e) for e in events])
         return len(events)
+
+    @property
+    def shared(self) -> bool:
+        """A PostgreSQL store: roles, the server's clock and the database's checks apply."""
+        return not isinstance(self.datastore, CampaignSQLiteDatastore)
+
+    def server_now(self) -> dt.datetime | None:
+        """The server's clock, for a shared store (None for a SQLite file: the engine's own)."""
+        if isinstance(self.datastore, CampaignSQLiteDatastore):
+            return None
+        return self.datastore.now()
+
+    def actor_for(self, display: str) -> str:
+        """Who a command is recorded as: on a shared store the database role that appends it,
+        with `display` beside it as a name; on a SQLite file, `display`."""
+        if isinstance(self.datastore, CampaignSQLiteDatastore):
+            return display
+        role = self.datastore.session_role()
+        return role if display in ("", role) else f"{role} ({display})"
+
+    def set_access(self, role: str, kind: str | None, projects: tuple[str, ...]) -> None:
+        """Give `role` the table rights and the rows that let the database enforce `kind`
+        (None: take every right away), in the write in progress."""
+        if isinstance(self.datastore, CampaignSQLiteDatastore):
+            raise StoreError(
+                "a SQLite store has no roles: the file's own permissions say who may read and "
+                "write it"
+            )
+        self.datastore.set_access(role, kind, projects)
 
     def insert_stored(self, events: list[StoredEvent]) -> None:
         """Insert events exactly as stored elsewhere (an import), each with its link."""

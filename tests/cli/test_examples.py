@@ -10,11 +10,15 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import pytest
 
 from cli.main import cli
+
+if TYPE_CHECKING:
+    from tests import postgres_server
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -24,6 +28,8 @@ BIN = Path(sys.executable).parent
 # test: every command's examples must run.
 STORIES: dict[str, list[str]] = {
     "start": [""],
+    # the owner shares a PostgreSQL store (CAMPAIGN_DB names it; the roles exist)
+    "shared": ["admin init", "admin migrate", "admin grant", "admin revoke"],
     "tour": [
         "open",
         "amend",
@@ -137,8 +143,14 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def shell(line: str, folder: Path) -> subprocess.CompletedProcess[str]:
+SHARED_ROLES = ("zz_office", "zz_team_001", "zz_audit")
+
+
+def shell(
+    line: str, folder: Path, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAMPAIGN_")}
+    env |= extra or {}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env["COLUMNS"] = "80"
     return subprocess.run(
@@ -155,12 +167,23 @@ def test_every_command_has_an_example_and_a_place_in_a_story() -> None:
         assert name in placed, f"campaign {name}: give its examples a place in STORIES"
 
 
-@pytest.mark.parametrize("story", list(STORIES))
-def test_every_help_example_runs_as_typed_in_order(story: str, folder: Path) -> None:
+@pytest.mark.parametrize(
+    "story",
+    [pytest.param(s, marks=pytest.mark.postgres) if s == "shared" else s for s in STORIES],
+)
+def test_every_help_example_runs_as_typed_in_order(
+    story: str, folder: Path, request: pytest.FixtureRequest
+) -> None:
+    extra: dict[str, str] = {}
+    if story == "shared":
+        server: postgres_server.PostgresServer = request.getfixturevalue("postgres")
+        db = server.create_database(f"campaign_examples_{os.getpid()}")
+        server.create_roles(*SHARED_ROLES)
+        extra["CAMPAIGN_DB"] = db
     known = commands()
     for name in STORIES[story]:
         for line in examples(known[name].help or ""):
-            done = shell(line, folder)
+            done = shell(line, folder, extra)
             assert done.returncode == 0, f"{line}\n{done.stdout}{done.stderr}"
 
 

@@ -84,7 +84,15 @@ def test_the_same_commands_keep_the_same_events_and_aggregates(
     with open_engine(Settings(db=any_db, clock=clock)) as engine:
         real = Harness(engine)
         assert play(real) == ids
-        assert stored_events(memory.store) == stored_events(real.store)
+        # a shared store records the database role, with the actor as its display name
+        role = real.store.actor_for("")
+        shown = [
+            (kind, state | {"actor": state["actor"].removeprefix(f"{role} (").removesuffix(")")})
+            if role
+            else (kind, state)
+            for kind, state in stored_events(real.store)
+        ]
+        assert stored_events(memory.store) == shown
         assert memory.store.head() == real.store.head() == len(stored_events(real.store))
         assert memory.store.last_recorded() == real.store.last_recorded()
         assert memory.store.count_by_topic() == real.store.count_by_topic()

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import psycopg
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
 from campaign.domain.errors import StoreError
-from campaign.store.chain import GENESIS, link
+from campaign.store.backends import postgres_schema
+from campaign.store.chain import GENESIS
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Iterator, Sequence
 
     from campaign.store.readers import Link, Row, Snapshot
@@ -31,10 +33,12 @@ CONNECT_TIMEOUT_S = 3
 """How long to wait for a server that does not answer."""
 
 
-def probe(env: dict[str, str]) -> None:
+def probe(env: dict[str, str]) -> int | None:
     """Connect once, so that a server that cannot be reached is refused within a few seconds,
-    naming the host, the port and why."""
+    naming the host, the port and why; the store's schema version (1 for a store from before
+    it recorded one, None for a database without a campaign store)."""
     host, port = env["POSTGRES_HOST"], env["POSTGRES_PORT"]
+    schema, events = env["POSTGRES_SCHEMA"], "campaign_events"
     try:
         with psycopg.connect(
             dbname=env["POSTGRES_DBNAME"],
@@ -43,8 +47,24 @@ def probe(env: dict[str, str]) -> None:
             user=env["POSTGRES_USER"],
             password=env.get("POSTGRES_PASSWORD") or None,
             connect_timeout=CONNECT_TIMEOUT_S,
-        ):
-            pass
+        ) as connection:
+            row = connection.execute(
+                "SELECT to_regclass(%s), to_regclass(%s)",
+                (f"{schema}.{events}_schema", f"{schema}.{events}"),
+            ).fetchone()
+            assert row is not None
+            if row[0] is None:
+                return None if row[1] is None else 1
+            n = postgres_schema.names(schema, events)
+            found = connection.execute(
+                SQL("SELECT version FROM {schema}.{meta} LIMIT 1").format(**n)
+            ).fetchone()
+            return None if found is None else int(found[0])
+    except psycopg.errors.InsufficientPrivilege:
+        raise StoreError(
+            f"role {env['POSTGRES_USER']} may not read the campaign store at {host}:{port}: "
+            "its owner grants access with campaign admin grant"
+        ) from None
     except psycopg.OperationalError as error:
         # libpq says "connection to server at ..., port ... failed: <cause>" and then hints
         first = (str(error).strip().splitlines() or [type(error).__name__])[0]
@@ -89,6 +109,7 @@ class CampaignPostgresDatastore(PostgresDatastore):
         super().__init__(*args, **kwargs)
         self._local = threading.local()
         self.events_table = "campaign_events"
+        self.user: str = kwargs.get("user", "")
 
     @contextmanager
     def get_connection(self) -> Iterator[Any]:
@@ -103,24 +124,59 @@ class CampaignPostgresDatastore(PostgresDatastore):
     def writing(self, busy_message: str) -> Iterator[None]:
         if getattr(self._local, "connection", None) is not None:
             raise StoreError("a write is already in progress in this process")
+        n = postgres_schema.names(self.schema, self.events_table)
         with super().get_connection() as connection, connection.transaction():
             try:
                 with connection.cursor() as cursor:
                     cursor.execute(
                         SQL("SET LOCAL lock_timeout = '{0}s'").format(self.lock_timeout or 0)
                     )
-                    cursor.execute(
-                        SQL("LOCK TABLE {0}.{1} IN EXCLUSIVE MODE").format(
-                            Identifier(self.schema), Identifier(self.events_table)
-                        )
-                    )
+                    cursor.execute(SQL("SELECT {schema}.{lock}()").format(**n))
             except psycopg.errors.LockNotAvailable:
                 raise StoreError(busy_message) from None
+            except psycopg.errors.InsufficientPrivilege:
+                raise StoreError(
+                    f"role {self.user} may not write to this campaign log (it reads only)"
+                ) from None
             self._local.connection = connection
             try:
                 yield
             finally:
                 self._local.connection = None
+
+    def now(self) -> dt.datetime:
+        """The server's clock (in a write, the transaction's connection: after the lock)."""
+        with self.get_connection() as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT clock_timestamp() AS now")
+            row = cursor.fetchone()
+            assert row is not None
+            now: dt.datetime = row["now"]
+            return now
+
+    def session_role(self) -> str:
+        with self.get_connection() as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT session_user AS role")
+            row = cursor.fetchone()
+            assert row is not None
+            return str(row["role"])
+
+    def set_access(self, role: str, kind: str | None, projects: tuple[str, ...]) -> None:
+        """Grant `role` the rights of `kind` (None: revoke them), on the connection of the
+        write in progress: the grant goes with the event that records it."""
+        statements = postgres_schema.access(self.schema, self.events_table, role, kind, projects)
+        with self.get_connection() as connection, connection.cursor() as cursor:
+            try:
+                for statement in statements:
+                    cursor.execute(statement)
+            except psycopg.errors.InsufficientPrivilege:
+                raise StoreError(
+                    f"role {self.user} may not grant or revoke: only the store's owner does"
+                ) from None
+            except psycopg.errors.UndefinedObject as error:  # no such role
+                raise StoreError(
+                    f"role={role}: {error.diag.message_primary}; create it first "
+                    "(CREATE ROLE ... LOGIN)"
+                ) from None
 
     def chain_tip(self) -> tuple[int, bytes]:
         """(position, hash) of the last event in the chain; (0, genesis) for an empty log."""
@@ -260,78 +316,54 @@ class PostgresLogReader:
 
 
 class CampaignPostgresRecorder(PostgresApplicationRecorder):
+    """The library's recorder, with the campaign's schema (created by `admin init` only) and
+    the write lock taken through the owner's function; the database extends the hash chain
+    itself (see `postgres_schema`)."""
+
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         if isinstance(datastore, CampaignPostgresDatastore):
             datastore.events_table = events_table_name
-        self.chain_table = f"{events_table_name}_chain"
-        schema, table = Identifier(datastore.schema), Identifier(events_table_name)
-        chain = Identifier(self.chain_table)
-        function = Identifier(f"{events_table_name}_refuse_change")
-        self.select_chain_head = SQL(
-            "SELECT position, hash FROM {schema}.{chain} ORDER BY position DESC LIMIT 1"
-        ).format(schema=schema, chain=chain)
-        self.insert_chain = SQL("INSERT INTO {schema}.{chain} VALUES (%s, %s, %s)").format(
-            schema=schema, chain=chain
+        self.sql_create_statements.extend(
+            cast("list[Composed]", postgres_schema.tables(datastore.schema, events_table_name))
         )
-        self.sql_create_statements += [
-            SQL(
-                "CREATE TABLE IF NOT EXISTS {schema}.{chain} (position bigint PRIMARY KEY, "
-                "notification_id bigint NOT NULL UNIQUE, hash bytea NOT NULL)"
-            ).format(schema=schema, chain=chain),
-            SQL(
-                "CREATE TABLE IF NOT EXISTS {schema}.{snapshots} (position bigint NOT NULL, "
-                "format int NOT NULL, head bytea NOT NULL, data bytea NOT NULL, "
-                "digest bytea NOT NULL, PRIMARY KEY (position, format))"
-            ).format(schema=schema, snapshots=Identifier(f"{events_table_name}_snapshots")),
-            SQL(
-                "CREATE OR REPLACE FUNCTION {schema}.{function}() RETURNS trigger "
-                "LANGUAGE plpgsql AS $$ BEGIN "
-                "RAISE EXCEPTION 'the campaign log is append-only: % refused', TG_OP; "
-                "END $$"
-            ).format(schema=schema, function=function),
-            SQL(
-                "CREATE OR REPLACE TRIGGER refuse_update_delete BEFORE UPDATE OR DELETE "
-                "ON {schema}.{table} FOR EACH ROW EXECUTE FUNCTION {schema}.{function}()"
-            ).format(schema=schema, table=table, function=function),
-            SQL(
-                "CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE "
-                "ON {schema}.{table} FOR EACH STATEMENT EXECUTE FUNCTION {schema}.{function}()"
-            ).format(schema=schema, table=table, function=function),
-            SQL(
-                "CREATE OR REPLACE TRIGGER refuse_update_delete BEFORE UPDATE OR DELETE "
-                "ON {schema}.{chain} FOR EACH ROW EXECUTE FUNCTION {schema}.{function}()"
-            ).format(schema=schema, chain=chain, function=function),
-            SQL(
-                "CREATE OR REPLACE TRIGGER refuse_truncate BEFORE TRUNCATE "
-                "ON {schema}.{chain} FOR EACH STATEMENT EXECUTE FUNCTION {schema}.{function}()"
-            ).format(schema=schema, chain=chain, function=function),
+        self.sql_create_statements.extend(
+            cast("list[Composed]", postgres_schema.functions(datastore.schema, events_table_name))
+        )
+        n = postgres_schema.names(datastore.schema, events_table_name)
+        self.lock_table_statements = [
+            SQL("SET LOCAL lock_timeout = '{0}s'").format(datastore.lock_timeout),
+            SQL("SELECT {schema}.{lock}()").format(**n),
         ]
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        """Insert, then extend the hash chain on the same connection (the command's
-        transaction, which holds the table lock)."""
-        ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
-        assert ids is not None
-        with self.datastore.get_connection() as connection, connection.cursor() as cursor:
-            cursor.execute(self.select_chain_head)
-            last = cursor.fetchone()
-            position, head = (int(last["position"]), bytes(last["hash"])) if last else (0, GENESIS)
-            rows = []
-            for notification_id, event in zip(ids, stored_events, strict=True):
-                head = link(
-                    head,
-                    str(event.originator_id),
-                    event.originator_version,
-                    event.topic,
-                    event.state,
-                )
-                position += 1
-                rows.append((position, notification_id, head))
-            cursor.executemany(self.insert_chain, rows)
-        return ids
+        """Insert in one statement; the database checks each event against the role that
+        appends it and extends the hash chain, or refuses the whole write with its reason.
+        (No pipeline, unlike the library's: a refusal keeps its own message.)"""
+        if not stored_events:
+            return []
+        rows = [
+            self.construct_pg_stored_event(
+                e.originator_id, e.originator_version, e.topic, e.state
+            )
+            for e in stored_events
+        ]
+        with (
+            self.datastore.get_connection() as connection,
+            connection.transaction(),
+            connection.cursor() as cursor,
+        ):
+            try:
+                self._lock_table(cursor)
+                cursor.execute(self.insert_events_statement, (rows,))
+            except psycopg.errors.UniqueViolation as error:
+                raise IntegrityError(str(error)) from None
+            except (psycopg.errors.RaiseException, psycopg.errors.InsufficientPrivilege) as error:
+                reason = error.diag.message_primary or str(error)
+                raise StoreError(f"the store refused the write: {reason}") from None
+            return [int(row["notification_id"]) for row in cursor.fetchall()]
 
 
 class CampaignPostgresFactory(PostgresFactory):

@@ -1,9 +1,15 @@
-"""The SQLite backend: one file, no server.
+"""The SQLite backend: one file, no server; the file's permissions are its access control.
 
 `BEGIN IMMEDIATE` takes SQLite's write lock when a command starts, so a second writer waits
 (up to the lock timeout) instead of failing half way. While a command holds it, every read and
 write of the recorder goes through that one transaction: validation sees the committed log plus
 what the command has appended so far, and nothing is visible to others until it commits.
+
+The file refuses to change what it holds: triggers refuse UPDATE, DELETE, and an INSERT that
+would replace a stored row (INSERT OR REPLACE deletes the old row without firing a DELETE
+trigger). Before each write the last event is checked against its link in the hash chain (a
+few indexed reads: the cost does not grow with the log), and SQLite's own report of a damaged
+file refuses the write: nothing is appended into a store that is not what it was.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore, SQL
 
 from campaign.domain.errors import StoreError
 from campaign.store.chain import GENESIS, link
+from campaign.store.schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -38,10 +45,31 @@ APPEND_ONLY = [
         for table in ("stored_events", CHAIN_TABLE)
         for verb in ("UPDATE", "DELETE")
     ),
+    "CREATE TRIGGER IF NOT EXISTS stored_events_refuse_replace BEFORE INSERT ON stored_events "
+    "WHEN EXISTS (SELECT 1 FROM stored_events WHERE originator_id = NEW.originator_id "
+    "AND originator_version = NEW.originator_version) "
+    "OR (NEW.rowid > 0 AND EXISTS (SELECT 1 FROM stored_events WHERE rowid = NEW.rowid)) "
+    "BEGIN SELECT RAISE(ABORT, 'the campaign log is append-only: a stored event may not be "
+    "replaced'); END",
+    f"CREATE TRIGGER IF NOT EXISTS {CHAIN_TABLE}_refuse_replace BEFORE INSERT ON {CHAIN_TABLE} "
+    f"WHEN EXISTS (SELECT 1 FROM {CHAIN_TABLE} WHERE position = NEW.position "
+    "OR notification_id = NEW.notification_id) "
+    "BEGIN SELECT RAISE(ABORT, 'the campaign log is append-only: a link of the chain may not be "
+    "replaced'); END",
     f"CREATE TABLE IF NOT EXISTS {SNAPSHOT_TABLE} (position INTEGER NOT NULL, "
     "format INTEGER NOT NULL, head BLOB NOT NULL, data BLOB NOT NULL, digest BLOB NOT NULL, "
     "PRIMARY KEY (position, format))",
 ]
+
+
+def damaged(error: sqlite3.Error) -> bool:
+    """SQLite's own report of a damaged file."""
+    text = str(error).lower()
+    return "malformed" in text or "corrupt" in text or "not a database" in text
+
+
+def _bytes(state: bytes | str) -> bytes:
+    return state.encode("utf-8") if isinstance(state, str) else bytes(state)
 
 
 class CampaignSQLiteDatastore(SQLiteDatastore):
@@ -77,7 +105,16 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
                 raise StoreError(f"cannot write to the store: {error}") from None
             self._local.cursor = cursor
             try:
+                self._check_tail(cursor)
                 yield
+            except sqlite3.DatabaseError as error:
+                raw.rollback()
+                if damaged(error):
+                    raise StoreError(
+                        f"the store {self.pool.db_name} is damaged (SQLite: {error}): nothing "
+                        "was appended; restore it from a copy, or import an export of it"
+                    ) from None
+                raise
             except BaseException:
                 raw.rollback()
                 raise
@@ -90,6 +127,48 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
             finally:
                 self._local.cursor = None
                 cursor.close()
+
+    def _check_tail(self, cursor: sqlite3.Cursor) -> None:
+        """The last stored event is the last link of the chain, and its bytes give that link:
+        an overwritten, added or removed tail is refused before anything is appended."""
+        cursor.execute(
+            f"SELECT position, notification_id, hash FROM {CHAIN_TABLE} "
+            "ORDER BY position DESC LIMIT 2"
+        )
+        links = cursor.fetchall()
+        cursor.execute("SELECT MAX(rowid) FROM stored_events")
+        last_id = cursor.fetchone()[0]
+        if not links:
+            if last_id is None:
+                return
+            problem = "events are stored that are not in the hash chain"
+        else:
+            position, notification_id, stored = links[0]
+            previous = bytes(links[1][2]) if len(links) > 1 else GENESIS
+            cursor.execute(
+                "SELECT originator_id, originator_version, topic, state FROM stored_events "
+                "WHERE rowid = ?",
+                (notification_id,),
+            )
+            row = cursor.fetchone()
+            if last_id != notification_id or row is None:
+                problem = f"the chain ends at position {position}, not at the last stored event"
+            elif link(previous, str(row[0]), int(row[1]), str(row[2]), _bytes(row[3])) != bytes(
+                stored
+            ):
+                problem = f"the event at position {position} does not match its link"
+            else:
+                return
+        raise StoreError(
+            f"the store {self.pool.db_name} fails its check before a write ({problem}): nothing "
+            "was appended; run campaign audit verify"
+        )
+
+    def mark_version(self) -> None:
+        """Record this engine's schema version in the file (a new or migrated store: a write,
+        so never done by an ordinary command on a store in use)."""
+        with self.transaction(commit=True) as cursor:
+            cursor.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def chain_tip(self) -> tuple[int, bytes]:
         """(position, hash) of the last event in the chain; (0, genesis) for an empty log."""

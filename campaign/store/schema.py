@@ -1,0 +1,32 @@
+"""The version of the store's schema: the tables, triggers and functions this engine writes and
+relies on. A store of another version is refused by ordinary commands (`campaign admin migrate`
+moves it on), so that no command ever changes a schema behind its owner's back.
+
+Versions:
+1. the log, its hash chain (computed by the client) and projection snapshots;
+2. the schema recorded in the store; on PostgreSQL, roles enforced by the database (who may
+   append what, as whom, when) and the chain computed by the database itself; on SQLite, a
+   stored row can no longer be replaced by INSERT OR REPLACE.
+"""
+
+SCHEMA_VERSION = 2
+
+TEAM_TOPICS = (
+    "campaign.domain:DailyReport.Reported",
+    "campaign.domain:DailyReport.Corrected",
+    "campaign.domain:Project.MilestoneReached",
+    "campaign.domain:FactorRequest.Filed",
+    "campaign.domain:FactorRequest.Extended",
+    "campaign.domain:FactorRequest.Escalated",
+    "campaign.domain:FactorRequest.Resolved",
+    "campaign.domain:FactorKey.Assigned",
+)
+"""What a project team may append, about its own projects only: reports and corrections,
+milestones, factor requests and their handling (SPEC §4; issue of roles)."""
+
+OWNER_TOPICS = (
+    "campaign.domain:Access.Granted",
+    "campaign.domain:Access.Regranted",
+    "campaign.domain:Access.Revoked",
+)
+"""What only the store's owner appends: who may do what."""
