@@ -17,6 +17,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+PASSWORD_GROUP = "password_login"
+"""Roles in this group log in with a password over TCP (every other role is trusted)."""
+
 
 def _binary(name: str) -> str | None:
     found = shutil.which(name)
@@ -59,6 +62,32 @@ class PostgresServer:
                 exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
                 if exists.fetchone() is None:
                     conn.execute(SQL("CREATE ROLE {} LOGIN").format(Identifier(role)))
+
+    def create_password_role(self, role: str, password: str) -> None:
+        """A login role that must give its password (over TCP)."""
+        import psycopg
+        from psycopg.sql import SQL, Identifier, Literal
+
+        self.create_roles(PASSWORD_GROUP)
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+            if exists.fetchone() is None:
+                conn.execute(
+                    SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(
+                        Identifier(role), Literal(password), Identifier(PASSWORD_GROUP)
+                    )
+                )
+
+    def psql(self, url: str, sql: str) -> subprocess.CompletedProcess[str]:
+        """`sql` typed in psql as the role of `url` (stops at the first error)."""
+        psql = _binary("psql")
+        assert psql is not None, "psql is not installed"
+        return subprocess.run(
+            [psql, url, "-v", "ON_ERROR_STOP=1", "-c", sql],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
     def stop(self) -> None:
         subprocess.run(
@@ -115,7 +144,13 @@ def start() -> PostgresServer | str:
             "start",
         ],
     ]
-    for step in steps:
+    for number, step in enumerate(steps):
+        if number == 1:  # before the server starts: members of password_login need a password
+            hba = data / "pg_hba.conf"
+            hba.write_text(
+                f"host all +{PASSWORD_GROUP} 127.0.0.1/32 scram-sha-256\n" + hba.read_text(),
+                encoding="utf-8",
+            )
         done = subprocess.run(step, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             shutil.rmtree(base, ignore_errors=True)

@@ -72,9 +72,10 @@ def probe(env: dict[str, str]) -> int | None:
         raise StoreError(f"cannot reach PostgreSQL at {host}:{port}: {cause}") from None
 
 
-def no_password() -> str:
-    """For servers that trust local users: libpq then looks in PGPASSWORD and ~/.pgpass."""
-    return ""
+def no_password() -> str | None:
+    """No password in the URL: none is given to libpq, which then looks in PGPASSWORD, in
+    PGPASSFILE or ~/.pgpass, or needs none (a server that trusts the user)."""
+    return None
 
 
 def postgres_env(url: str, *, lock_timeout: int) -> dict[str, str]:
@@ -220,7 +221,7 @@ class CampaignPostgresDatastore(PostgresDatastore):
         kwargs = {k: v for k, v in pool_kwargs.items() if k != "row_factory"}
         if self.pool.get_password_func is not None:
             kwargs["password"] = self.pool.get_password_func()
-        return kwargs
+        return {k: v for k, v in kwargs.items() if v is not None}
 
     def reader(self) -> PostgresLogReader:
         return PostgresLogReader(self._connect_kwargs(), self.schema, self.events_table)
@@ -345,9 +346,7 @@ class CampaignPostgresRecorder(PostgresApplicationRecorder):
         if not stored_events:
             return []
         rows = [
-            self.construct_pg_stored_event(
-                e.originator_id, e.originator_version, e.topic, e.state
-            )
+            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
             for e in stored_events
         ]
         with (
@@ -377,7 +376,7 @@ class CampaignPostgresFactory(PostgresFactory):
             host=self.env.get(self.POSTGRES_HOST) or "localhost",
             port=self.env.get(self.POSTGRES_PORT) or "5432",
             user=self.env.get(self.POSTGRES_USER) or "",
-            password=self.env.get(self.POSTGRES_PASSWORD) or "",
+            password=cast("str", self.env.get(self.POSTGRES_PASSWORD) or None),
             connect_timeout=float(self.env.get(self.POSTGRES_CONNECT_TIMEOUT) or 10),
             idle_in_transaction_session_timeout=plain.idle_in_transaction_session_timeout,
             pool_size=2,
