@@ -240,9 +240,11 @@ def test_a_revoked_team_can_no_longer_append(shared: str) -> None:
 
 
 def test_only_known_kinds_and_existing_roles_are_granted(shared: str) -> None:
-    with pytest.raises(Refused, match="a team is granted its projects"):
-        with open_engine(Settings(db=shared)) as engine:
-            grant(engine, TEAM, "team", (), actor="owner")
+    with (
+        pytest.raises(Refused, match="a team is granted its projects"),
+        open_engine(Settings(db=shared)) as engine,
+    ):
+        grant(engine, TEAM, "team", (), actor="owner")
     done = cli("admin", "grant", "nobody_here", "--as", "office", "--db", shared)
     assert done.returncode == 1 and "does not exist" in done.stderr
 
