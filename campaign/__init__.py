@@ -8,7 +8,8 @@ what it needs):
 - queries: `checkpoint_document`, `series_document`, `project_states`, `publish`;
 - look-ups: `project_list`, `project_card`, `factor_list`, `missing_reports`;
 - audit: `verify`, `log_entries`, `LogFilter`, `diff`, `reproduce`, `export`, `import_log`;
-- errors: `CampaignError`, `Refused`, `StoreError`, `LineError`, `SheetError`;
+- errors: `CampaignError`, `Refused`, `StoreError`, `LineError`, `SheetError`, and
+  `store_trouble` (the line for a database error met outside the store's checks);
 - the vocabulary's names for people: `TARGET_LABELS`;
 - the calendar: `WorkCalendar`, and the official 2020 days `HOLIDAYS_2020`, `WORKDAYS_2020`;
 - time: `Clock`, `SystemClock`, `FixedClock`.
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from campaign.domain.errors import CampaignError, LineError, Refused, StoreError
     from campaign.domain.vocabulary import TARGET_LABELS
     from campaign.store.store import Store
+    from campaign.store.store import trouble as store_trouble
     from campaign.version import __version__
 
 _HOMES = {
@@ -89,6 +91,7 @@ _HOMES = {
     "Refused": "campaign.domain.errors",
     "StoreError": "campaign.domain.errors",
     "Store": "campaign.store.store",
+    "store_trouble": "campaign.store.store:trouble",
     "__version__": "campaign.version",
 }
 
@@ -135,6 +138,7 @@ __all__ = [
     "register_projects",
     "reproduce",
     "series_document",
+    "store_trouble",
     "verify",
 ]
 

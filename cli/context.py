@@ -33,7 +33,7 @@ class Refusal(click.ClickException):
 @contextmanager
 def engine_for(db: str, *, create: bool) -> Iterator[Engine]:
     """The engine on the store `db` names; any engine error becomes one refusal line."""
-    from campaign import CampaignError, Settings, open_engine
+    from campaign import CampaignError, Settings, open_engine, store_trouble
 
     config = click.get_current_context().find_object(Config) or Config()
     settings = Settings.resolve(db, lock_timeout=config.lock_timeout, clock=config.clock)
@@ -45,6 +45,10 @@ def engine_for(db: str, *, create: bool) -> Iterator[Engine]:
         yield engine
     except CampaignError as error:
         raise Refusal(str(error)) from None
+    except Exception as error:
+        if (line := store_trouble(error, settings.db)) is None:
+            raise
+        raise Refusal(line) from None
     finally:
         engine.close()
 

@@ -49,6 +49,26 @@ def shown(db: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+def trouble(error: BaseException, db: str) -> str | None:
+    """The one line a user reads for a database error met outside the store's own checks (a
+    file damaged under a read, a server gone mid-command); None when `error` is not one."""
+    from eventsourcing.persistence import PersistenceError  # noqa: PLC0415
+
+    from campaign.store.backends.sqlite import damaged  # noqa: PLC0415
+
+    cause = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    if isinstance(error, sqlite3.DatabaseError | PersistenceError):
+        if damaged(error):  # type: ignore[arg-type]
+            return (
+                f"the store {shown(db)} is damaged (SQLite: {cause}): restore it from a copy, "
+                "or import an export of it; nothing was appended"
+            )
+        return f"the store {shown(db)} failed ({cause}): nothing was appended"
+    if type(error).__module__.startswith("psycopg"):
+        return f"the store {shown(db)} failed (PostgreSQL: {cause}): nothing was appended"
+    return None
+
+
 def check_kind(db: str) -> None:
     """A SQLite file path or a postgresql:// URL; any other URL is refused by name."""
     scheme, sep, _ = db.partition("://")
@@ -92,6 +112,10 @@ def _check_sqlite_file(path: Path, *, create: bool) -> SQLiteFile:
     if not path.exists() or path.stat().st_size == 0:
         if not create:
             raise missing
+        if not path.parent.is_dir():
+            raise StoreError(f"cannot make the store {path}: no folder {path.parent}")
+        if not os.access(path.parent, os.W_OK):
+            raise StoreError(f"cannot make the store {path}: its folder is read-only here")
         return SQLiteFile(path, fresh=True, version=0, read_only=False)
     read_only = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
     try:
@@ -215,6 +239,11 @@ class Store:
     @contextmanager
     def writing(self) -> Iterator[None]:
         """Hold the write lock from the first read of a command to its commit."""
+        if self.read_only:
+            raise StoreError(
+                f"the store {self.db} is read-only here (read-only media, or no right to write "
+                "the file or its folder): it can be read and verified, nothing was appended"
+            )
         busy = (
             f"the store {self.db} is busy: another writer held it for {self.lock_timeout} s; "
             "nothing was appended, try again"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -114,6 +114,11 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
                         f"the store {self.pool.db_name} is damaged (SQLite: {error}): nothing "
                         "was appended; restore it from a copy, or import an export of it"
                     ) from None
+                if "readonly" in str(error):
+                    raise StoreError(
+                        f"the store {self.pool.db_name} is read-only here (SQLite: {error}): "
+                        "nothing was appended"
+                    ) from None
                 raise
             except BaseException:
                 raw.rollback()
@@ -207,12 +212,15 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
         self, position: int, fmt: int, head: bytes, data: bytes, digest: bytes
     ) -> None:
         """Keep a projection snapshot; a cache, so a busy or read-only store just skips it."""
+        if self.pool.db_name.startswith("file:"):
+            return  # opened by URI: on read-only media
         try:
-            with sqlite3.connect(self.pool.db_name, timeout=0.5) as connection:
+            with closing(sqlite3.connect(self.pool.db_name, timeout=0.5)) as connection:
                 connection.execute(
                     f"INSERT OR IGNORE INTO {SNAPSHOT_TABLE} VALUES (?, ?, ?, ?, ?)",
                     (position, fmt, head, data, digest),
                 )
+                connection.commit()
         except sqlite3.Error:
             pass
 
@@ -221,9 +229,11 @@ class SQLiteLogReader:
     """A read-only snapshot of the log for the replay core: plain sqlite3, no library layers."""
 
     def __init__(self, path: str) -> None:
+        """`path` is a file name, or the URI a store on read-only media was opened with."""
         self.path = path
+        uri = path if path.startswith("file:") else f"file:{quote(path)}?mode=ro"
         self.connection = sqlite3.connect(
-            f"file:{quote(path)}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+            uri, uri=True, isolation_level=None, check_same_thread=False
         )
         self.connection.execute("BEGIN")  # one snapshot for every read below
 
