@@ -4,6 +4,8 @@ floor, measured in one run on stores built once from the generator.
     python -m benchmarks.report            # 100k and 1M events
     python -m benchmarks.report --curve    # also the replay at 3M events
     python -m benchmarks.report --imports  # only the bulk import against the scenario load
+    python -m benchmarks.report --shared   # only N=8 writers x 50 commands and kill -9, both
+                                           # backends (a durable PostgreSQL is started)
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from benchmarks import imports, measure, stores
+from benchmarks import imports, measure, shared, stores
 from campaign import Settings, load_scenario, open_engine
 
 QUERIES = (
@@ -152,6 +154,39 @@ def memory_and_audit_rows() -> list[Row]:
     ]
 
 
+def shared_rows(writers: int = 8, commands: int = 50, kills: int = 5) -> list[Row]:
+    say(f"{writers} writers x {commands} commands and kill -9, on SQLite and PostgreSQL ...")
+    writes, killed = shared.measure(writers, commands, kills)
+    table = []
+    for f in writes:
+        table.append(
+            Row(
+                f"{f.writers} x {f.commands} writers at once, {f.backend}: failed/lost/duplicated",
+                f"{f.failed}/{f.lost}/{f.duplicated}",
+                "0/0/0, in order",
+                "",
+                f.held,
+            )
+        )
+        table.append(
+            Row(
+                f"  one command as a writer waits, {f.backend}: p50 / p99",
+                f"{f.p50:.2f} / {f.p99:.2f} s",
+            )
+        )
+    for k in killed:
+        table.append(
+            Row(
+                f"kill -9 mid-write of {k.what}, {k.backend}: partial / rerun ok / verified",
+                f"{k.partial}/{k.reruns_completed}/{k.verified} of {k.kills}",
+                "0 partial",
+                "",
+                k.partial == 0 and k.reruns_completed == k.verified == k.kills > 0,
+            )
+        )
+    return table
+
+
 def print_table(rows: list[Row]) -> None:
     widths = (max(len(r.figure) for r in rows), max(len(r.value) for r in rows), 14, 6)
     header = ("figure", "measured", "target", "/floor")
@@ -176,15 +211,21 @@ def main() -> None:
     parser.add_argument(
         "--imports", action="store_true", help="only the bulk import against the scenario load"
     )
+    parser.add_argument(
+        "--shared", action="store_true", help="only the writers at once and kill -9, both backends"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     if args.imports:
         rows = import_rows()
+    elif args.shared:
+        rows = shared_rows()
     else:
         rows = replay_rows(100_000, "100k") + replay_rows(1_000_000, "1M")
         if args.curve:
             rows += replay_rows(3_000_000, "3M")
         rows += checkpoint_rows() + append_rows() + import_rows() + memory_and_audit_rows()
+        rows += shared_rows()
     print_table(rows)
     say(f"measured in {time.perf_counter() - started:.0f} s, Python {sys.version.split()[0]}")
 

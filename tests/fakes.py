@@ -134,6 +134,9 @@ class MemoryStore:
     def actor_for(self, display: str) -> str:
         return display  # like a SQLite file: no roles
 
+    def writer_role(self) -> tuple[str, bool] | None:
+        return None
+
     def tip(self) -> tuple[int, bytes]:
         """The hash chain over the visible events, computed as the real stores keep it."""
         head = GENESIS

@@ -29,6 +29,13 @@ def _binary(name: str) -> str | None:
     return candidates[-1] if candidates else None
 
 
+def missing() -> str | None:
+    """Why no server can be started here, or None."""
+    if not _binary("initdb") or not _binary("pg_ctl"):
+        return "PostgreSQL binaries (initdb, pg_ctl) are not installed"
+    return None
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -98,11 +105,12 @@ class PostgresServer:
         shutil.rmtree(self.base, ignore_errors=True)
 
 
-def start() -> PostgresServer | str:
-    """A running server, or the reason there is none."""
+def start(*, durable: bool = False) -> PostgresServer | str:
+    """A running server, or the reason there is none; the suite's runs without fsync, a
+    `durable` one (for measurements) with the server's defaults."""
     initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
     if not initdb or not pg_ctl:
-        return "PostgreSQL binaries (initdb, pg_ctl) are not installed"
+        return missing() or "PostgreSQL binaries are not installed"
     base = Path(tempfile.mkdtemp(prefix="campaign-pg-"))
     as_user: list[str] = []
     if os.geteuid() == 0:
@@ -134,8 +142,10 @@ def start() -> PostgresServer | str:
             "-D",
             str(data),
             "-o",
-            f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off",
+            f"-p {port} -k {base} -c listen_addresses=127.0.0.1"
+            + (
+                "" if durable else " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            ),
             "-l",
             str(base / "server.log"),
             "-w",

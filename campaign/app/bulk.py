@@ -286,6 +286,7 @@ def import_progress(
     reported = already = corrected = appended = 0
     with engine.unit_of_work(batch=True) as work:
         at = engine.recorded_now()
+        actor = work.actor(actor)
         session = work.session
         session.preload(
             [Project.id_for(c.code) for _, c in commands]
@@ -415,6 +416,7 @@ def import_requests(
     appended = 0
     with engine.unit_of_work(batch=True) as work:
         at = engine.recorded_now()
+        actor = work.actor(actor)
         session = work.session
         session.preload(
             [Project.id_for(c.code) for _, c in commands]
@@ -465,6 +467,7 @@ def register_projects(engine: Engine, path: Path, *, actor: str) -> RegisterRece
     results: list[Result] = []
     with engine.unit_of_work(batch=True) as work:
         at = engine.recorded_now()
+        actor = work.actor(actor)
         work.session.preload([Project.id_for(c.code) for _, c in commands])
         for done, (number, command) in enumerate(commands, 1):
             try:

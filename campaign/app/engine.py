@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from campaign.app.handlers import Result, run
+from campaign.app.rights import Rights
 from campaign.app.session import Session
 from campaign.domain.campaign import Campaign
 from campaign.domain.errors import CampaignError, LineError, Refused
@@ -42,13 +43,24 @@ class UnitOfWork:
     """The commands run under one write lock, and their events, appended on `flush` (within
     the same transaction) and when the unit ends."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, rights: Rights | None = None) -> None:
         self.session = session
+        self.rights = rights  # a shared store's role without every right: what it may append
         self.tip: tuple[int, bytes] = (0, b"")  # the log's position and head when it ended
 
+    def actor(self, display: str) -> str:
+        """Who the commands are recorded as: on a shared store the database role, with
+        `display` beside it as a name; elsewhere `display`."""
+        return self.session.store.actor_for(check_actor(display))
+
     def run(self, command: Command, at: dt.datetime, actor: str) -> Result:
-        """Run one command recorded at `at` by `actor`; its events wait for the flush."""
-        return run(command, self.session, at, actor)
+        """Run one command recorded at `at` by `actor` (see `actor`); its events wait for the
+        flush, and are refused here when the role may not append them."""
+        made = len(self.session.events)
+        result = run(command, self.session, at, actor)
+        if self.rights is not None:
+            self.rights.check(self.session.events[made:])
+        return result
 
     def flush(self) -> int:
         """Append the events queued so far; how many."""
@@ -77,7 +89,10 @@ class Engine:
         and, in an empty store, aggregates the batch did not create are known not to exist."""
         with self.store.writing(), _collector_paused() if batch else nullcontext():
             fresh = batch and self.store.head() == 0
-            work = UnitOfWork(Session(self.store, simulated=simulated, keep=batch, fresh=fresh))
+            writer = self.store.writer_role()
+            rights = None if writer is None or writer[1] else Rights.of(self.store, writer[0])
+            session = Session(self.store, simulated=simulated, keep=batch, fresh=fresh)
+            work = UnitOfWork(session, rights)
             yield work
             work.flush()
             work.tip = self.store.tip()
@@ -96,11 +111,12 @@ class Engine:
         """All commands or none; an error is located by `where(index)` (1-based) when given.
         `then` runs in the same transaction once every command has passed (what the store
         does beside the events, as an owner's grants). On a shared store the actor recorded is
-        the database role, with `actor` as a display name beside it."""
+        the database role, with `actor` as a display name beside it, and each command's events
+        are checked against the role's rights (the database checks them again)."""
         display = check_actor(actor)
         results: list[Result] = []
         with self.unit_of_work() as work:
-            actor = self.store.actor_for(display)
+            actor = work.actor(display)
             at = self.recorded_now()
             for index, command in enumerate(commands, 1):
                 try:

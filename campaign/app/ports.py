@@ -44,6 +44,11 @@ class EventStore(Protocol):
         """Who a command is recorded as (on a shared store, the database role)."""
         ...
 
+    def writer_role(self) -> tuple[str, bool] | None:
+        """On a shared store, the database role that appends and whether it is privileged (the
+        store's owner or a superuser: every right); None for a store without roles."""
+        ...
+
     def set_access(self, role: str, kind: str | None, projects: tuple[str, ...]) -> None:
         """Give a database role the rights of its kind (None: none), in the write in
         progress; a store without roles refuses."""

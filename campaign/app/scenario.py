@@ -74,6 +74,11 @@ def load(
         raise StoreError(f"cannot read {path}: {error.strerror}") from None
     size = path.stat().st_size
     with handle, engine.unit_of_work(batch=True, simulated=True) as work:
+        if work.rights is not None:
+            raise StoreError(
+                f"a scenario is recorded at its own simulated times: on the shared store "
+                f"{store.db} only its owner loads one"
+            )
         held = store.head()
         if held:
             raise StoreError(

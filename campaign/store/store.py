@@ -295,10 +295,18 @@ class Store:
     def actor_for(self, display: str) -> str:
         """Who a command is recorded as: on a shared store the database role that appends it,
         with `display` beside it as a name; on a SQLite file, `display`."""
-        if isinstance(self.datastore, CampaignSQLiteDatastore):
+        writer = self.writer_role()
+        if writer is None:
             return display
-        role = self.datastore.session_role()
+        role = writer[0]
         return role if display in ("", role) else f"{role} ({display})"
+
+    def writer_role(self) -> tuple[str, bool] | None:
+        """On a shared store, the database role that appends and whether it is the store's
+        owner or a superuser; None for a SQLite file (its permissions are its access control)."""
+        if isinstance(self.datastore, CampaignSQLiteDatastore):
+            return None
+        return self.datastore.session_role()
 
     def set_access(self, role: str, kind: str | None, projects: tuple[str, ...]) -> None:
         """Give `role` the table rights and the rows that let the database enforce `kind`

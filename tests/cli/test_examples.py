@@ -10,15 +10,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 import pytest
 
 from cli.main import cli
-
-if TYPE_CHECKING:
-    from tests import postgres_server
+from tests import postgres_server
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -108,10 +105,13 @@ def examples(text: str) -> list[str]:
     return lines
 
 
-def readme_tour() -> list[tuple[str, str | None]]:
-    """(command line, expected error line or None) of every command in the README's tour."""
+def readme_tour(
+    heading: str = "## A tour of the command line", starts: tuple[str, ...] = ("campaign ",)
+) -> list[tuple[str, str | None]]:
+    """(command line, expected error line or None) of every command in a README section (the
+    tour, unless `heading` names another) whose line starts with one of `starts`."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    tour = text.split("## A tour of the command line", 1)[1].split("\n## ", 1)[0]
+    tour = text.split(heading, 1)[1].split("\n## ", 1)[0]
     found: list[tuple[str, str | None]] = []
     for block in re.findall(r"```\n(.*?)```", tour, flags=re.S):
         lines = block.splitlines()
@@ -122,7 +122,7 @@ def readme_tour() -> list[tuple[str, str | None]]:
                 found.append((line[2:], lines[i + 1]))
                 i += 2
                 continue
-            if line.startswith("campaign "):
+            if line.startswith(starts):
                 command = line
                 while command.rstrip().endswith("\\"):
                     i += 1
@@ -187,13 +187,33 @@ def test_every_help_example_runs_as_typed_in_order(
             assert done.returncode == 0, f"{line}\n{done.stdout}{done.stderr}"
 
 
-def test_the_readme_tour_runs_as_typed_in_order(folder: Path) -> None:
-    tour = readme_tour()
-    assert len(tour) > 30
-    for line, refusal in tour:
-        done = shell(line, folder)
+def run_in_order(lines: list[tuple[str, str | None]], folder: Path, extra: dict[str, str]) -> None:
+    for line, refusal in lines:
+        done = shell(line, folder, extra)
         if refusal is None:
             assert done.returncode == 0, f"{line}\n{done.stdout}{done.stderr}"
         else:
             assert done.returncode == 1, f"{line}\n{done.stdout}{done.stderr}"
             assert done.stderr.strip() == refusal.strip(), line
+
+
+def test_the_readme_tour_runs_as_typed_in_order(folder: Path) -> None:
+    tour = readme_tour()
+    assert len(tour) > 30
+    run_in_order(tour, folder, {})
+
+
+@pytest.mark.postgres
+def test_the_readme_shared_deployment_runs_as_typed_in_order(folder: Path) -> None:
+    """On a server of its own (the steps create roles and a database by fixed names), as
+    `localhost` on its default port: PGPORT says where this one listens, as libpq reads it."""
+    server = postgres_server.start()
+    if isinstance(server, str):
+        pytest.skip(server)
+    try:
+        steps = readme_tour("## Sharing a store", ("campaign ", "psql ", "echo "))
+        assert len(steps) >= 14
+        run_in_order(steps, folder, {"PGPORT": str(server.port), "HOME": str(folder)})
+        assert (folder / ".pgpass").stat().st_mode & 0o777 == 0o600
+    finally:
+        server.stop()

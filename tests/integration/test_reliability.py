@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 CAMPAIGN = str(Path(sys.executable).parent / "campaign")
-WRITERS, COMMANDS = 4, 8
+WRITERS, COMMANDS = 4, 5
 
 
 def run(*args: str, db: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -210,7 +210,7 @@ def test_a_scenario_load_killed_midway_leaves_nothing_and_a_rerun_completes(
 ) -> None:
     scenario = tmp_path / "big.jsonl"
     with scenario.open("w", encoding="utf-8") as handle:
-        generate(handle, projects=400, seed=9)
+        generate(handle, projects=200, seed=9)
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CAMPAIGN_")}
     loading = subprocess.Popen(
         [CAMPAIGN, "scenario", "run", str(scenario), "--db", db],
@@ -231,7 +231,7 @@ def test_a_command_killed_midway_leaves_nothing_and_a_rerun_completes(
     opened(db)
     sheet = tmp_path / "projects.csv"
     header = "code,name,sector,category,unit,leader,total_investment,annual_plan,date\n"
-    lines = [f"K{i:05d},项目{i},other,new,区发改局,王五,100,50,2026-01-05\n" for i in range(30_000)]
+    lines = [f"K{i:05d},项目{i},other,new,区发改局,王五,100,50,2026-01-05\n" for i in range(15_000)]
     sheet.write_text(header + "".join(lines), encoding="utf-8")
     before = rows(db)
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CAMPAIGN_")}
@@ -243,5 +243,5 @@ def test_a_command_killed_midway_leaves_nothing_and_a_rerun_completes(
     assert rows(db) == before  # one command, one transaction: nothing of it
     done = run("project", "register", "--from", str(sheet), db=db)
     assert done.returncode == 0, done.stderr
-    assert len(rows(db)) == len(before) + 30_000
+    assert len(rows(db)) == len(before) + 15_000
     assert run("audit", "verify", db=db).returncode == 0

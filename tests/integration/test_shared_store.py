@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from getpass import getuser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,7 +93,7 @@ def test_a_team_appends_its_projects_events_recorded_as_its_role(shared: str) ->
 @pytest.mark.parametrize(
     ("args", "refusal"),
     [
-        (report("ZZ-002"), f"role {TEAM} may not append events of project ZZ-002"),
+        (report("ZZ-002"), f"project=ZZ-002: role {TEAM} records only for its projects (ZZ-001)"),
         (
             [
                 "project",
@@ -116,7 +117,8 @@ def test_a_team_appends_its_projects_events_recorded_as_its_role(shared: str) ->
                 "--date",
                 "2020-03-01",
             ],
-            f"role {TEAM} is a project team: it may not append",
+            f"role={TEAM}: a project team records its projects' daily reports, corrections, "
+            "milestones and factor requests, not Project.Registered",
         ),
         (["admin", "grant", TEAM, "--as", "office"], "only the store's owner does"),
     ],
@@ -285,3 +287,44 @@ def test_an_uninitialised_or_old_store_is_refused_naming_the_fix(
     assert old.returncode == 1 and "campaign admin migrate" in old.stderr
     assert cli("admin", "migrate", "--db", bare).returncode == 0
     assert cli("status", "--db", bare).returncode == 0
+
+
+def sheet(folder: Path, *codes: str) -> str:
+    path = folder / f"调度表-{len(codes)}.csv"
+    rows = [f"{code},2020-06-29,{n}\n" for n, code in enumerate(codes, 5)]
+    path.write_text("项目编号,日期,本日完成投资(万元)\n" + "".join(rows), encoding="utf-8")
+    return str(path)
+
+
+def test_a_sheet_is_imported_as_the_role_within_its_rights(shared: str, tmp_path: Path) -> None:
+    both = sheet(tmp_path, "ZZ-001", "ZZ-002")
+    before = events(shared)
+    done = cli("progress", "import", both, "--db", as_role(shared, TEAM), "--actor", "张三")
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert "row 3" in line and f"role {TEAM} records only for its projects (ZZ-001)" in line
+    assert events(shared) == before
+    done = cli("progress", "import", sheet(tmp_path, "ZZ-001"), "--db", as_role(shared, TEAM))
+    assert done.returncode == 0, done.stderr
+    done = cli("progress", "import", both, "--db", as_role(shared, OFFICE), "--actor", "李四")
+    assert done.returncode == 0, done.stderr
+    with psycopg.connect(shared) as conn:
+        actors = conn.execute(
+            "SELECT convert_from(state, 'UTF8')::jsonb ->> 'actor' FROM campaign_events "
+            "ORDER BY notification_id DESC LIMIT 2"
+        ).fetchall()
+    # the office's sheet adds ZZ-002's report (ZZ-001's day was reported already)
+    assert [a for (a,) in actors] == [f"{OFFICE} (李四)", f"{TEAM} ({getuser()})"]
+    assert events(shared) == before + 2
+
+
+def test_a_scenario_is_loaded_by_the_owner_only(shared: str, tmp_path: Path) -> None:
+    scenario = tmp_path / "s.jsonl"
+    scenario.write_text(
+        '{"cmd": "open_campaign", "name": "x", "year": 2020, "start": "2020-03-23", '
+        '"end": "2020-06-30", "at": "2020-03-20T09:00:00+08:00"}\n',
+        encoding="utf-8",
+    )
+    done = cli("scenario", "run", str(scenario), "--db", as_role(shared, OFFICE))
+    assert done.returncode == 1
+    assert "only its owner loads one" in done.stderr

@@ -8,8 +8,10 @@ slow: the store imports it only for a PostgreSQL URL.
 
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
+from getpass import getuser
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -81,15 +83,16 @@ def no_password() -> str | None:
 def postgres_env(url: str, *, lock_timeout: int) -> dict[str, str]:
     parts = urlsplit(url)
     query = parse_qs(parts.query)
-    dbname = unquote(parts.path.lstrip("/"))
+    dbname = unquote(parts.path.lstrip("/")) or os.environ.get("PGDATABASE", "")
     if not dbname:
         raise StoreError(f"{url}: name the database, e.g. postgresql://user@localhost/campaign")
     env = {
         "PERSISTENCE_MODULE": "campaign.store.backends.postgres:CampaignPostgresFactory",
         "POSTGRES_DBNAME": dbname,
-        "POSTGRES_HOST": unquote(parts.hostname or "localhost"),
-        "POSTGRES_PORT": str(parts.port or 5432),
-        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        # what the URL leaves out comes from libpq's environment, as psql would take it
+        "POSTGRES_HOST": unquote(parts.hostname or os.environ.get("PGHOST") or "localhost"),
+        "POSTGRES_PORT": str(parts.port or os.environ.get("PGPORT") or 5432),
+        "POSTGRES_USER": unquote(parts.username or os.environ.get("PGUSER") or getuser()),
         "POSTGRES_SCHEMA": query.get("schema", ["public"])[0],
         "POSTGRES_LOCK_TIMEOUT": str(lock_timeout),
         "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT_S),
@@ -154,12 +157,21 @@ class CampaignPostgresDatastore(PostgresDatastore):
             now: dt.datetime = row["now"]
             return now
 
-    def session_role(self) -> str:
+    def session_role(self) -> tuple[str, bool]:
+        """The role this connection appends as, and whether it has every right (the store's
+        owner or a superuser), as the append trigger decides it."""
+        n = postgres_schema.names(self.schema, self.events_table)
         with self.get_connection() as connection, connection.cursor() as cursor:
-            cursor.execute("SELECT session_user AS role")
+            cursor.execute(
+                SQL(
+                    "SELECT session_user AS role, (session_user = (SELECT owner FROM "
+                    "{schema}.{meta} LIMIT 1) OR EXISTS (SELECT 1 FROM pg_roles "
+                    "WHERE rolname = session_user AND rolsuper)) AS privileged"
+                ).format(**n)
+            )
             row = cursor.fetchone()
             assert row is not None
-            return str(row["role"])
+            return str(row["role"]), bool(row["privileged"])
 
     def set_access(self, role: str, kind: str | None, projects: tuple[str, ...]) -> None:
         """Grant `role` the rights of `kind` (None: revoke them), on the connection of the
