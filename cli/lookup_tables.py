@@ -32,6 +32,7 @@ from campaign.domain.vocabulary import (
     Sector,
     Stage,
 )
+from campaign.report.words import against_time, reason
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -301,16 +302,14 @@ def print_project_card(doc: dict[str, Any], console: Console) -> None:
         plan += f" (登记 {_wan2(p['registered_plan'])}; {changes})"
     line("年度计划", plan)
     done = f"{_wan2(p['ytd_investment'])} 万元, 完成率 {_pct(p['investment_rate'])}"
-    gap = p["gap_pp"]
-    if gap is not None:
-        side = "超序时" if gap >= 0 else "低于序时"
-        done += f", {side} {abs(gap):.2f} 个百分点, spi {p['spi']:.4f}"
+    if p["gap_pp"] is not None:
+        done += f", {against_time(p['gap_pp'])}, 为序时进度的 {_pct(p['spi'])}"
     line("累计完成", done + f" (序时进度 {_pct(doc['time_progress'])})")
     line("资金到位", f"{_wan2(p['ytd_funds'])} 万元")
-    rank = "" if p["rank"] is None else f" (spi 排名第 {p['rank']})"
+    rank = "" if p["rank"] is None else f" (在列项目排名第 {p['rank']})"
     line("灯", Text.assemble(_light(p["light"]), rank))
-    if p["reasons"]:
-        line("原因", "; ".join(p["reasons"]))
+    for i, why in enumerate(p["reasons"]):  # one a line: each reads whole at 80 columns
+        line("原因" if i == 0 else "", reason(why))
     milestones = ", ".join(f"{MILESTONE_LABELS[m]} {d}" for m, d in p["milestones"].items())
     line("里程碑", milestones or NONE)
     if p["start_overdue_days"]:

@@ -12,6 +12,8 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from campaign.report.words import reasons
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -228,7 +230,7 @@ def print_checkpoint(doc: dict[str, Any], console: Console) -> None:
                 names.get(row["code"], {}).get("name", row.get("name", "")),
                 light(row["light"]),
                 f"{row['unit']} / {row['leader']}",
-                "; ".join(row["reasons"]),
+                reasons(row["reasons"], "en"),
             )
         console.print(lagging)
     print_receipt(doc, console)
