@@ -6,6 +6,7 @@ what it needs):
 - commands: `COMMANDS`, `Command`, `parse_command`, `Engine.execute`, `load_scenario`;
 - sheets: `progress_template`, `import_progress`, `import_requests`, `register_projects`;
 - queries: `checkpoint_document`, `series_document`, `project_states`, `publish`;
+- the report officials circulate: `build_report` (its content), `write_html` (the 通报);
 - look-ups: `project_list`, `project_card`, `factor_list`, `missing_reports`;
 - audit: `verify`, `log_entries`, `LogFilter`, `diff`, `reproduce`, `export`, `import_log`;
 - errors: `CampaignError`, `Refused`, `StoreError`, `LineError`, `SheetError`;
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
     from campaign.domain.calendar import HOLIDAYS_2020, WORKDAYS_2020, WorkCalendar
     from campaign.domain.errors import CampaignError, LineError, Refused, StoreError
     from campaign.domain.vocabulary import TARGET_LABELS
+    from campaign.report.html import write as write_html
+    from campaign.report.model import build as build_report
     from campaign.store.store import Store
     from campaign.version import __version__
 
@@ -60,6 +63,8 @@ _HOMES = {
     "Status": "campaign.app.engine",
     "Result": "campaign.app.handlers",
     "checkpoint_document": "campaign.app.queries",
+    "build_report": "campaign.report.model:build",
+    "write_html": "campaign.report.html:write",
     "series_document": "campaign.app.queries",
     "project_states": "campaign.app.queries",
     "publish": "campaign.app.queries",
@@ -114,6 +119,7 @@ __all__ = [
     "SystemClock",
     "WorkCalendar",
     "__version__",
+    "build_report",
     "checkpoint_document",
     "diff",
     "export",
@@ -136,6 +142,7 @@ __all__ = [
     "reproduce",
     "series_document",
     "verify",
+    "write_html",
 ]
 
 

@@ -232,3 +232,190 @@ _REASONS: dict[str, Callable[[Mapping[str, Any], Lang], str]] = {
 def reasons(found: list[Mapping[str, Any]], lang: Lang = "zh") -> str:
     """A project's reasons, one phrase after another."""
     return ("；" if lang == "zh" else "; ").join(reason(r, lang) for r in found)
+
+
+RATE_NAMES: dict[Lang, dict[str, tuple[str, str]]] = {
+    "zh": {
+        "fulfilment_rate": ("履约率", "已签约项目中未终止的比例"),
+        "funds_rate": ("资金到位率", "到位资金 ÷ 年度计划投资（万元）"),
+        "start_rate": ("开工率", "已开工 ÷ 计划开工日已到的新开工项目"),
+        "commissioning_rate": ("竣工投产率", "已竣工投产 ÷ 计划竣工日已到的项目"),
+    },
+    "en": {
+        "fulfilment_rate": ("fulfilment", "signed projects not terminated"),
+        "funds_rate": ("funds in place", "YTD funds / annual plans (万元)"),
+        "start_rate": ("start rate", "started / new projects due to start"),
+        "commissioning_rate": ("commissioning", "completed or producing / due"),
+    },
+}
+"""The four rates: name and what they count."""
+
+LEVELS: dict[Lang, dict[int, str]] = {
+    "zh": {0: NONE, 1: "一级督办", 2: "二级督办", 3: "三级督办"},
+    "en": {0: NONE, 1: "level 1", 2: "level 2", 3: "level 3"},
+}
+
+
+def level(value: int, lang: Lang = "zh") -> str:
+    """An escalation (督办) level, 1–3."""
+    return LEVELS[lang].get(value, str(value))
+
+
+def change(row: Mapping[str, Any], lang: Lang = "zh") -> str:
+    """A project's change in rank since the previous checkpoint: ↑3, ↓2, — (the same place),
+    新 (not listed then); "" without a previous checkpoint or a rank."""
+    if row.get("new"):
+        return "新" if lang == "zh" else "new"
+    moved = row.get("change")
+    if moved is None:
+        return ""
+    if moved == 0:
+        return NONE
+    return f"↑{moved}" if moved > 0 else f"↓{-moved}"
+
+
+def summary(document: Mapping[str, Any], total_investment: float) -> str:
+    """The report's opening paragraph, as a 通报 begins, with the figures of its tables:
+    截至6月30日，全区在列重点项目53个……占年度计划的52.65%，超序时进度2.65个百分点，实现“双过半”。"""
+    zone, factors = document["zone"], document["factors"]
+    terminated = f"（另有{zone['terminated']}个已终止）" if zone["terminated"] else ""
+    if zone["double_half"]:
+        verdict_text = "，实现“双过半”"
+    elif document["time_progress"] >= 0.5:
+        verdict_text = "，未实现“双过半”"
+    else:
+        verdict_text = ""
+    lights = zone["lights"]
+    parts = [
+        f"截至{cn_date(document['as_of'])}，全区在列重点项目{zone['projects']}个{terminated}，"
+        f"总投资{money(total_investment)}，年度计划投资{money(zone['annual_plan'])}；"
+        f"累计完成投资{money(zone['ytd_investment'])}，占年度计划的{pct(zone['investment_rate'])}，"
+        f"{against_time(zone['gap_pp'], spaced=False)}{verdict_text}。",
+        f"资金到位{money(zone['ytd_funds'])}，资金到位率{pct(zone['funds_rate'])}；"
+        f"应开工项目{zone['due_to_start']}个，已开工{zone['started']}个，"
+        f"开工率{pct(zone['start_rate'])}；"
+        f"应竣工投产项目{zone['due_to_commission']}个，已竣工投产{zone['commissioned']}个，"
+        f"竣工投产率{pct(zone['commissioning_rate'])}。",
+        f"红灯项目{lights['red']}个、黄灯项目{lights['yellow']}个；"
+        f"要素保障事项提出{factors['filed']}件，办结{factors['resolved']}件，"
+        f"办结率{pct(factors['closure_rate'])}，按期办结率{pct(factors['on_time_rate'])}，"
+        f"在办逾期{factors['overdue_open']}件。",
+    ]
+    return "".join(parts)
+
+
+def as_of_choice(why: str, day: str, lang: Lang = "zh") -> str:
+    """Why a query without --as-of reads the day it reads (`campaign.app.queries.AsOfChoice`)."""
+    if lang == "en":
+        return {
+            "checkpoint": f"(no --as-of: the latest checkpoint day, {day})",
+            "today": f"(no --as-of: no checkpoint day has come yet; today, {day})",
+            "campaign_end": f"(no --as-of: the campaign is over and names no checkpoint day; "
+            f"its last day, {day})",
+            "year_start": f"(no --as-of: the campaign year has not begun; {day})",
+        }.get(why, "")
+    return {
+        "checkpoint": f"（未指定 --as-of：取最近的调度节点 {day}）",
+        "today": f"（未指定 --as-of：尚无已到的调度节点，取今天 {day}）",
+        "campaign_end": f"（未指定 --as-of：活动已结束且未设调度节点，取结束日 {day}）",
+        "year_start": f"（未指定 --as-of：活动年度尚未开始，取 {day}）",
+    }.get(why, "")
+
+
+# ------------------------------------------------------------------------------ columns
+
+FIELDS: dict[str, tuple[str, str, str]] = {
+    "code": ("项目编号", "code", "code"),
+    "name": ("项目名称", "name", "text"),
+    "sector": ("产业领域", "sector", "sector"),
+    "category": ("项目类别", "category", "category"),
+    "unit": ("帮包单位", "unit", "text"),
+    "leader": ("包保领导", "leader", "text"),
+    "annual_plan": ("年度计划(万元)", "annual plan (万元)", "money"),
+    "ytd_investment": ("累计完成投资(万元)", "YTD investment (万元)", "money"),
+    "investment_rate": ("投资完成率", "of plan", "rate"),
+    "gap_pp": ("比序时(个百分点)", "vs time progress (pp)", "pp"),
+    "spi": ("为序时进度的", "of time progress", "rate"),
+    "light": ("灯", "light", "light"),
+    "stage": ("阶段", "stage", "stage"),
+    "started_on": ("开工日期", "started on", "date"),
+    "start_overdue_days": ("开工逾期(天)", "start overdue (days)", "count"),
+    "ytd_funds": ("到位资金(万元)", "YTD funds (万元)", "money"),
+    "physical_pct": ("形象进度(%)", "physical progress (%)", "number"),
+    "open_factors": ("在办要素", "open factor requests", "count"),
+    "overdue_factors": ("逾期要素", "overdue factor requests", "count"),
+    "rank": ("排名", "rank", "count"),
+    # the zone at a date (a series row)
+    "as_of": ("日期", "as of", "date"),
+    "time_progress": ("序时进度", "time progress", "rate"),
+    "projects": ("在列项目", "listed projects", "count"),
+    "registered": ("登记项目", "registered", "count"),
+    "terminated": ("终止项目", "terminated", "count"),
+    "double_half": ("双过半", "双过半", "flag"),
+    "funds_rate": ("资金到位率", "funds rate", "rate"),
+    "fulfilment_rate": ("履约率", "fulfilment rate", "rate"),
+    "fulfilled": ("履约项目", "fulfilled", "count"),
+    "signed": ("签约项目", "signed", "count"),
+    "start_rate": ("开工率", "start rate", "rate"),
+    "started": ("已开工", "started", "count"),
+    "due_to_start": ("应开工", "due to start", "count"),
+    "early_starts": ("提前开工", "early starts", "count"),
+    "commissioning_rate": ("竣工投产率", "commissioning rate", "rate"),
+    "commissioned": ("已竣工投产", "commissioned", "count"),
+    "due_to_commission": ("应竣工投产", "due to commission", "count"),
+    "below_half": ("不足计划一半", "below half of plan", "count"),
+}
+"""The columns of a table of projects (and of a series of zone figures): SPEC's key, then its
+Chinese header, its English header, and the kind of value it holds."""
+
+FLAGS: dict[Lang, tuple[str, str]] = {"zh": ("是", "否"), "en": ("yes", "no")}
+KINDS_WITH_LABELS = {"sector", "category", "stage", "light"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula: a stored text that starts so is written
+with a leading apostrophe in a sheet for people, so that a name is never run."""
+
+
+def header(key: str, lang: Lang = "zh") -> str:
+    """A column's header for people (SPEC's key for a column this module does not name)."""
+    found = FIELDS.get(key)
+    return key if found is None else found[0 if lang == "zh" else 1]
+
+
+def kind_of(key: str) -> str:
+    found = FIELDS.get(key)
+    return "text" if found is None else found[2]
+
+
+def cell(key: str, value: Any, lang: Lang = "zh") -> str:
+    """A value of a table of projects for people, as a CSV file for Excel gives it: money with
+    two places (12000.00, no separators, so that Excel reads a number), rates as percentages
+    (52.65%, which Excel reads as 0.5265), labels in the language, "" for none."""
+    if value is None:
+        return ""
+    kind = kind_of(key)
+    if kind in KINDS_WITH_LABELS:
+        shown = label(kind, value, lang)
+    elif kind in {"money", "pp", "number"}:
+        shown = f"{value:.2f}"
+    elif kind == "rate":
+        shown = f"{value * 100:.2f}%"
+    elif kind == "flag":
+        shown = FLAGS[lang][0 if value else 1]
+    else:
+        shown = str(value)
+        if kind == "text" and shown.startswith(FORMULA_STARTS):
+            shown = "'" + shown
+    return shown
+
+
+def key_cell(key: str, value: Any) -> str:
+    """A value for machines (SPEC's field names): figures as the JSON has them, money with two
+    places, "" for none."""
+    if value is None:
+        return ""
+    kind = kind_of(key)
+    if kind == "money":
+        return f"{value:.2f}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
