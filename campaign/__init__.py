@@ -6,7 +6,8 @@ what it needs):
 - commands: `COMMANDS`, `Command`, `parse_command`, `Engine.execute`, `load_scenario`;
 - sheets: `progress_template`, `import_progress`, `import_requests`, `register_projects`;
 - queries: `checkpoint_document`, `series_document`, `project_states`, `publish`;
-- the report officials circulate: `build_report` (its content), `write_html` (the 通报);
+- the report officials circulate: `build_report` (its content), `write_html` (the 通报),
+  `write_xlsx` (the Excel 调度表);
 - look-ups: `project_list`, `project_card`, `factor_list`, `missing_reports`;
 - audit: `verify`, `log_entries`, `LogFilter`, `diff`, `reproduce`, `export`, `import_log`;
 - errors: `CampaignError`, `Refused`, `StoreError`, `LineError`, `SheetError`;
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from campaign.domain.vocabulary import TARGET_LABELS
     from campaign.report.html import write as write_html
     from campaign.report.model import build as build_report
+    from campaign.report.xlsx import write as write_xlsx
     from campaign.store.store import Store
     from campaign.version import __version__
 
@@ -65,6 +67,7 @@ _HOMES = {
     "checkpoint_document": "campaign.app.queries",
     "build_report": "campaign.report.model:build",
     "write_html": "campaign.report.html:write",
+    "write_xlsx": "campaign.report.xlsx:write",
     "series_document": "campaign.app.queries",
     "project_states": "campaign.app.queries",
     "publish": "campaign.app.queries",
@@ -143,6 +146,7 @@ __all__ = [
     "series_document",
     "verify",
     "write_html",
+    "write_xlsx",
 ]
 
 
