@@ -5,7 +5,8 @@ what it needs):
 - open: `Settings`, `open_engine`, `open_store` (the composition root);
 - commands: `COMMANDS`, `Command`, `parse_command`, `Engine.execute`, `load_scenario`;
 - sheets: `progress_template`, `import_progress`, `import_requests`, `register_projects`;
-- queries: `checkpoint_document`, `series_document`, `project_states`, `publish`;
+- queries: `checkpoint_document`, `series_document`, `project_states`, `publish`, and
+  `choose_as_of` (the day a query without one reads);
 - the report officials circulate: `build_report` (its content), `write_html` (the 通报),
   `write_xlsx` (the Excel 调度表);
 - look-ups: `project_list`, `project_card`, `factor_list`, `missing_reports`;
@@ -33,7 +34,13 @@ if TYPE_CHECKING:
     from campaign.app.engine import Engine, Status
     from campaign.app.handlers import Result
     from campaign.app.lookups import factor_list, missing_reports, project_card, project_list
-    from campaign.app.queries import checkpoint_document, project_states, publish, series_document
+    from campaign.app.queries import (
+        checkpoint_document,
+        choose_as_of,
+        project_states,
+        publish,
+        series_document,
+    )
     from campaign.app.scenario import load as load_scenario
     from campaign.app.sheets import SheetError
     from campaign.audit.diff import diff
@@ -65,6 +72,7 @@ _HOMES = {
     "Status": "campaign.app.engine",
     "Result": "campaign.app.handlers",
     "checkpoint_document": "campaign.app.queries",
+    "choose_as_of": "campaign.app.queries",
     "build_report": "campaign.report.model:build",
     "write_html": "campaign.report.html:write",
     "write_xlsx": "campaign.report.xlsx:write",
@@ -124,6 +132,7 @@ __all__ = [
     "__version__",
     "build_report",
     "checkpoint_document",
+    "choose_as_of",
     "diff",
     "export",
     "factor_list",

@@ -20,6 +20,7 @@ from cli.commands import (
     lookups,
     progress,
     project,
+    report,
     scenario,
 )
 from cli.commands import sheets as _sheets  # noqa: F401 (adds template and import to their groups)
@@ -56,6 +57,7 @@ for command in (
     campaign.status,
     checkpoint.checkpoint,
     checkpoint.replay_command,
+    report.report,
     audit.audit,
     audit.export_command,
     audit.import_command,
