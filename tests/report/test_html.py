@@ -18,6 +18,7 @@ import pytest
 from campaign import write_html
 from campaign.report.html import render
 from campaign.report.words import money, pct
+from tests.report import browser
 from tests.report.browser import opened
 
 if TYPE_CHECKING:
@@ -190,14 +191,13 @@ def test_in_a_browser_the_page_asks_for_nothing_logs_no_error_and_shows_the_json
     assert by_path["zone.double_half"] == "已实现"
 
 
-@pytest.mark.parametrize("media", ["print"])
 def test_printed_the_page_is_a4_with_a_page_per_section(
-    reference_report: Report, tmp_path: Path, media: str
+    reference_report: Report, tmp_path: Path
 ) -> None:
     report = tmp_path / "通报.html"
     write_html(reference_report, report)
     with opened(report, tmp_path / "profile") as visit:
-        visit.page.emulate_media(media=media)
+        visit.page.emulate_media(media="print")
         pdf = visit.page.pdf(format="A4", print_background=True)
         breaks = visit.page.eval_on_selector_all(
             "main > section", "els => els.map(e => getComputedStyle(e).breakBefore)"
@@ -205,3 +205,12 @@ def test_printed_the_page_is_a4_with_a_page_per_section(
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= len(breaks) == 8
     assert breaks[0] == "auto" and set(breaks[1:]) == {"page"}
+
+
+def test_without_chromium_the_browser_test_fails_and_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setattr(browser.shutil, "which", lambda name: None)
+    with pytest.raises(pytest.fail.Exception, match=r"make test.*apt-get install -y chromium"):
+        browser.chromium()
