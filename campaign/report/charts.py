@@ -101,9 +101,7 @@ def svg(figure: Figure, name: str) -> str:
 
 
 @contextmanager
-def _drawing(
-    height: float, left: float, right: float, width: float = WIDTH
-) -> Iterator[tuple[Figure, Axes]]:
+def _drawing(height: float, left: float, right: float) -> Iterator[tuple[Figure, Axes]]:
     """A figure with one axes, drawn with the report's settings; its Chinese text is measured
     by DejaVu Sans, which lacks the glyphs (see the module's docstring): matplotlib's warning
     about them is expected and silenced."""
@@ -112,9 +110,9 @@ def _drawing(
 
     with matplotlib.rc_context(RC), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        figure = Figure(figsize=(width, height))
+        figure = Figure(figsize=(WIDTH, height))
         figure.subplots_adjust(
-            left=left / width, right=1 - right / width, top=1 - 0.45 / height, bottom=0.5 / height
+            left=left / WIDTH, right=1 - right / WIDTH, top=1 - 0.45 / height, bottom=0.5 / height
         )
         yield figure, figure.add_subplot()
 
@@ -185,13 +183,14 @@ def _burnup(report: Report, axes: Axes) -> None:
         if i in rates:
             value = rates[i] * 100
             below = rates[i] < b.time[i]  # the label goes on the side away from 序时
+            last = i > 0.85 * len(b.dates)  # near the right edge: the label goes to the left
             axes.plot([i], [value], marker="o", color=COLOURS["plan"], markersize=4)
             axes.annotate(
                 pct(rates[i]),
                 (i, value),
                 textcoords="offset points",
-                xytext=(5, -13) if below else (-4, 6),
-                ha="left" if below else "right",
+                xytext=(5, -13) if below and not last else (-6, 6),
+                ha="left" if below and not last else "right",
                 fontsize=9.5,
                 color=COLOURS["plan"],
             )
@@ -302,7 +301,8 @@ def lights(report: Report) -> str | None:
     keys = ["green", "yellow", "red", "na"]
     if not any(counts[k] for k in keys):
         return None
-    with _drawing(2.6, left=0.6, right=0.3, width=4.2) as (figure, axes):
+    # as wide as the others (their text then reads the same size on a page), the bars centred
+    with _drawing(2.6, left=1.5, right=1.2) as (figure, axes):
         _lights(counts, axes)
         return svg(figure, "lights")
 

@@ -181,6 +181,10 @@ def headline(zone: Mapping[str, Any], lang: Lang = "zh") -> str:
     """The verdict with the share that decides it and the gap to 序时:
     双过半：已实现 — 完成年度计划 52.65%，超序时进度 2.65 个百分点."""
     rate, gap = zone["investment_rate"], zone["gap_pp"]
+    if rate is None:  # no listed project has a plan yet: nothing to measure against
+        if lang == "en":
+            return f"双过半 (half the year, half the plan): {verdict(False, 'en')} — no plan yet"
+        return f"双过半：{verdict(False)} — 尚无在列项目的年度计划投资"
     if lang == "en":
         return (
             f"双过半 (half the year, half the plan): {verdict(zone['double_half'], 'en')} — "
@@ -286,11 +290,19 @@ def summary(document: Mapping[str, Any], total_investment: float) -> str:
     else:
         verdict_text = ""
     lights = zone["lights"]
+    opening = f"截至{cn_date(document['as_of'])}，全区在列重点项目{zone['projects']}个{terminated}"
+    if zone["investment_rate"] is None:
+        first = f"{opening}，尚无年度计划投资。"
+    else:
+        first = (
+            f"{opening}，总投资{money(total_investment)}，"
+            f"年度计划投资{money(zone['annual_plan'])}；"
+            f"累计完成投资{money(zone['ytd_investment'])}，"
+            f"占年度计划的{pct(zone['investment_rate'])}，"
+            f"{against_time(zone['gap_pp'], spaced=False)}{verdict_text}。"
+        )
     parts = [
-        f"截至{cn_date(document['as_of'])}，全区在列重点项目{zone['projects']}个{terminated}，"
-        f"总投资{money(total_investment)}，年度计划投资{money(zone['annual_plan'])}；"
-        f"累计完成投资{money(zone['ytd_investment'])}，占年度计划的{pct(zone['investment_rate'])}，"
-        f"{against_time(zone['gap_pp'], spaced=False)}{verdict_text}。",
+        first,
         f"资金到位{money(zone['ytd_funds'])}，资金到位率{pct(zone['funds_rate'])}；"
         f"应开工项目{zone['due_to_start']}个，已开工{zone['started']}个，"
         f"开工率{pct(zone['start_rate'])}；"

@@ -5,13 +5,17 @@ at the end of its year (2020-12-31 20:00 in Shanghai)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from click.testing import CliRunner
 
-from campaign import FixedClock, Settings, build_report, checkpoint_document, open_engine
+from campaign import FixedClock, Settings, build_report, open_engine
 from campaign.app.scenario import load
+from cli.context import Config
+from cli.main import cli
 from tests.conftest import at
 
 if TYPE_CHECKING:
@@ -42,6 +46,13 @@ def reference_report(reference_db: Path) -> Report:
 
 @pytest.fixture(scope="session")
 def reference_checkpoint(reference_db: Path) -> dict[str, Any]:
-    with open_engine(Settings(db=str(reference_db), clock=clock()), create=False) as engine:
-        document: dict[str, Any] = checkpoint_document(engine, MID_YEAR, None)
-        return document
+    """What `campaign checkpoint --as-of 2020-06-30 --json` prints, as read back."""
+    result = CliRunner().invoke(
+        cli,
+        ["checkpoint", "--as-of", MID_YEAR.isoformat(), "--json", "--db", str(reference_db)],
+        obj=Config(clock=clock()),
+        env={"CAMPAIGN_DB": None},
+    )
+    assert result.exit_code == 0, result.output
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document

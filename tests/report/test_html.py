@@ -211,6 +211,6 @@ def test_without_chromium_the_browser_test_fails_and_says_what_to_do(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "no-chromium")
-    monkeypatch.setattr(browser.shutil, "which", lambda name: None)
+    monkeypatch.setattr("tests.report.browser.shutil.which", lambda name: None)
     with pytest.raises(pytest.fail.Exception, match=r"make test.*apt-get install -y chromium"):
         browser.chromium()
