@@ -21,7 +21,7 @@ from campaign.domain.vocabulary import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -233,7 +233,7 @@ _REASONS: dict[str, Callable[[Mapping[str, Any], Lang], str]] = {
 }
 
 
-def reasons(found: list[Mapping[str, Any]], lang: Lang = "zh") -> str:
+def reasons(found: Sequence[Mapping[str, Any]], lang: Lang = "zh") -> str:
     """A project's reasons, one phrase after another."""
     return ("；" if lang == "zh" else "; ").join(reason(r, lang) for r in found)
 

@@ -149,15 +149,16 @@ def table(
     _print_setup(sheet, landscape=len(columns) > 8)
 
 
-def _print_setup(sheet: Worksheet, *, landscape: bool) -> None:
-    """A4, as wide as the page, the header repeated on every page."""
+def _print_setup(sheet: Worksheet, *, landscape: bool, table: bool = True) -> None:
+    """A4, as wide as the page; a table's header repeated on every page."""
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     if sheet.sheet_properties.pageSetUpPr is not None:
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    if table:
+        sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
 
 def _heading(report: Report, what: str) -> str:
@@ -265,7 +266,7 @@ def summary_sheet(sheet: Worksheet, report: Report) -> None:
     for letter, width in zip("ABCDE", (30, 20, 16, 16, 40), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A3"
-    _print_setup(sheet, landscape=False)
+    _print_setup(sheet, landscape=False, table=False)
 
 
 def projects_sheet(sheet: Worksheet, report: Report) -> None:
