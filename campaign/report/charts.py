@@ -63,7 +63,8 @@ RC: dict[Any, Any] = {  # matplotlib's keys are a Literal type; these are known 
 }
 _HEADER = re.compile(r"^.*?(?=<svg)", re.S)
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
-_IDS = re.compile(r'(id="|url\(#|xlink:href="#)')
+_TAG = re.compile(r"<[^>]+>")
+_IDS = re.compile(r'(\bid="|url\(#|xlink:href="#)')
 
 
 def text_width(text: str, size: float = FONT_SIZE) -> float:
@@ -97,7 +98,8 @@ def svg(figure: Figure, name: str) -> str:
     with matplotlib.rc_context({**RC, "svg.hashsalt": f"campaign-report-{name}"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = _METADATA.sub("", _HEADER.sub("", buffer.getvalue(), count=1))
-    return _IDS.sub(lambda m: f"{m.group(1)}{name}-", text)
+    # inside tags only: a label's text (escaped, so never a tag) is left as it is
+    return _TAG.sub(lambda tag: _IDS.sub(lambda m: f"{m.group(1)}{name}-", tag.group()), text)
 
 
 @contextmanager

@@ -101,8 +101,10 @@ def test_the_receipt_is_the_footer_and_says_the_head_is_unsigned(
 
 
 def test_every_stored_text_is_escaped_and_shown_printable(reference_report: Report) -> None:
-    hostile = '<script>alert("x")</script>&\x1b[31m红\u202e$a^2$'
+    hostile = '<script>alert("x")</script>&\x1b[31m红\u202e$a^2$ id="x"'
     page = render(_renamed(reference_report, "ZZ-005", "区工信局", hostile))
+    chart = page.split('id="figure-units"')[1].split("</figure>")[0]
+    assert 'id="x"' in chart and 'id="units-x"' not in chart  # a label is text, not markup
     assert "<script>" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&amp;" in page
     assert "\x1b" not in page and "\u202e" not in page
