@@ -33,3 +33,9 @@ def store_1m(measuring: bool) -> Path:
 @pytest.fixture(scope="session")
 def scenario_100k(measuring: bool) -> Path:
     return stores.scenario(stores.projects_for(100_000) if measuring else 20)
+
+
+@pytest.fixture(scope="session")
+def store_3k(measuring: bool) -> Path:
+    """3,000 projects: the size of the checkpoint's tables the report's targets name."""
+    return stores.store(3_000 if measuring else 30)

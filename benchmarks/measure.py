@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
-from campaign import FixedClock, Settings, open_engine, open_store, parse_command
+from campaign import (
+    FixedClock,
+    Settings,
+    build_report,
+    open_engine,
+    open_store,
+    parse_command,
+    write_html,
+)
 from campaign.app.queries import checkpoint_document
 from campaign.app.scenario import load
 from campaign.audit.verify import verify
@@ -239,3 +247,50 @@ def verify_rate(db: Path, rounds: int = 2) -> float:
 def latency_ratio(on_big: list[float], on_empty: list[float]) -> float:
     """How much slower a command is on a big store than on an empty one (medians)."""
     return median(on_big) / median(on_empty)
+
+
+# ------------------------------------------------------------------------------- reports
+
+
+def report_seconds(db: Path, as_of: str, out: Path) -> float:
+    """The 通报 in process: its content (the checkpoint and what the report adds) and its page,
+    charts and all, written to `out` (the replay's snapshots warm, like the checkpoint's)."""
+    with open_engine(Settings(db=str(db), clock=LATER), create=False) as engine:
+        started = time.perf_counter()
+        write_html(build_report(engine, dt.date.fromisoformat(as_of), None), out)
+        return time.perf_counter() - started
+
+
+def report_ratio(db: Path, as_of: str, out: Path, rounds: int = 3) -> tuple[float, float, float]:
+    """(report, checkpoint, report / checkpoint): the best of `rounds` in process each, after
+    one of each has run (imports done, snapshots taken)."""
+    report_seconds(db, as_of, out)
+    checkpoint_seconds(db, as_of, None)
+    report = best(lambda: report_seconds(db, as_of, out), rounds)
+    checkpoint = best(lambda: checkpoint_seconds(db, as_of, None), rounds)
+    return report, checkpoint, report / checkpoint
+
+
+def cold_report_ratio(
+    db: Path, as_of: str, out: Path, rounds: int = 3
+) -> tuple[float, float, float]:
+    """(report, checkpoint --json, report / checkpoint): the best wall time of `rounds` cold
+    `campaign` processes each."""
+    report = ["report", "--as-of", as_of, "--out", str(out), "--db", str(db)]
+    checkpoint = ["checkpoint", "--as-of", as_of, "--json", "--db", str(db)]
+    command_wall(*checkpoint)  # the first query takes the snapshots both use
+    walls = (
+        best(lambda: command_wall(*report), rounds),
+        best(lambda: command_wall(*checkpoint), rounds),
+    )
+    return walls[0], walls[1], walls[0] / walls[1]
+
+
+def table_ratio(db: Path, as_of: str, rounds: int = 3) -> tuple[float, float, float]:
+    """(the checkpoint's tables, its --json, tables / --json): the best wall time of `rounds`
+    cold `campaign checkpoint` processes each, their output piped."""
+    query = ["checkpoint", "--as-of", as_of, "--db", str(db)]
+    command_wall(*query, "--json")
+    table = best(lambda: command_wall(*query), rounds)
+    as_json = best(lambda: command_wall(*query, "--json"), rounds)
+    return table, as_json, table / as_json

@@ -4,6 +4,7 @@ floor, measured in one run on stores built once from the generator.
     python -m benchmarks.report            # 100k and 1M events
     python -m benchmarks.report --curve    # also the replay at 3M events
     python -m benchmarks.report --imports  # only the bulk import against the scenario load
+    python -m benchmarks.report --reports  # only the 通报 and the checkpoint's tables
     python -m benchmarks.report --shared   # only N=8 writers x 50 commands and kill -9, both
                                            # backends (a durable PostgreSQL is started)
 """
@@ -143,6 +144,43 @@ def import_rows(rows: int = 10_000) -> list[Row]:
     return table
 
 
+def report_rows() -> list[Row]:
+    say("reports ...")
+    big = stores.store(stores.projects_for(1_000_000))
+    out = stores.scratch() / "通报.html"
+    report, checkpoint, ratio = measure.report_ratio(big, "2020-06-30", out)
+    rows = [
+        Row(
+            f"通报 (HTML) mid-year, 1M, in process / checkpoint ({checkpoint:.2f} s)",
+            f"{ratio:.2f} x ({report:.2f} s)",
+            "<= 2 x",
+            "",
+            ratio <= 2,
+        )
+    ]
+    report, checkpoint, ratio = measure.cold_report_ratio(big, "2020-06-30", out)
+    rows.append(
+        Row(
+            f"通报 (HTML) mid-year, 1M, cold process / checkpoint --json ({checkpoint:.2f} s)",
+            f"{ratio:.2f} x ({report:.2f} s)",
+            "<= 2 x",
+            "",
+            ratio <= 2,
+        )
+    )
+    table, as_json, ratio = measure.table_ratio(stores.store(3_000), "2020-06-30")
+    rows.append(
+        Row(
+            f"checkpoint tables, 3,000 projects, cold / --json ({as_json:.2f} s)",
+            f"{ratio:.2f} x ({table:.2f} s)",
+            "<= 1.5 x",
+            "",
+            ratio <= 1.5,
+        )
+    )
+    return rows
+
+
 def memory_and_audit_rows() -> list[Row]:
     say("memory and audit ...")
     big = stores.store(stores.projects_for(1_000_000))
@@ -212,20 +250,25 @@ def main() -> None:
         "--imports", action="store_true", help="only the bulk import against the scenario load"
     )
     parser.add_argument(
+        "--reports", action="store_true", help="only the 通报 and the checkpoint's tables"
+    )
+    parser.add_argument(
         "--shared", action="store_true", help="only the writers at once and kill -9, both backends"
     )
     args = parser.parse_args()
     started = time.perf_counter()
     if args.imports:
         rows = import_rows()
+    elif args.reports:
+        rows = report_rows()
     elif args.shared:
         rows = shared_rows()
     else:
         rows = replay_rows(100_000, "100k") + replay_rows(1_000_000, "1M")
         if args.curve:
             rows += replay_rows(3_000_000, "3M")
-        rows += checkpoint_rows() + append_rows() + import_rows() + memory_and_audit_rows()
-        rows += shared_rows()
+        rows += checkpoint_rows() + report_rows() + append_rows() + import_rows()
+        rows += memory_and_audit_rows() + shared_rows()
     print_table(rows)
     say(f"measured in {time.perf_counter() - started:.0f} s, Python {sys.version.split()[0]}")
 

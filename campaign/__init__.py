@@ -5,7 +5,10 @@ what it needs):
 - open: `Settings`, `open_engine`, `open_store` (the composition root);
 - commands: `COMMANDS`, `Command`, `parse_command`, `Engine.execute`, `load_scenario`;
 - sheets: `progress_template`, `import_progress`, `import_requests`, `register_projects`;
-- queries: `checkpoint_document`, `series_document`, `project_states`, `publish`;
+- queries: `checkpoint_document`, `series_document`, `project_states`, `publish`, and
+  `choose_as_of` (the day a query without one reads);
+- the report officials circulate: `build_report` (its content), `write_html` (the 通报),
+  `write_xlsx` (the Excel 调度表);
 - look-ups: `project_list`, `project_card`, `factor_list`, `missing_reports`;
 - audit: `verify`, `log_entries`, `LogFilter`, `diff`, `reproduce`, `export`, `import_log`;
 - errors: `CampaignError`, `Refused`, `StoreError`, `LineError`, `SheetError`, and
@@ -32,7 +35,13 @@ if TYPE_CHECKING:
     from campaign.app.engine import Engine, Status
     from campaign.app.handlers import Result
     from campaign.app.lookups import factor_list, missing_reports, project_card, project_list
-    from campaign.app.queries import checkpoint_document, project_states, publish, series_document
+    from campaign.app.queries import (
+        checkpoint_document,
+        choose_as_of,
+        project_states,
+        publish,
+        series_document,
+    )
     from campaign.app.scenario import load as load_scenario
     from campaign.app.sheets import SheetError
     from campaign.audit.diff import diff
@@ -44,6 +53,9 @@ if TYPE_CHECKING:
     from campaign.domain.calendar import HOLIDAYS_2020, WORKDAYS_2020, WorkCalendar
     from campaign.domain.errors import CampaignError, LineError, Refused, StoreError
     from campaign.domain.vocabulary import TARGET_LABELS
+    from campaign.report.html import write as write_html
+    from campaign.report.model import build as build_report
+    from campaign.report.xlsx import write as write_xlsx
     from campaign.store.store import Store
     from campaign.store.store import trouble as store_trouble
     from campaign.version import __version__
@@ -62,6 +74,10 @@ _HOMES = {
     "Status": "campaign.app.engine",
     "Result": "campaign.app.handlers",
     "checkpoint_document": "campaign.app.queries",
+    "choose_as_of": "campaign.app.queries",
+    "build_report": "campaign.report.model:build",
+    "write_html": "campaign.report.html:write",
+    "write_xlsx": "campaign.report.xlsx:write",
     "series_document": "campaign.app.queries",
     "project_states": "campaign.app.queries",
     "publish": "campaign.app.queries",
@@ -117,7 +133,9 @@ __all__ = [
     "SystemClock",
     "WorkCalendar",
     "__version__",
+    "build_report",
     "checkpoint_document",
+    "choose_as_of",
     "diff",
     "export",
     "factor_list",
@@ -140,6 +158,8 @@ __all__ = [
     "series_document",
     "store_trouble",
     "verify",
+    "write_html",
+    "write_xlsx",
 ]
 
 

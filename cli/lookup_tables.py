@@ -1,24 +1,14 @@
 """The look-ups' tables for people (the project list, a project's card, the factor requests,
 未报送), in Chinese, on 80 columns.
 
-A row stays on one line: when a table is wider than the console, its free-text columns
-(names, units, leaders, details) are shortened with "…", the widest first, never below a few
-characters; codes, ids, dates and figures are never shortened, so two rows whose names
-shorten alike still differ by their code. Lines carry no trailing blanks, so that the tables
-can be piped, diffed and mailed.
+A row stays on one line: free text is shortened, never codes or figures, and lines carry no
+trailing blanks (`cli.tables`, which the checkpoint's tables share).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len
-from rich.console import Console
-from rich.segment import Segment, Segments
 from rich.table import Table
 from rich.text import Text
 
@@ -32,100 +22,18 @@ from campaign.domain.vocabulary import (
     Sector,
     Stage,
 )
+from campaign.report.words import against_time, reason
+from cli.tables import Column, emit, fitted
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, RenderableType
 
-WIDTH = 80
-"""The console's width on a pipe (unless COLUMNS says otherwise)."""
 
 LIGHT_LABELS = {"green": "绿", "yellow": "黄", "red": "红", "na": "—"}
 LIGHT_STYLES = {"green": "green", "yellow": "yellow", "red": "bold red", "na": "dim"}
 STATUS_LABELS = {"open": "在办", "fulfilled": "办结", "rejected": "驳回"}
 MILESTONE_LABELS = {"signed": "签约", "started": "开工", "completed": "竣工", "production": "投产"}
 NONE = "—"
-
-
-def console() -> Console:
-    """A console as wide as the terminal, or as COLUMNS says; 80 columns on a pipe."""
-    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
-        width = shutil.get_terminal_size((WIDTH, 24)).columns
-    else:
-        width = WIDTH
-    return Console(highlight=False, width=width)
-
-
-def emit(console: Console, *renderables: RenderableType) -> None:
-    """Print each renderable line by line, without the blanks rich pads lines with."""
-    segments: list[Segment] = []
-    for renderable in renderables:
-        for line in console.render_lines(renderable, console.options, pad=False):
-            segments.extend(_rstripped(line))
-            segments.append(Segment.line())
-    console.print(Segments(segments), soft_wrap=True, end="")
-
-
-def _rstripped(line: list[Segment]) -> list[Segment]:
-    line = list(line)
-    while line and not line[-1].control and not line[-1].text.rstrip():
-        line.pop()
-    if line and not line[-1].control:
-        last = line[-1]
-        line[-1] = Segment(last.text.rstrip(), last.style, last.control)
-    return line
-
-
-# ------------------------------------------------------------------------ fitted tables
-
-
-@dataclass(frozen=True)
-class Column:
-    """A table column; `shortest` > 0 makes it free text that may be shortened to that many
-    cells when the table is too wide."""
-
-    header: str
-    right: bool = False
-    shortest: int = 0
-
-
-def shortened(text: str, width: int) -> str:
-    """`text` in at most `width` cells: cut, with "…" in place of the rest."""
-    if cell_len(text) <= width:
-        return text
-    kept = ""
-    for char in text:
-        if cell_len(kept + char) > width - 1:
-            break
-        kept += char
-    return kept + "…"
-
-
-def fitted(columns: list[Column], rows: list[list[Text]], width: int) -> Table:
-    """A borderless table of `rows` (one cell per column) no wider than `width` when the free
-    columns can shrink that far (the widest shrinks first), one space between columns."""
-    widths = [
-        max([cell_len(c.header), *(row[i].cell_len for row in rows)]) for i, c in enumerate(columns)
-    ]
-    excess = sum(widths) + len(columns) - 1 - width
-    while excess > 0:
-        free = [i for i, c in enumerate(columns) if c.shortest and widths[i] > c.shortest]
-        if not free:
-            break
-        widest = max(free, key=lambda i: widths[i])
-        widths[widest] -= 1
-        excess -= 1
-    table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, show_edge=False)
-    for c in columns:
-        table.add_column(c.header, justify="right" if c.right else "left", no_wrap=True)
-    for row in rows:  # each column as wide as its widest cell once shortened
-        table.add_row(*(_fit(cell, w) for cell, w in zip(row, widths, strict=True)))
-    return table
-
-
-def _fit(cell: Text, width: int) -> Text:
-    if cell.cell_len <= width:
-        return cell
-    return Text(shortened(cell.plain, width), style=cell.style)
 
 
 def _t(value: Any, style: str = "") -> Text:
@@ -301,16 +209,14 @@ def print_project_card(doc: dict[str, Any], console: Console) -> None:
         plan += f" (登记 {_wan2(p['registered_plan'])}; {changes})"
     line("年度计划", plan)
     done = f"{_wan2(p['ytd_investment'])} 万元, 完成率 {_pct(p['investment_rate'])}"
-    gap = p["gap_pp"]
-    if gap is not None:
-        side = "超序时" if gap >= 0 else "低于序时"
-        done += f", {side} {abs(gap):.2f} 个百分点, spi {p['spi']:.4f}"
+    if p["gap_pp"] is not None:
+        done += f", {against_time(p['gap_pp'])}, 为序时进度的 {_pct(p['spi'])}"
     line("累计完成", done + f" (序时进度 {_pct(doc['time_progress'])})")
     line("资金到位", f"{_wan2(p['ytd_funds'])} 万元")
-    rank = "" if p["rank"] is None else f" (spi 排名第 {p['rank']})"
+    rank = "" if p["rank"] is None else f" (在列项目排名第 {p['rank']})"
     line("灯", Text.assemble(_light(p["light"]), rank))
-    if p["reasons"]:
-        line("原因", "; ".join(p["reasons"]))
+    for i, why in enumerate(p["reasons"]):  # one a line: each reads whole at 80 columns
+        line("原因" if i == 0 else "", reason(why))
     milestones = ", ".join(f"{MILESTONE_LABELS[m]} {d}" for m, d in p["milestones"].items())
     line("里程碑", milestones or NONE)
     if p["start_overdue_days"]:

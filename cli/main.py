@@ -21,6 +21,7 @@ from cli.commands import (
     lookups,
     progress,
     project,
+    report,
     scenario,
 )
 from cli.commands import sheets as _sheets  # noqa: F401 (adds template and import to their groups)
@@ -57,6 +58,7 @@ for command in (
     campaign.status,
     checkpoint.checkpoint,
     checkpoint.replay_command,
+    report.report,
     audit.audit,
     admin.admin,
     audit.export_command,

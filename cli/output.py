@@ -27,15 +27,33 @@ def print_json(document: Any, *, compact: bool = False, err: bool = False) -> No
     click.echo(dumps(document, option=None if compact else OPT_INDENT_2).decode(), err=err)
 
 
-def print_csv(rows: list[dict[str, Any]], columns: list[str] | None = None) -> None:
-    """A table as CSV: a header, then one line per row (nested figures left out)."""
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+def print_csv(
+    rows: list[dict[str, Any]], columns: list[str] | None = None, *, keys: bool = False
+) -> None:
+    """A table as CSV: a header, then one line per row (nested figures left out).
+
+    For people (the default), what Excel opens as it should: a UTF-8 byte-order mark (else
+    Excel reads the Chinese as mojibake), Chinese headers and labels, money with two places,
+    rates as percentages (Excel reads 52.65% as 0.5265), and a stored text that would start
+    a formula written with a leading apostrophe. With `keys`, for machines: SPEC's field
+    names and words, the JSON's figures (money with two places), no byte-order mark (a
+    program would read it into the first header)."""
+    from campaign.report.words import cell, header, key_cell
+
     if columns is None:
         first = rows[0] if rows else {}
         columns = [k for k, v in first.items() if not isinstance(v, (dict, list))]
-    writer.writerow(columns)
+    out = sys.stdout
+    writer = csv.writer(out, lineterminator="\n")
+    if keys:
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(key_cell(k, row.get(k)) for k in columns)
+        return
+    out.write("\ufeff")
+    writer.writerow(header(k) for k in columns)
     for row in rows:
-        writer.writerow("" if row.get(k) is None else row[k] for k in columns)
+        writer.writerow(cell(k, row.get(k)) for k in columns)
 
 
 def emit_results(results: list[Result], as_json: bool) -> None:

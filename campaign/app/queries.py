@@ -8,7 +8,8 @@ to the log, so that auditors can reproduce it later.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from campaign.app.commands import PublishCheckpoint
 from campaign.domain.errors import Refused
@@ -37,6 +38,42 @@ def resolve_as_of(engine: Engine, as_of: dt.date | None) -> tuple[dt.date, str]:
     elif as_of.year != campaign.year:
         raise Refused("as_of", as_of, f"is not in the campaign year {campaign.year}")
     return as_of, campaign.timezone
+
+
+@dataclass(frozen=True, slots=True)
+class AsOfChoice:
+    """The as_of a query reads, and why that day: `given` (typed), `checkpoint` (the latest
+    checkpoint day in force not after today), `today` (no checkpoint day has come yet),
+    `campaign_end` (the campaign is over and names no checkpoint day) or `year_start` (its
+    year has not begun)."""
+
+    day: dt.date
+    why: Literal["given", "checkpoint", "today", "campaign_end", "year_start"]
+    today: dt.date
+
+
+def choose_as_of(engine: Engine, as_of: dt.date | None) -> AsOfChoice:
+    """The day a checkpoint is read on when none is given: what the office last reported on,
+    i.e. the campaign's latest checkpoint day (in force today) not after today; before the
+    first one comes, today (within the campaign year); after a campaign that names none, its
+    last day. A day given is kept (it must be in the campaign year)."""
+    campaign = engine.campaign()
+    if campaign is None:
+        raise Refused("campaign", None, "no campaign is open in this store")
+    today = today_in(engine.clock.now(), campaign.timezone)
+    if as_of is not None:
+        day, _ = resolve_as_of(engine, as_of)
+        return AsOfChoice(day, "given", today)
+    first, last = dt.date(campaign.year, 1, 1), dt.date(campaign.year, 12, 31)
+    in_force = campaign.settings_on(min(max(today, first), last)).checkpoints
+    passed = [d for d in in_force if d <= today]
+    if passed:
+        return AsOfChoice(max(passed), "checkpoint", today)
+    if today > campaign.end:
+        return AsOfChoice(campaign.end, "campaign_end", today)
+    if today < first:
+        return AsOfChoice(first, "year_start", today)
+    return AsOfChoice(today, "today", today)
 
 
 def replay(

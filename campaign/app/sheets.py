@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from _typeshed import SizedBuffer
+    from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
     CellReader = Callable[[Any], Any]
@@ -777,7 +778,6 @@ def write_workbook(
     from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
     from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
-    from openpyxl.writer.excel import ExcelWriter  # noqa: PLC0415
 
     book = Workbook()
     sheet = book.active
@@ -824,6 +824,15 @@ def write_workbook(
         letter = get_column_letter(i)
         rule.add(f"{letter}{header_row + 1}:{letter}{last}")
         sheet.add_data_validation(rule)
+    save_workbook(book, path, title=title, date=date)
+
+
+def save_workbook(book: Workbook, path: Path, *, title: str, date: dt.date) -> None:
+    """Write a workbook so that the same content gives the same bytes: its created and
+    modified times, and every zip entry's time, are `date` (the sheet's, not the clock's).
+    Written through a partial file, so that a reader never opens half a workbook."""
+    from openpyxl.writer.excel import ExcelWriter  # noqa: PLC0415
+
     moment = dt.datetime.combine(date, dt.time())
     book.properties.creator = "campaign"
     book.properties.title = title

@@ -130,6 +130,12 @@ def checkpoint(
     """The checkpoint document of SPEC §6.8 (without its receipt)."""
     at, figures = figures_on(projection, as_of)
     rank(figures)
+    return document(at, figures, known_at=known_at)
+
+
+def document(at: AsOf, figures: list[ProjectFigures], *, known_at: str | None) -> dict[str, Any]:
+    """The checkpoint document of the figures of every project registered by as_of, ranked
+    (what `checkpoint` gives; the report builds more from the same figures)."""
     progress = at.progress
     return {
         "campaign": at.campaign.name,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from campaign.figures.factors import RequestView, view_request
 from campaign.figures.investment import plan_in_force, spi, time_progress, year_to_date
@@ -26,6 +26,17 @@ if TYPE_CHECKING:
     from campaign.read.projection import CampaignInfo, Projection, ProjectState
 
 MILESTONES = ("signed", "started", "completed", "production")
+
+Reason = dict[str, Any]
+"""Why a listed project's light is not green, as figures each reader words in its language
+(`campaign.report.words.reason`), one of:
+
+- `{"kind": "investment", "investment_rate": 0.3811, "spi": 0.7622, "below": 0.8}`: the
+  investment light, with the threshold spi fell below (yellow's for red, green's for yellow);
+- `{"kind": "start", "overdue_days": 9, "planned_start": "2020-06-21"}`: not started;
+- `{"kind": "factor", "request": id, "category": "power", "overdue_wd": 6}`: an open request
+  past its due date, one each, the most overdue first.
+"""
 
 
 class AsOf:
@@ -84,7 +95,7 @@ class ProjectFigures:
     start_overdue_days: int
     requests: list[RequestView]
     light: Light
-    reasons: list[str]
+    reasons: list[Reason]
     rank: int | None = None
 
     @property
@@ -131,7 +142,7 @@ def project_figures(state: ProjectState, at: AsOf) -> ProjectFigures:
     spi_num, spi_den = spi(ytd_investment, plan, at.progress)
     overdue_days = start_overdue_days(state, at.date) if listed else 0
     views = [view_request(r, day, at.working_days) for r in state.requests if r.filed_on <= day]
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     light: Light = "na"
     if listed:
         lights = at.settings.lights
@@ -141,14 +152,31 @@ def project_figures(state: ProjectState, at: AsOf) -> ProjectFigures:
         light = project_light(inv, start, fac)
         if inv in ("yellow", "red"):
             threshold = lights.yellow if inv == "red" else lights.green
-            rate, shown_spi = half_even(ytd_investment, plan, 10_000), spi4(spi_num, spi_den)
-            reasons.append(f"investment {rate} of plan, spi {shown_spi} (below {threshold})")
+            reasons.append(
+                {
+                    "kind": "investment",
+                    "investment_rate": half_even(ytd_investment, plan, 10_000),
+                    "spi": spi4(spi_num, spi_den),
+                    "below": float(threshold),
+                }
+            )
         if start != "green":
-            reasons.append(f"start overdue {overdue_days} days (planned {state.planned_start})")
+            reasons.append(
+                {
+                    "kind": "start",
+                    "overdue_days": overdue_days,
+                    "planned_start": state.planned_start,
+                }
+            )
         if fac != "green":
             late = sorted((v for v in views if v.overdue_wd), key=lambda v: -v.overdue_wd)
             reasons.extend(
-                f"factor {v.request.id} ({v.request.category}) overdue {v.overdue_wd} working days"
+                {
+                    "kind": "factor",
+                    "request": v.request.id,
+                    "category": v.request.category,
+                    "overdue_wd": v.overdue_wd,
+                }
                 for v in late
                 if v.overdue_wd >= 1
             )

@@ -4,40 +4,78 @@ and category, each with its investment rate and spi, ranked alike."""
 from __future__ import annotations
 
 from collections import defaultdict
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from campaign.domain.vocabulary import CATEGORY_LABELS, SECTOR_LABELS, Category, Sector
-from campaign.figures.investment import investment_figures, spi
+from campaign.figures.investment import (
+    investment_figures,
+    plan_in_force,
+    spi,
+    time_progress,
+    year_to_date,
+)
+from campaign.figures.rates import is_listed
 from campaign.figures.rounding import amount, value
 
 if TYPE_CHECKING:
-    from fractions import Fraction
+    import datetime as dt
 
     from campaign.figures.project import ProjectFigures
+    from campaign.read.projection import Projection
 
 
 def rank(figures: list[ProjectFigures]) -> None:
     """Ranks 1..n of the listed projects by unrounded spi, descending (None last; only
-    exactly equal values tie, and ties go by code); `rank` stays None for the others.
+    exactly equal values tie, and ties go by code); `rank` stays None for the others."""
+    listed = {f.state.code: f for f in figures if f.listed}
+    order = ranked([(code, f.spi_num, f.spi_den) for code, f in listed.items()])
+    for position, code in enumerate(order, 1):
+        listed[code].rank = position
+
+
+def ranked(entries: list[tuple[str, int, int]]) -> list[str]:
+    """The codes of (code, spi numerator, spi denominator) in rank order: by unrounded spi,
+    descending, a denominator of 0 (no spi) last; only exactly equal values tie, and ties go
+    by code.
 
     Sorting on exact Fractions is slow, so sort on their nearest doubles first: rounding is
     monotonic, so that order is right except that distinct values may share a double; each
     run of equal doubles is then put in exact order."""
-    listed = [f for f in figures if f.listed]
-    listed.sort(key=lambda f: (f.spi_den == 0, -(f.spi_key() or 0), f.state.code))
+
+    def key(entry: tuple[str, int, int]) -> float | None:
+        return entry[1] / entry[2] if entry[2] else None
+
+    def exact(entry: tuple[str, int, int]) -> Fraction:
+        return Fraction(entry[1], entry[2]) if entry[2] else Fraction(0)
+
+    order = sorted(entries, key=lambda e: (e[2] == 0, -(key(e) or 0), e[0]))
     start = 0
-    while start < len(listed):
+    while start < len(order):
         end = start + 1
-        key = listed[start].spi_key()
-        while end < len(listed) and key is not None and listed[end].spi_key() == key:
+        first = key(order[start])
+        while end < len(order) and first is not None and key(order[end]) == first:
             end += 1
         if end - start > 1:
-            listed[start:end] = sorted(
-                listed[start:end], key=lambda f: (-(f.spi or 0), f.state.code)
-            )
+            order[start:end] = sorted(order[start:end], key=lambda e: (-exact(e), e[0]))
         start = end
-    for position, f in enumerate(listed, 1):
-        f.rank = position
+    return [code for code, _, _ in order]
+
+
+def ranks_on(projection: Projection, day: dt.date) -> dict[str, int]:
+    """The ranks of the projects listed on `day` (an earlier checkpoint's, for the change in
+    rank since then), from their plans in force and YTD investment alone: what `rank` gives
+    for that day's figures, without the rest of them."""
+    text, index = day.isoformat(), projection.index_of(day)
+    progress = time_progress(day)
+    entries = []
+    for state in projection.projects.values():
+        if is_listed(state.registered_on, state.terminated_on, text):
+            plan = plan_in_force(state.revisions, text)
+            entries.append(
+                (state.code, *spi(year_to_date(state.investment, index), plan, progress))
+            )
+    return {code: position for position, code in enumerate(ranked(entries), 1)}
 
 
 def group(figures: list[ProjectFigures], key: str, progress: Fraction) -> list[dict[str, Any]]:

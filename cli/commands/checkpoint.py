@@ -3,12 +3,19 @@ date and as known at a time."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from campaign.domain.vocabulary import Period
+from campaign.report.words import LANGS, as_of_choice
 from cli.context import engine_for, parse_date
 from cli.options import query_options, read_options, write_options
-from cli.output import console, print_csv, print_json, progress
+from cli.output import print_csv, print_json, progress
+
+if TYPE_CHECKING:
+    from campaign.report.words import Lang
 
 
 @click.group(invoke_without_command=True)
@@ -18,7 +25,35 @@ from cli.output import console, print_csv, print_json, progress
     type=click.Choice(list(Period)),
     help="Zone figures at each period end instead (旬 = xun).",
 )
-@click.option("--csv", "as_csv", is_flag=True, help="Print the projects table as CSV.")
+@click.option(
+    "--csv",
+    "as_csv",
+    is_flag=True,
+    help="Print the projects table as CSV for Excel: a byte-order mark, Chinese headers and "
+    "labels, money with two places, rates as percentages.",
+)
+@click.option(
+    "--csv-keys",
+    is_flag=True,
+    help="Print the projects table as CSV for machines: SPEC's field names and words, rates "
+    "as ratios, money with two places; UTF-8 without a byte-order mark.",
+)
+@click.option(
+    "--xlsx",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the Excel 调度表 to this file (as campaign report --xlsx).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default="zh",
+    envvar="CAMPAIGN_LANG",
+    show_default=True,
+    help="The tables' language (env CAMPAIGN_LANG).",
+)
+@click.option(
+    "--wide", is_flag=True, help="Every column, money to the cent; nothing shortened to fit."
+)
 @click.option(
     "--no-snapshot",
     is_flag=True,
@@ -32,6 +67,10 @@ def checkpoint(
     known_at: str | None,
     series: str | None,
     as_csv: bool,
+    csv_keys: bool,
+    xlsx: Path | None,
+    lang: Lang,
+    wide: bool,
     no_snapshot: bool,
     db: str,
     as_json: bool,
@@ -40,13 +79,18 @@ def checkpoint(
 
     --as-of says which facts count (effective dates up to that day); --known-at says what
     was known (events recorded up to then). "What did the June 30 report say on June 30?" is
-    --as-of 2020-06-30 --known-at 2020-06-30.
+    --as-of 2020-06-30 --known-at 2020-06-30. Without --as-of, the checkpoint is read on the
+    campaign's latest checkpoint day (in force) not after today — before the first one, on
+    today — and says so. The tables are in Chinese on 80 columns (--lang en, --wide).
 
     \b
     Examples:
       campaign checkpoint --as-of 2020-06-30
       campaign checkpoint --as-of 2020-06-30 --known-at 2020-06-30 --json --db demo.db
       campaign checkpoint --as-of 2020-06-30 --csv > projects.csv
+      campaign checkpoint --as-of 2020-06-30 --csv-keys > projects-keys.csv
+      campaign checkpoint --as-of 2020-06-30 --lang en --wide
+      campaign checkpoint --as-of 2020-06-30 --xlsx 调度表.xlsx
       campaign checkpoint --series monthly
       campaign checkpoint publish --as-of 2020-06-30
     """
@@ -64,31 +108,88 @@ def checkpoint(
                 f"(campaign checkpoint {ctx.invoked_subcommand} --as-of ... --db ...)"
             )
         return
-    from campaign import checkpoint_document, series_document
-
+    _one_output(as_json, as_csv, csv_keys, xlsx, series)
+    machine = as_json or as_csv or csv_keys
     with engine_for(db, create=False) as engine, progress("replaying") as tick:
         snapshots = not no_snapshot
         if series:
+            from campaign import series_document
+
             document = series_document(
                 engine, series, parse_date(as_of), known_at, progress=tick, snapshots=snapshots
             )
-        else:
+            _print_series(document, as_json, as_csv, csv_keys, lang, wide)
+            return
+        from campaign import build_report, checkpoint_document, choose_as_of
+
+        choice = choose_as_of(engine, parse_date(as_of))
+        note = None if choice.why == "given" else as_of_choice(choice.why, str(choice.day), lang)
+        if machine and xlsx is None:
             document = checkpoint_document(
-                engine, parse_date(as_of), known_at, progress=tick, snapshots=snapshots
+                engine, choice.day, known_at, progress=tick, snapshots=snapshots
             )
+            built = None
+        else:
+            built = build_report(
+                engine,
+                choice.day,
+                known_at,
+                progress=tick,
+                snapshots=snapshots,
+                with_burnup=False,  # the 调度表 and the tables draw no chart
+            )
+            document = built.document
+    if note is not None and (machine or xlsx is not None):
+        click.echo(note, err=True)  # the data alone on stdout
+    if built is not None and xlsx is not None:
+        from campaign import write_xlsx
+
+        write_xlsx(built, xlsx)
+        if not machine:
+            receipt = document["receipt"]
+            click.echo(f"调度表 {document['as_of']} 已写入 {xlsx}")
+            click.echo(f"receipt {receipt['digest']} state {receipt['state_hash']}")
     if as_json:
         print_json(document)
-    elif as_csv:
-        if series:
-            print_csv(document["rows"])
-        else:
-            from campaign.figures.checkpoint import PROJECT_KEYS
+    elif as_csv or csv_keys:
+        from campaign.figures.checkpoint import PROJECT_KEYS
 
-            print_csv(document["projects"], list(PROJECT_KEYS))
+        print_csv(document["projects"], list(PROJECT_KEYS), keys=csv_keys)
+    elif built is not None and xlsx is None:
+        from cli.checkpoint_tables import print_checkpoint
+        from cli.tables import console
+
+        print_checkpoint(built, console(), lang=lang, wide=wide, note=note)
+
+
+def _one_output(
+    as_json: bool, as_csv: bool, csv_keys: bool, xlsx: Path | None, series: str | None
+) -> None:
+    given = [
+        name
+        for name, on in (("--json", as_json), ("--csv", as_csv), ("--csv-keys", csv_keys))
+        if on
+    ]
+    if len(given) > 1:
+        raise click.UsageError(f"{' and '.join(given)}: choose one")
+    if xlsx is not None and (series or as_csv or csv_keys):
+        raise click.UsageError(
+            "--xlsx writes one checkpoint's 调度表: not with --series, --csv or --csv-keys"
+        )
+
+
+def _print_series(
+    document: dict[str, Any], as_json: bool, as_csv: bool, csv_keys: bool, lang: Lang, wide: bool
+) -> None:
+    if as_json:
+        print_json(document)
+    elif as_csv or csv_keys:
+        print_csv(document["rows"], keys=csv_keys)
     else:
-        from cli.report import print_checkpoint, print_series
+        from cli.checkpoint_tables import print_series
+        from cli.tables import console
 
-        (print_series if series else print_checkpoint)(document, console())
+        print_series(document, console(), lang=lang, wide=wide)
 
 
 @checkpoint.command("publish")
@@ -152,6 +253,7 @@ def replay_command(
     if as_json:
         print_json(document)
     else:
+        from cli.output import console
         from cli.report import print_projects
 
         print_projects(document, console())

@@ -101,7 +101,8 @@ def project_list(
     if as_json:
         print_json(document)
         return
-    from cli.lookup_tables import console, print_project_list
+    from cli.lookup_tables import print_project_list
+    from cli.tables import console
 
     print_project_list(document, console())
 
@@ -132,7 +133,8 @@ def project_show(
     if as_json:
         print_json(document)
         return
-    from cli.lookup_tables import console, print_project_card
+    from cli.lookup_tables import print_project_card
+    from cli.tables import console
 
     print_project_card(document, console())
 
@@ -193,7 +195,8 @@ def factor_list(
     if as_json:
         print_json(document)
         return
-    from cli.lookup_tables import console, print_factor_list
+    from cli.lookup_tables import print_factor_list
+    from cli.tables import console
 
     print_factor_list(document, console())
 
@@ -252,7 +255,8 @@ def progress_missing(
     if as_json:
         print_json(document)
         return
-    from cli.lookup_tables import console, print_missing
+    from cli.lookup_tables import print_missing
+    from cli.tables import console
 
     print_missing(document, console())
 

@@ -167,8 +167,8 @@ def test_the_card_shows_plan_figures_reports_and_open_requests(office: Engine) -
     assert (card["ytd_investment"], card["ytd_funds"], card["physical_pct"]) == (1550.0, 50.0, 20.0)
     assert (card["gap_pp"], card["spi"], card["light"]) == (-39.67, 0.2067, "red")
     assert card["reasons"] == [
-        "investment 0.1033 of plan, spi 0.2067 (below 0.6)",
-        "factor ZZ-001-20200416-land (land) overdue 13 working days",
+        {"kind": "investment", "investment_rate": 0.1033, "spi": 0.2067, "below": 0.6},
+        {"kind": "factor", "request": office_log.LAND, "category": "land", "overdue_wd": 13},
     ]
     assert card["milestones"] == {"signed": "2019-12-20", "started": "2020-04-20"}
     assert (card["stage"], card["started_on"], card["start_overdue_days"]) == (

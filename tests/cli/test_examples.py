@@ -52,6 +52,7 @@ STORIES: dict[str, list[str]] = {
         "progress missing",
         "checkpoint",
         "checkpoint publish",
+        "report",  # demo.db: the 通报 and the 调度表 of the simulated campaign
         "replay",
         "audit log",
         "audit diff",

@@ -221,8 +221,9 @@ def test_the_project_list_is_a_chinese_table(office: Office) -> None:
 
 def test_the_card_says_why_the_light_is_red(office: Office) -> None:
     text = office.ok("project show ZZ-001 --as-of 2020-06-30").stdout
-    assert "红" in text and "低于序时 39.67 个百分点" in text
-    assert office_log.LAND in text and "overdue 13 working days" in text
+    assert "红" in text and "低于序时进度 39.67 个百分点" in text and "为序时进度的 20.67%" in text
+    assert f"要素{office_log.LAND}（用地）逾期13个工作日" in text
+    assert "投资完成10.33%，为序时进度的20.67%（低于60%）" in text
 
 
 def test_a_rejected_request_is_resolved_and_shown_as_rejected(

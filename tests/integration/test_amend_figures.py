@@ -5,7 +5,7 @@ amendments travel through snapshots like every other event."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from campaign import checkpoint_document, series_document
 from campaign.read.replay import replay_log
@@ -57,12 +57,17 @@ def test_the_calendar_in_force_on_as_of_counts_overdue_working_days(sqlite_opene
         "file_factor", code="ZZ-001", category="approval", detail="施工许可", date="2020-06-01"
     )  # due 7 working days after: 10 June
 
-    def reasons(as_of: str) -> list[str]:
+    def reasons(as_of: str) -> list[dict[str, Any]]:
         doc = checkpoint_document(h.engine, D(as_of), None, snapshots=False)
-        return [r for row in doc["lagging"] for r in row["reasons"] if request.id in r]
+        return [
+            r for row in doc["lagging"] for r in row["reasons"] if r.get("request") == request.id
+        ]
+
+    def overdue(wd: int) -> list[dict[str, Any]]:
+        return [{"kind": "factor", "request": request.id, "category": "approval", "overdue_wd": wd}]
 
     # as of 12 June: overdue 11 and 12 June, 2 working days
-    assert reasons("2020-06-12") == [f"factor {request.id} (approval) overdue 2 working days"]
+    assert reasons("2020-06-12") == overdue(2)
     h.run(
         "amend_campaign",
         date="2020-06-12",
@@ -70,8 +75,8 @@ def test_the_calendar_in_force_on_as_of_counts_overdue_working_days(sqlite_opene
         holidays=[*CAMPAIGN_2020["holidays"], "2020-06-12"],
     )
     # from 12 June, 12 June rests: 1 working day; as of 11 June nothing changed
-    assert reasons("2020-06-12") == [f"factor {request.id} (approval) overdue 1 working days"]
-    assert reasons("2020-06-11") == [f"factor {request.id} (approval) overdue 1 working days"]
+    assert reasons("2020-06-12") == overdue(1)
+    assert reasons("2020-06-11") == overdue(1)
 
 
 def test_the_checkpoint_series_follows_the_checkpoints_in_force(sqlite_opened: Harness) -> None:

@@ -122,9 +122,11 @@ def test_the_checkpoint_command_prints_json_csv_and_a_report(sqlite_db: str) -> 
     }
     as_csv = run(sqlite_db, "checkpoint", "--as-of", "2020-06-30", "--csv")
     lines = as_csv.stdout.splitlines()
-    assert lines[0].startswith("code,name,") and len(lines) == 6
+    assert lines[0].startswith("\ufeff项目编号,项目名称,") and len(lines) == 6
+    as_keys = run(sqlite_db, "checkpoint", "--as-of", "2020-06-30", "--csv-keys")
+    assert as_keys.stdout.startswith("code,name,") and len(as_keys.stdout.splitlines()) == 6
     report = run(sqlite_db, "checkpoint", "--as-of", "2020-06-30")
-    assert "双过半 ✓" in report.stdout and "开工率" in report.stdout and "DM-002" in report.stdout
+    assert "双过半：" in report.stdout and "开工率" in report.stdout and "DM-002" in report.stdout
     series = run(sqlite_db, "checkpoint", "--series", "monthly", "--as-of", "2020-06-30", "--json")
     assert [r["as_of"] for r in json.loads(series.stdout)["rows"]] == [
         "2020-03-31",

@@ -78,7 +78,13 @@ def scenario_file(name: str, projects: int | None, seed: int | None, folder: Pat
 
 
 def run(args: list[str], db: Path) -> bytes:
-    result = CliRunner().invoke(cli, [*args, "--db", str(db)], obj=Config(), catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli,
+        [*args, "--db", str(db)],
+        obj=Config(),
+        env={"COLUMNS": "80", "CAMPAIGN_LANG": None},  # the tables' width and language, pinned
+        catch_exceptions=False,
+    )
     if result.exit_code != 0:
         raise RuntimeError(f"campaign {' '.join(args)} exited {result.exit_code}: {result.output}")
     return result.stdout_bytes

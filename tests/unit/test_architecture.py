@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "campaign"
 
 # Lower layers first; a module may import its own layer and the layers before it.
-LAYERS = ("version", "domain", "store", "read", "figures", "app", "audit", "bootstrap")
+LAYERS = ("version", "domain", "store", "read", "figures", "app", "audit", "report", "bootstrap")
 
 
 def module_name(path: Path) -> str:

@@ -1,0 +1,315 @@
+"""What the report says, before it is written: the checkpoint document (the same figures, the
+same receipt as `campaign checkpoint --json`) and what a circulated report adds from the same
+projection — the zone's burn-up by day, the change in rank since the previous checkpoint, the
+projects behind on their start, the completions due, and the factor requests past due.
+
+Nothing here is worded or formatted (that is `words`), drawn (`charts`) or written (`html`,
+`xlsx`); every figure is a figure of `campaign.figures`, computed once from the projection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from campaign.app.queries import replay, resolve_as_of
+from campaign.figures.checkpoint import document, figures_on
+from campaign.figures.investment import investment_figures, plan_in_force, time_progress
+from campaign.figures.ranking import rank, ranks_on
+from campaign.figures.receipt import receipt
+from campaign.figures.rounding import amount, exact, rate4
+
+if TYPE_CHECKING:
+    from campaign.app.engine import Engine
+    from campaign.figures.project import AsOf, ProjectFigures
+    from campaign.read.projection import Projection
+    from campaign.read.replay import Progress, Replayed
+
+RATES = (
+    ("fulfilment_rate", "fulfilled", "signed"),
+    ("funds_rate", "ytd_funds", "annual_plan"),
+    ("start_rate", "started", "due_to_start"),
+    ("commissioning_rate", "commissioned", "due_to_commission"),
+)
+"""The four rates (履约率 资金到位率 开工率 竣工投产率): the zone's key, numerator, denominator."""
+
+
+@dataclass(frozen=True, slots=True)
+class Burnup:
+    """The zone's cumulative YTD investment ÷ the annual plans of the projects listed each day,
+    from 1 January to as_of, beside 序时进度; and the checkpoint days marked on it."""
+
+    dates: list[str]
+    rates: list[float | None]
+    time: list[float]
+    marks: list[str]  # checkpoint days in force up to as_of, and as_of
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The report's content: the checkpoint document and what the report adds to it."""
+
+    document: dict[str, Any]
+    campaign_start: str
+    campaign_end: str
+    previous: str | None  # the last checkpoint day before as_of (in force), if any
+    total_investment: float  # 万元, the listed projects' total investment
+    burnup: Burnup | None  # None when not asked for (only the charts draw it)
+    groups: dict[str, list[dict[str, Any]]]  # categories, sectors, units: rows with gap_pp
+    ranking: list[dict[str, Any]]  # every project row, ranked first, with its change in rank
+    start_overdue: list[dict[str, Any]]
+    start_not_due: int  # new projects listed, not started, whose planned start is to come
+    completions: list[dict[str, Any]]
+    overdue_requests: list[dict[str, Any]]
+
+    @property
+    def zone(self) -> dict[str, Any]:
+        zone: dict[str, Any] = self.document["zone"]
+        return zone
+
+    @property
+    def receipt(self) -> dict[str, Any]:
+        found: dict[str, Any] = self.document["receipt"]
+        return found
+
+    def rates(self) -> list[dict[str, Any]]:
+        """The four rates with their numerators and denominators (money for 资金到位率)."""
+        zone = self.zone
+        return [
+            {
+                "key": key,
+                "rate": zone[key],
+                "numerator": zone[numerator],
+                "denominator": zone[denominator],
+                "money": key == "funds_rate",
+            }
+            for key, numerator, denominator in RATES
+        ]
+
+
+def build(
+    engine: Engine,
+    as_of: dt.date | None,
+    known_at: str | None,
+    *,
+    progress: Progress | None = None,
+    snapshots: bool = True,
+    with_burnup: bool = True,
+) -> Report:
+    """The report at as_of as known at known_at (the same replay as the checkpoint's);
+    without the burn-up by day unless `with_burnup` (the text report draws no chart)."""
+    day, timezone = resolve_as_of(engine, as_of)
+    replayed = replay(engine, known_at, timezone, progress=progress, snapshots=snapshots)
+    return report_of(replayed, day, known_at, with_burnup=with_burnup)
+
+
+def report_of(
+    replayed: Replayed, as_of: dt.date, known_at: str | None, *, with_burnup: bool = True
+) -> Report:
+    """The report of one replayed projection at as_of."""
+    projection = replayed.projection
+    at, figures = figures_on(projection, as_of)
+    rank(figures)
+    found = document(at, figures, known_at=known_at)
+    found["receipt"] = receipt(found, replayed.position, replayed.head_hash)
+    checkpoints = sorted(d for d in at.settings.checkpoints if d <= as_of)
+    earlier = [d for d in checkpoints if d < as_of]
+    previous = earlier[-1] if earlier else None
+    before = ranks_on(projection, previous) if previous is not None else None
+    campaign = at.campaign
+    listed = [f for f in figures if f.listed]
+    return Report(
+        document=found,
+        campaign_start=campaign.start.isoformat(),
+        campaign_end=campaign.end.isoformat(),
+        previous=None if previous is None else previous.isoformat(),
+        total_investment=amount(sum(f.state.total_investment for f in listed)),
+        burnup=burnup(projection, at, [*checkpoints, as_of]) if with_burnup else None,
+        groups=groups(found, listed, at),
+        ranking=ranking(found["projects"], before),
+        start_overdue=start_overdue(listed),
+        start_not_due=sum(
+            1
+            for f in listed
+            if f.state.category == "new"
+            and f.started_on is None
+            and (f.state.planned_start is None or f.state.planned_start > at.text)
+        ),
+        completions=completions(listed, at),
+        overdue_requests=overdue_requests(figures),
+    )
+
+
+def burnup(projection: Projection, at: AsOf, marks: list[dt.date]) -> Burnup:
+    """The zone's YTD ÷ plan on each day from 1 January to as_of, over the projects listed that
+    day (registered by then, not terminated), exactly as the checkpoint would give it that day.
+
+    A project reports nothing before its registration, so the sum of every ledger is the
+    zone's daily investment until a project is terminated: from then on its YTD leaves the
+    zone's. The plans are summed from their changes (registration, revisions, termination)."""
+    import numpy as np  # noqa: PLC0415 (only a report needs it: the command line starts light)
+
+    days = at.index + 1
+    daily = np.zeros(days, dtype=np.int64)
+    plans = np.zeros(days + 1, dtype=np.int64)
+    index = projection.day_index
+    for state in projection.projects.values():
+        if state.registered_on > at.text:
+            continue
+        ledger = np.frombuffer(state.investment, dtype=np.int64, count=days)
+        ended = (
+            state.terminated_on if state.terminated_on and state.terminated_on <= at.text else None
+        )
+        stop = days if ended is None else index[ended]
+        daily[:stop] += ledger[:stop]
+        if ended is not None:
+            daily[stop] -= int(ledger[:stop].sum())
+        changes = sorted(
+            {state.registered_on}
+            | {d for d, _ in state.revisions[1:] if state.registered_on < d <= at.text}
+        )
+        shown = 0
+        for day in changes:
+            if ended is not None and day >= ended:
+                break
+            plan = plan_in_force(state.revisions, day)
+            plans[index.get(day, 0)] += plan - shown
+            shown = plan
+        if ended is not None:
+            plans[stop] -= shown
+    ytd = np.cumsum(daily).tolist()
+    plan_by_day = np.cumsum(plans[:days]).tolist()
+    dates = [projection.date_of(i) for i in range(days)]
+    return Burnup(
+        dates=dates,
+        rates=[rate4((y, p)) for y, p in zip(ytd, plan_by_day, strict=True)],
+        time=[rate4(exact(time_progress(dt.date.fromisoformat(d)))) or 0.0 for d in dates],
+        marks=sorted({d.isoformat() for d in marks}),
+    )
+
+
+GROUPS = (("categories", "category"), ("sectors", "sector"), ("units", "unit"))
+"""The document's breakdowns, in the order a report gives them, and the key of their rows."""
+
+
+def groups(found: dict[str, Any], listed: list[ProjectFigures], at: AsOf) -> dict[str, Any]:
+    """The document's breakdowns by category, sector and unit, each row with its gap to 序时
+    in points (computed like the zone's, from the group's exact sums)."""
+    shown: dict[str, Any] = {}
+    for key, field in GROUPS:
+        sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for f in listed:
+            total = sums[getattr(f.state, field)]
+            total[0] += f.ytd_investment
+            total[1] += f.plan
+        rows = []
+        for row in found[key]:
+            ytd, plan = sums[row[field]]
+            rows.append({**row, "gap_pp": investment_figures(ytd, plan, at.progress)["gap_pp"]})
+        shown[key] = rows
+    return shown
+
+
+def ranking(projects: list[dict[str, Any]], before: dict[str, int] | None) -> list[dict[str, Any]]:
+    """The project rows in rank order (the terminated ones last), each with `change`: places
+    gained since the previous checkpoint (negative: lost), None without a previous checkpoint
+    or a rank, and `new` for a project listed now and not then."""
+    rows = []
+    for p in sorted(projects, key=lambda p: (p["rank"] is None, p["rank"] or 0, p["code"])):
+        then = None if before is None else before.get(p["code"])
+        ranked = p["rank"] is not None and before is not None
+        rows.append(
+            {
+                **p,
+                "change": None if not ranked or then is None else then - p["rank"],
+                "new": ranked and then is None,
+            }
+        )
+    return rows
+
+
+def start_overdue(listed: list[ProjectFigures]) -> list[dict[str, Any]]:
+    """The listed projects not started after their planned start, the longest overdue first."""
+    late = sorted(
+        (f for f in listed if f.start_overdue_days > 0),
+        key=lambda f: (-f.start_overdue_days, f.state.code),
+    )
+    return [
+        {
+            **_who(f),
+            "category": f.state.category,
+            "planned_start": f.state.planned_start,
+            "overdue_days": f.start_overdue_days,
+            "stage": f.stage,
+            "light": f.light,
+        }
+        for f in late
+    ]
+
+
+def completions(listed: list[ProjectFigures], at: AsOf) -> list[dict[str, Any]]:
+    """竣工投产: the listed projects due to be completed by as_of (planned completion on or
+    before it), and those completed or in production in the campaign year though not due yet;
+    the due ones not done first, then by planned completion."""
+    year = f"{at.campaign.year}-01-01"
+    rows = []
+    for f in listed:
+        milestones = f.state.milestones
+        completed = milestones.get("completed")
+        production = milestones.get("production")
+        completed = completed if completed is not None and completed <= at.text else None
+        production = production if production is not None and production <= at.text else None
+        planned = f.state.planned_completion
+        due = planned is not None and planned <= at.text
+        done_this_year = any(d is not None and d >= year for d in (completed, production))
+        if not due and not done_this_year:
+            continue
+        rows.append(
+            {
+                **_who(f),
+                "planned_completion": planned,
+                "completed_on": completed,
+                "production_on": production,
+                "due": due,
+                "done": completed is not None or production is not None,
+                "stage": f.stage,
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            r["done"] or not r["due"],
+            not r["due"],
+            r["planned_completion"] or "",
+            r["code"],
+        )
+    )
+    return rows
+
+
+def overdue_requests(figures: list[ProjectFigures]) -> list[dict[str, Any]]:
+    """The open factor requests past their due date in force (terminated projects' included:
+    they stay open until resolved), the most overdue first, with their 督办 level."""
+    rows = [
+        {
+            **_who(f),
+            "id": v.request.id,
+            "category": v.request.category,
+            "detail": v.request.detail,
+            "filed_on": v.request.filed_on,
+            "due": v.due,
+            "overdue_wd": v.overdue_wd,
+            "level": v.level,
+        }
+        for f in figures
+        for v in f.requests
+        if v.overdue
+    ]
+    rows.sort(key=lambda r: (-r["overdue_wd"], r["id"]))
+    return rows
+
+
+def _who(f: ProjectFigures) -> dict[str, Any]:
+    s = f.state
+    return {"code": s.code, "name": s.name, "unit": s.unit, "leader": s.leader}

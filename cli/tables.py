@@ -1,0 +1,203 @@
+"""Tables for people on a terminal or in a file: as wide as the terminal, 80 columns on a pipe,
+one line a row, no trailing blanks (so that they can be piped, diffed and mailed).
+
+When a table is wider than the console, its free-text columns (names, units, leaders,
+details) are shortened with "…", the widest first, never below a few characters; codes, ids,
+dates and figures are never shortened, so that two rows whose names shorten alike still
+differ by their code. `fit_widths` is that rule; `fitted` draws the table with rich (the
+look-ups' tables), `table_lines` draws it line by line, quickly (the checkpoint's ranking of
+thousands of projects).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.segment import Segment, Segments
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rich.console import RenderableType
+
+WIDTH = 80
+"""The console's width on a pipe (unless COLUMNS says otherwise)."""
+
+Cell = str | Text
+
+
+def console() -> Console:
+    """A console as wide as the terminal, or as COLUMNS says; 80 columns on a pipe."""
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        width = shutil.get_terminal_size((WIDTH, 24)).columns
+    else:
+        width = WIDTH
+    return Console(highlight=False, width=width)
+
+
+def emit(console: Console, *renderables: RenderableType) -> None:
+    """Print each renderable line by line, without the blanks rich pads lines with."""
+    segments: list[Segment] = []
+    for renderable in renderables:
+        for line in console.render_lines(renderable, console.options, pad=False):
+            segments.extend(_rstripped(line))
+            segments.append(Segment.line())
+    console.print(Segments(segments), soft_wrap=True, end="")
+
+
+def emit_lines(console: Console, lines: Sequence[Cell]) -> None:
+    """Print lines that are already laid out (never wrapped, never cut), without trailing
+    blanks: as plain text when the console shows no colour (a pipe, a file), which is quick
+    for thousands of lines; else with their styles."""
+    if not console.is_terminal or console.no_color:
+        plain = (line.plain if isinstance(line, Text) else line for line in lines)
+        console.file.write("".join(f"{text.rstrip()}\n" for text in plain))
+        console.file.flush()
+        return
+    shown = Text("\n").join(
+        Text(line.rstrip()) if isinstance(line, str) else _rstrip(line) for line in lines
+    )
+    console.print(shown, soft_wrap=True, crop=False)
+
+
+def _rstrip(text: Text) -> Text:
+    text = text.copy()
+    text.rstrip()
+    return text
+
+
+def _rstripped(line: list[Segment]) -> list[Segment]:
+    line = list(line)
+    while line and not line[-1].control and not line[-1].text.rstrip():
+        line.pop()
+    if line and not line[-1].control:
+        last = line[-1]
+        line[-1] = Segment(last.text.rstrip(), last.style, last.control)
+    return line
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column; `shortest` > 0 makes it free text that may be shortened to that many
+    cells when the table is too wide."""
+
+    header: str
+    right: bool = False
+    shortest: int = 0
+
+
+def shortened(text: str, width: int) -> str:
+    """`text` in at most `width` cells: cut, with "…" in place of the rest."""
+    if cell_len(text) <= width:
+        return text
+    kept = ""
+    for char in text:
+        if cell_len(kept + char) > width - 1:
+            break
+        kept += char
+    return kept + "…"
+
+
+def width_of(text: str) -> int:
+    """The cells `text` takes: its length when it is ASCII (quick: most cells are figures and
+    codes), else rich's measure (a Chinese character takes two)."""
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def _len(cell: Cell) -> int:
+    return cell.cell_len if isinstance(cell, Text) else width_of(cell)
+
+
+def fit_widths(
+    columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, *, gap: int = 1
+) -> list[int]:
+    """Each column's width: its widest cell (or header), the free columns shrunk, the widest
+    first, until the table fits `width` (with `gap` cells between columns) or none can
+    shrink further."""
+    widths = [width_of(c.header) for c in columns]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], _len(cell))
+    excess = sum(widths) + gap * (len(columns) - 1) - width
+    while excess > 0:
+        free = [i for i, c in enumerate(columns) if c.shortest and widths[i] > c.shortest]
+        if not free:
+            break
+        widest = max(free, key=lambda i: widths[i])
+        widths[widest] -= 1
+        excess -= 1
+    return widths
+
+
+def fitted(columns: list[Column], rows: list[list[Text]], width: int) -> Table:
+    """A borderless table of `rows` (one cell per column) no wider than `width` when the free
+    columns can shrink that far (the widest shrinks first), one space between columns."""
+    widths = fit_widths(columns, rows, width)
+    table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, show_edge=False)
+    for c in columns:
+        table.add_column(c.header, justify="right" if c.right else "left", no_wrap=True)
+    for row in rows:  # each column as wide as its widest cell once shortened
+        table.add_row(*(_fit(cell, w) for cell, w in zip(row, widths, strict=True)))
+    return table
+
+
+def _fit(cell: Text, width: int) -> Text:
+    if cell.cell_len <= width:
+        return cell
+    return Text(shortened(cell.plain, width), style=cell.style)
+
+
+def table_lines(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell]],
+    width: int,
+    *,
+    gap: int = 2,
+) -> list[Cell]:
+    """The table as lines: the header (bold), then one line a row, each column as wide as
+    `fit_widths` makes it, `gap` spaces between columns. A row of plain strings stays a
+    string (quick to print); a row with a styled cell becomes a Text."""
+    widths = fit_widths(columns, rows, width, gap=gap)
+    space = " " * gap
+    rights = [c.right for c in columns]
+    header = space.join(
+        _pad(shortened(c.header, w), w, c.right) for c, w in zip(columns, widths, strict=True)
+    )
+    lines: list[Cell] = [Text(header, style="bold")]
+    for row in rows:
+        cells = [
+            _fitted(cell, w, right) for cell, w, right in zip(row, widths, rights, strict=True)
+        ]
+        if any(isinstance(c, Text) for c in cells):
+            lines.append(Text(space).join(Text(c) if isinstance(c, str) else c for c in cells))
+        else:
+            lines.append(space.join(str(c) for c in cells))
+    return lines
+
+
+def _fitted(cell: Cell, width: int, right: bool) -> Cell:
+    """A cell shortened to `width` if it is longer (only free text can be: `fit_widths` makes
+    every other column as wide as its widest cell), then padded to it."""
+    if isinstance(cell, Text):
+        shown = cell if cell.cell_len <= width else Text(shortened(cell.plain, width), cell.style)
+        blank = Text(" " * (width - shown.cell_len))
+        return blank + shown if right else shown + blank
+    text, size = cell, width_of(cell)
+    if size > width:
+        text = shortened(cell, width)
+        size = cell_len(text)
+    padding = " " * (width - size)
+    return padding + text if right else text + padding
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    padding = " " * (width - width_of(text))
+    return padding + text if right else text + padding
