@@ -43,8 +43,8 @@ chromium:
 	fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check campaign cli scenarios tests benchmarks
-	$(BIN)/ruff format --check campaign cli scenarios tests benchmarks
+	$(BIN)/ruff check campaign cli scenarios tests benchmarks tools
+	$(BIN)/ruff format --check campaign cli scenarios tests benchmarks tools
 	$(BIN)/mypy
 
 # The performance table (figures, targets, ratios to the floor); stores are cached outside the

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from campaign.app.clock import Clock, ServerClock, SystemClock
@@ -26,6 +27,9 @@ LOCK_TIMEOUT_S = 60
 SNAPSHOT_EVERY = 100_000
 """Events between two projection snapshots taken by a long replay."""
 
+SIGNING_KEY_ENV = "CAMPAIGN_SIGNING_KEY"
+CACHE_KEY_ENV = "CAMPAIGN_CACHE_KEY"
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -33,6 +37,11 @@ class Settings:
     lock_timeout: int = LOCK_TIMEOUT_S
     snapshot_every: int = SNAPSHOT_EVERY
     clock: Clock = field(default_factory=SystemClock)
+    signing_key: str | None = field(default_factory=lambda: os.environ.get(SIGNING_KEY_ENV))
+    """The office's Ed25519 key (a file outside the store) that signs tree heads."""
+    cache_key: str | None = field(default_factory=lambda: os.environ.get(CACHE_KEY_ENV))
+    """The file holding the key that authenticates projection snapshots (default: one made
+    in the user's configuration folder on first use)."""
 
     @classmethod
     def resolve(
@@ -41,15 +50,18 @@ class Settings:
         *,
         lock_timeout: int | None = None,
         clock: Clock | None = None,
+        signing_key: str | None = None,
     ) -> Settings:
         """`db`, else `CAMPAIGN_DB`, else `campaign.db`; the lock timeout as given, else
-        `CAMPAIGN_LOCK_TIMEOUT`, else 60 s; the clock as given, else the system's."""
+        `CAMPAIGN_LOCK_TIMEOUT`, else 60 s; the clock as given, else the system's; the signing
+        key as given, else `CAMPAIGN_SIGNING_KEY`, else none."""
         if lock_timeout is None:
             lock_timeout = _seconds(os.environ.get("CAMPAIGN_LOCK_TIMEOUT"), LOCK_TIMEOUT_S)
         return cls(
             db=db or os.environ.get("CAMPAIGN_DB") or DEFAULT_DB,
             lock_timeout=lock_timeout,
             clock=clock or SystemClock(),
+            signing_key=signing_key or os.environ.get(SIGNING_KEY_ENV),
         )
 
 
@@ -77,4 +89,38 @@ def open_engine(settings: Settings, *, create: bool = True, mode: Mode = "use") 
     clock = settings.clock
     if isinstance(clock, SystemClock) and store.shared:
         clock = ServerClock(store.server_now)
-    return Engine(store, clock, SnapshotStore(store, settings.snapshot_every))
+    key = snapshot_key(settings.cache_key)
+    snapshots = None if key is None else SnapshotStore(store, settings.snapshot_every, key)
+    return Engine(store, clock, snapshots, settings.signing_key)
+
+
+def snapshot_key(path: str | None) -> bytes | None:
+    """The key that authenticates the projection snapshots this user takes and trusts: kept
+    outside the store, so that whoever can write the store cannot forge a snapshot this user
+    would use. Made on first use (32 random bytes, readable by the user only); None when it
+    can be neither read nor made (queries then fold from the first event)."""
+    import secrets  # noqa: PLC0415
+
+    if path:
+        where = Path(path)
+    else:
+        config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+        where = Path(config) / "campaign" / "cache.key"
+    try:
+        key = where.read_bytes()
+        return key if len(key) == 32 else None
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made meanwhile by another process
+        return snapshot_key(str(where))
+    except OSError:
+        return None
+    key = secrets.token_bytes(32)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(key)
+    return key

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from campaign.report import words
 from campaign.report.words import NONE, label, pct, pp, wan, wan0
-from cli.tables import Column, emit_lines, table_lines
+from cli.tables import Column, emit_lines, head_lines, table_lines
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -516,6 +516,7 @@ def receipt_lines(page: Page, receipt: dict[str, Any]) -> None:
             f"digest   {receipt['digest']}",
             f"state    {receipt['state_hash']}",
         ]
+    lines += head_lines(receipt, page.lang, wide=page.wide)
     page.lines.extend(Text(line, style="dim") for line in lines)
 
 

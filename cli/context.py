@@ -31,18 +31,27 @@ class Refusal(click.ClickException):
 
 
 @contextmanager
-def engine_for(db: str, *, create: bool) -> Iterator[Engine]:
-    """The engine on the store `db` names; any engine error becomes one refusal line."""
+def engine_for(db: str, *, create: bool, signing_key: str | None = None) -> Iterator[Engine]:
+    """The engine on the store `db` names (signing tree heads with `signing_key`, else the
+    key CAMPAIGN_SIGNING_KEY names); any engine error becomes one refusal line."""
     from campaign import CampaignError, Settings, open_engine, store_trouble
 
     config = click.get_current_context().find_object(Config) or Config()
-    settings = Settings.resolve(db, lock_timeout=config.lock_timeout, clock=config.clock)
+    settings = Settings.resolve(
+        db, lock_timeout=config.lock_timeout, clock=config.clock, signing_key=signing_key
+    )
     try:
         engine = open_engine(settings, create=create)
     except CampaignError as error:
         raise Refusal(str(error)) from None
     try:
         yield engine
+        for at in engine.snapshots.refused if engine.snapshots else []:
+            click.echo(
+                f"warning: the projection snapshot at position {at} changed since it was taken: "
+                "not used, these figures come from the log",
+                err=True,
+            )
     except CampaignError as error:
         raise Refusal(str(error)) from None
     except Exception as error:

@@ -23,7 +23,7 @@ from campaign.domain.vocabulary import (
     Stage,
 )
 from campaign.report.words import against_time, reason
-from cli.tables import Column, emit, fitted
+from cli.tables import Column, emit, fitted, head_lines
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -119,6 +119,7 @@ def _receipt(doc: dict[str, Any]) -> list[Text]:
         Text(f"receipt  position {r['position']}, engine {r['engine_version']}", style="dim"),
         Text(f"digest   {r['digest']}", style="dim"),
         Text(f"state    {r['state_hash']}", style="dim"),
+        *(Text(line, style="dim") for line in head_lines(r, "en")),
     ]
 
 

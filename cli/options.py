@@ -54,6 +54,17 @@ def write_options(func: F) -> F:
     return store_options(func)
 
 
+def key_option(func: F) -> F:
+    return click.option(
+        "--key",
+        "signing_key",
+        envvar="CAMPAIGN_SIGNING_KEY",
+        metavar="FILE",
+        help="The office's signing key, kept outside the store (env CAMPAIGN_SIGNING_KEY): "
+        "signs the log's tree head on the receipt. Without it the head is unsigned.",
+    )(func)
+
+
 def read_options(func: F) -> F:
     return store_options(json_option(func))
 

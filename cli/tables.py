@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from rich.console import RenderableType
+
+    from campaign.report.words import Lang
 
 WIDTH = 80
 """The console's width on a pipe (unless COLUMNS says otherwise)."""
@@ -201,3 +203,17 @@ def _fitted(cell: Cell, width: int, right: bool) -> Cell:
 def _pad(text: str, width: int, right: bool) -> str:
     padding = " " * (width - width_of(text))
     return padding + text if right else text + padding
+
+
+def head_lines(receipt: dict[str, Any], lang: Lang, *, wide: bool = False) -> list[str]:
+    """The receipt's tree head in one line: its root (abridged unless `wide`; audit head
+    prints it whole) and who signed it."""
+    head = receipt.get("signed_head")
+    if not head:
+        return []
+    root = head["root"] if wide else f"{head['root'][:16]}…"
+    if lang == "zh":
+        signer = f"密钥 {head['key_id']} 签署" if head["signature"] else "未签名（unsigned）"
+        return [f"树根    {root}，{signer}"]
+    signer = f"signed by key {head['key_id']}" if head["signature"] else "unsigned"
+    return [f"root     {root}, {signer}"]

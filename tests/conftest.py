@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -97,6 +98,19 @@ class Harness:
 
 
 _db_names = itertools.count(1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def snapshot_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The key that authenticates projection snapshots, made in the session's own folder
+    rather than in the user's configuration folder."""
+    before = os.environ.get("CAMPAIGN_CACHE_KEY")
+    os.environ["CAMPAIGN_CACHE_KEY"] = str(tmp_path_factory.mktemp("keys") / "cache.key")
+    yield
+    if before is None:
+        os.environ.pop("CAMPAIGN_CACHE_KEY", None)
+    else:
+        os.environ["CAMPAIGN_CACHE_KEY"] = before
 
 
 @pytest.fixture(scope="session")

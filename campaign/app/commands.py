@@ -305,6 +305,7 @@ class PublishCheckpoint(Command):
     head_hash: str
     state_hash: str
     engine_version: str
+    signed_head: dict[str, Any] | None = None  # the tree head at `position`, as on the receipt
 
 
 class GrantAccess(Command):

@@ -9,9 +9,11 @@ the same unit of work (`campaign.app.scenario`).
 
 from __future__ import annotations
 
+import functools
 import gc
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from campaign.app.handlers import Result, run
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from campaign.app.commands import Command
     from campaign.app.ports import EventStore
     from campaign.read.snapshots import SnapshotStore
+    from campaign.store.keys import Signer
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +72,25 @@ class UnitOfWork:
 
 class Engine:
     def __init__(
-        self, store: EventStore, clock: Clock, snapshots: SnapshotStore | None = None
+        self,
+        store: EventStore,
+        clock: Clock,
+        snapshots: SnapshotStore | None = None,
+        signing_key: str | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.snapshots = snapshots
+        self.signing_key = signing_key  # a file outside the store: the office's Ed25519 key
+
+    @functools.cached_property
+    def signer(self) -> Signer | None:
+        """The office's signing key, read when a head is first signed (None: heads unsigned)."""
+        if not self.signing_key:
+            return None
+        from campaign.store.keys import load_signer  # noqa: PLC0415 (cryptography: only if used)
+
+        return load_signer(Path(self.signing_key))
 
     def recorded_now(self) -> dt.datetime:
         """The clock's time, raised to the last recorded time so that the log never goes back."""

@@ -393,6 +393,7 @@ def _publish(command: PublishCheckpoint, session: Session) -> Done:
             date=command.as_of,
             actor=stamp.actor,
             timestamp=stamp.at,
+            signed_head=command.signed_head,
         )
     )
     return Done(publication_id, f"published the checkpoint of {command.as_of}")

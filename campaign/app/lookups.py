@@ -237,7 +237,7 @@ def _heading(at: AsOf, known_at: str | None) -> dict[str, Any]:
 
 
 def _with_receipt(document: dict[str, Any], replayed: Replayed) -> dict[str, Any]:
-    document["receipt"] = receipt(document, replayed.position, replayed.head_hash)
+    document["receipt"] = receipt(document, replayed)
     return document
 
 

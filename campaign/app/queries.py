@@ -7,12 +7,13 @@ to the log, so that auditors can reproduce it later.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from campaign.app.commands import PublishCheckpoint
-from campaign.domain.errors import Refused
+from campaign.domain.errors import Refused, StoreError
 from campaign.domain.time import known_at_cut, today_in
 from campaign.figures.checkpoint import checkpoint
 from campaign.figures.project import AsOf, project_figures
@@ -20,10 +21,13 @@ from campaign.figures.receipt import receipt
 from campaign.figures.rounding import amount, percent
 from campaign.figures.series import PERIODS, period_ends, series_rows
 from campaign.read.replay import Replayed, replay_log
+from campaign.store.chain import link_entry
+from campaign.store.heads import head_at
 
 if TYPE_CHECKING:
     from campaign.app.engine import Engine
     from campaign.read.replay import Progress
+    from campaign.store.readers import LogReader
 
 
 def resolve_as_of(engine: Engine, as_of: dt.date | None) -> tuple[dt.date, str]:
@@ -97,11 +101,28 @@ def replay(
     cache = engine.snapshots if snapshots else None
     try:
         replayed = replay_log(reader, known_at=cut, upto=upto, progress=progress, snapshots=cache)
+        check_tail(reader, replayed.position)
+        head = head_at(reader, replayed.position, engine.signer)
     finally:
         reader.close()
+    replayed = dataclasses.replace(replayed, tree_head=head)
     if replayed.projection.campaign is None:
         raise Refused("known_at", known_at, "nothing was known then: the campaign was not open yet")
     return replayed
+
+
+def check_tail(reader: LogReader, position: int) -> None:
+    """The last event a query reads still gives its link in the chain (two indexed reads):
+    figures are never computed from a log whose tail was changed in place."""
+    if position == 0:
+        return
+    _, stored = reader.chain_at(position)
+    _, previous = reader.chain_at(position - 1)
+    if link_entry(previous, reader.entry_at(position)) != stored:
+        raise StoreError(
+            f"the log fails its check at position {position} (the event's bytes do not match "
+            "its link): no figures are computed from it; run campaign audit verify"
+        )
 
 
 def checkpoint_document(
@@ -117,7 +138,7 @@ def checkpoint_document(
     day, timezone = resolve_as_of(engine, as_of)
     replayed = replay(engine, known_at, timezone, upto=upto, progress=progress, snapshots=snapshots)
     document = checkpoint(replayed.projection, day, known_at=known_at)
-    document["receipt"] = receipt(document, replayed.position, replayed.head_hash)
+    document["receipt"] = receipt(document, replayed)
     return document
 
 
@@ -144,7 +165,7 @@ def series_document(
         "known_at": known_at,
         "rows": series_rows(replayed.projection, ends),
     }
-    document["receipt"] = receipt(document, replayed.position, replayed.head_hash)
+    document["receipt"] = receipt(document, replayed)
     return document
 
 
@@ -208,7 +229,7 @@ def project_states(
         "known_at": known_at,
         "projects": rows,
     }
-    document["receipt"] = receipt(document, replayed.position, replayed.head_hash)
+    document["receipt"] = receipt(document, replayed)
     return document
 
 
@@ -232,7 +253,7 @@ def publish(
             raise Refused("known_at", known_at, "has not passed yet: that view could still change")
     replayed = replay(engine, known_at, timezone, snapshots=False)
     document = checkpoint(replayed.projection, day, known_at=known_at)
-    document["receipt"] = r = receipt(document, replayed.position, replayed.head_hash)
+    document["receipt"] = r = receipt(document, replayed)
     for earlier in replayed.projection.publications:
         if (earlier["as_of"], earlier.get("known_at"), earlier["state_hash"]) == (
             day.isoformat(),
@@ -247,5 +268,6 @@ def publish(
         head_hash=r["head_hash"],
         state_hash=r["state_hash"],
         engine_version=r["engine_version"],
+        signed_head=r["signed_head"],
     )
     return document, engine.execute(command, actor=actor).appended > 0

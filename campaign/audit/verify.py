@@ -7,17 +7,19 @@ snapshots, each projection snapshot is also compared with what the log folds to 
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from campaign.domain.errors import Refused
+from campaign.domain.errors import Refused, StoreError
 from campaign.read.fold import Folder
 from campaign.read.replay import fold_range
 from campaign.read.snapshots import FORMAT, dump
-from campaign.store.chain import GENESIS, digest, link, parse_digest
+from campaign.store.chain import GENESIS, digest, link_entry, parse_digest
+from campaign.store.heads import recorded_time
+from campaign.store.tree import Frontier, entry, leaf_hash
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Collection, Iterator
 
     from campaign.app.ports import EventStore
     from campaign.store.readers import Link, LogReader
@@ -29,6 +31,7 @@ class Verification:
     head: bytes
     problem: str | None = None
     position: int | None = None
+    roots: dict[int, bytes] = field(default_factory=dict)  # the tree's roots asked for
 
     @property
     def ok(self) -> bool:
@@ -73,15 +76,17 @@ def verify_chain(
     *,
     expected: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    sizes: Collection[int] = (),
 ) -> Verification:
-    """The chain of one snapshot of the store (see `verify`)."""
+    """The chain and the tree of one snapshot of the store (see `verify`); the tree's roots
+    at `sizes` are kept."""
     if expected is not None:
         try:
             expected_head, expected_position = parse_digest(expected)
         except ValueError as error:
             raise Refused("digest", expected, str(error)) from None
     chained, _, _ = reader.head()
-    result = _walk(reader.links(), progress, chained)
+    result = walk(reader.links(), progress, chained, reader.tree_rows(), sizes)
     if result.ok and chained > result.events:
         result = Verification(
             result.events,
@@ -94,44 +99,120 @@ def verify_chain(
     return result
 
 
-def _walk(
-    links: Iterator[list[Link]], progress: Callable[[int, int], None] | None, total: int
+def walk(
+    links: Iterator[list[Link]],
+    progress: Callable[[int, int], None] | None,
+    total: int,
+    tree: Iterator[list[tuple[int, bytes]]] | None = None,
+    sizes: Collection[int] = (),
 ) -> Verification:
     """Rows are (notification id, originator id, version, topic, state, chain position,
-    chain hash), the chain joined to every stored event in notification order."""
-    head = GENESIS
-    position = 0
+    chain hash), the chain joined to every stored event in notification order. With `tree`
+    (the stored nodes in position order), the Merkle tree is recomputed from the events and
+    compared node by node; the roots at `sizes` are kept (`Verification.roots`)."""
+    walk = _Walk(None if tree is None else _flatten(tree), sizes)
     for batch in links:
-        for _, originator_id, version, topic, state, chained_at, stored in batch:
-            position += 1
-            if chained_at is None:
-                return Verification(
-                    position - 1,
-                    head,
-                    "an event that is not in the hash chain (inserted)",
-                    position,
-                )
-            if chained_at != position:
-                if chained_at > position:
-                    return Verification(
-                        position - 1,
-                        head,
-                        f"event missing: the chain goes on at position {chained_at} (deleted)",
-                        position,
-                    )
-                return Verification(position - 1, head, "the chain repeats a position", position)
-            computed = link(head, originator_id, int(version), topic, raw_state(state))
-            if stored is None or computed != bytes(stored):
-                return Verification(
-                    position - 1,
-                    head,
-                    "the event's bytes do not match its link (modified, or moved)",
-                    position,
-                )
-            head = computed
+        for row in batch:
+            problem = walk.step(row)
+            if problem is not None:
+                return Verification(walk.position - 1, walk.head, problem, walk.at, walk.roots)
         if progress is not None:
-            progress(position, total)
-    return Verification(position, head)
+            progress(walk.position, total)
+    if walk.nodes is not None and (extra := next(walk.nodes, None)) is not None:
+        problem = "the Merkle tree has nodes past the last event"
+        return Verification(walk.position, walk.head, problem, extra[0], walk.roots)
+    return Verification(walk.position, walk.head, roots=walk.roots)
+
+
+class _Walk:
+    """The checks of one event after another: its link, its recorded time, its place in
+    the tree."""
+
+    def __init__(self, nodes: Iterator[tuple[int, bytes]] | None, sizes: Collection[int]) -> None:
+        self.head = GENESIS
+        self.position = 0
+        self.at = 0  # where a problem is
+        self.last_time = ""
+        self.frontier = Frontier([])
+        self.nodes = nodes
+        self.sizes = sizes
+        self.roots: dict[int, bytes] = {0: self.frontier.root()} if 0 in sizes else {}
+
+    def _tree(self, completed: bytes) -> str | None:
+        assert self.nodes is not None
+        problem = _node_problem(next(self.nodes, None), self.position, completed)
+        if problem is None:
+            return None
+        self.at, why = problem
+        return why
+
+    def step(self, row: Link) -> str | None:
+        _, originator_id, version, topic, state, chained_at, stored = row
+        self.position += 1
+        position = self.at = self.position
+        if (misplaced := _misplaced(chained_at, position)) is not None:
+            return misplaced
+        raw = raw_state(state)
+        framed = entry(originator_id, int(version), topic, raw)
+        computed = link_entry(self.head, framed)
+        if stored is None or computed != bytes(stored):
+            return "the event's bytes do not match its link (modified, or moved)"
+        try:
+            moment = recorded_time(raw)
+        except (StoreError, ValueError):
+            return "the event has no recorded time"
+        if moment < self.last_time:
+            return f"its recorded time {moment} is earlier than the event before ({self.last_time})"
+        self.last_time = moment
+        self.head = computed
+        completed = self.frontier.append(leaf_hash(framed))
+        if self.nodes is not None and completed and (wrong := self._tree(completed)):
+            return wrong
+        if position in self.sizes:
+            self.roots[position] = self.frontier.root()
+        return None
+
+
+def _node_problem(
+    found: tuple[int, bytes] | None, position: int, completed: bytes
+) -> tuple[int, str] | None:
+    """Where and why the stored nodes `found` differ from those the event at `position`
+    completes (None when they match)."""
+    if found == (position, completed):
+        return None
+    if found is None or found[0] != position:
+        at = position if found is None else min(found[0], position)
+        return at, "the Merkle tree's nodes are not where the events put them (changed)"
+    level = next(
+        (
+            k
+            for k in range(len(completed) // 32)
+            if completed[32 * k : 32 * k + 32] != found[1][32 * k : 32 * k + 32]
+        ),
+        len(completed) // 32 - 1,  # the same nodes, and more stored than the event completes
+    )
+    first = position - (2 << level) + 1
+    return first, (
+        f"the Merkle tree's node over positions {first}–{position} does not match the events "
+        "there (changed)"
+    )
+
+
+def _misplaced(chained_at: int | None, position: int) -> str | None:
+    """What is wrong with the chain's position for the event at `position`, if anything."""
+    if chained_at is None:
+        return "an event that is not in the hash chain (inserted)"
+    if chained_at > position:
+        return f"event missing: the chain goes on at position {chained_at} (deleted)"
+    if chained_at < position:
+        return "the chain repeats a position"
+    return None
+
+
+def _flatten(batches: Iterator[list[tuple[int, bytes]]]) -> Iterator[tuple[int, bytes]]:
+    for batch in batches:
+        for position, nodes in batch:
+            yield int(position), bytes(nodes)
 
 
 def raw_state(state: bytes | str) -> bytes:

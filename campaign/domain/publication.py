@@ -1,9 +1,11 @@
 """A checkpoint published into the log (SPEC §6.7): the query, the position read and its state
-hash, so that auditors can reproduce it."""
+hash, so that auditors can reproduce it; and the tree head at that position, signed by the
+office when its key was given, so that auditors can tell where a rewritten log differs."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from eventsourcing.domain import event
 
@@ -20,6 +22,7 @@ class Publication(Aggregate):
         head_hash: str
         state_hash: str
         engine_version: str
+        signed_head: dict[str, Any] | None = None
 
     @staticmethod
     def create_id(as_of: dt.date, known_at: str | None, position: int) -> str:
@@ -36,6 +39,7 @@ class Publication(Aggregate):
         state_hash: str,
         engine_version: str,
         date: dt.date,
+        signed_head: dict[str, Any] | None = None,
         actor: str,
         timestamp: dt.datetime,
     ) -> None:
@@ -43,3 +47,4 @@ class Publication(Aggregate):
         self.known_at = known_at
         self.position = position
         self.state_hash = state_hash
+        self.signed_head = signed_head

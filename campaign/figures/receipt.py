@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from campaign.store.chain import digest
 from campaign.version import __version__
+
+if TYPE_CHECKING:
+    from campaign.read.replay import Replayed
 
 
 def state_hash(document: dict[str, Any]) -> str:
@@ -17,13 +20,18 @@ def state_hash(document: dict[str, Any]) -> str:
     return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def receipt(document: dict[str, Any], position: int, head_hash: bytes) -> dict[str, Any]:
+def receipt(document: dict[str, Any], replayed: Replayed) -> dict[str, Any]:
     """The log position read up to, the head hash there, the engine version and the state
-    hash of `document`; `digest` is the head as HASH@POSITION, to keep outside the store."""
+    hash of `document`; `digest` is the head as HASH@POSITION, to keep outside the store;
+    `signed_head` the Merkle tree's head there (signed when the office's key was given), and
+    `tail_verified` whether the last event read was checked against its link."""
+    head = replayed.tree_head
     return {
-        "position": position,
-        "head_hash": head_hash.hex(),
+        "position": replayed.position,
+        "head_hash": replayed.head_hash.hex(),
         "state_hash": state_hash(document),
         "engine_version": __version__,
-        "digest": digest(head_hash, position),
+        "digest": digest(replayed.head_hash, replayed.position),
+        "signed_head": None if head is None else head.as_json(),
+        "tail_verified": head is not None,
     }

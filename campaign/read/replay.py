@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from campaign.read.projection import Projection
     from campaign.read.snapshots import SnapshotStore
+    from campaign.store.heads import TreeHead
     from campaign.store.readers import LogReader, Row
 
 Progress = Callable[[int, int], None]
@@ -60,6 +61,7 @@ class Replayed:
     position: int
     head_hash: bytes
     head: int
+    tree_head: TreeHead | None = None  # the Merkle tree's head at `position`, once checked
 
 
 def replay_log(

@@ -15,6 +15,7 @@ snapshot can never run code.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import zlib
 from array import array
 from typing import TYPE_CHECKING
@@ -126,23 +127,43 @@ def restore(data: bytes) -> Projection:
     return projection
 
 
-def fingerprint(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
+def authenticator(key: bytes, position: int, head: bytes, data: bytes) -> bytes:
+    """What is stored beside a snapshot: the id of the key that took it (8 bytes) and an
+    HMAC-SHA256, under that key, of its position, the chain hash there and its data."""
+    message = position.to_bytes(8, "big") + head + data
+    return key_id(key) + hmac.new(key, message, hashlib.sha256).digest()
+
+
+def key_id(key: bytes) -> bytes:
+    return hashlib.sha256(b"campaign-snapshot-key\x00" + key).digest()[:8]
 
 
 class SnapshotStore:
     """Where snapshots live: a table beside the log, read through the query's snapshot of the
-    store and written by the backend on a connection of its own."""
+    store and written by the backend on a connection of its own.
 
-    def __init__(self, writer: SnapshotWriter, every: int) -> None:
+    A snapshot is a cache that anyone who can write the store could forge, so each carries an
+    HMAC under a key kept outside the store (`campaign.bootstrap.snapshot_key`): a query uses
+    only the snapshots its own key authenticates, and names on stderr any that its key took
+    but that changed since (`refused`)."""
+
+    def __init__(self, writer: SnapshotWriter, every: int, key: bytes) -> None:
         self.writer = writer
         self.every = every
+        self.key = key
+        self.refused: list[int] = []  # positions of changed snapshots this query passed over
 
     def best(self, reader: LogReader, position: int) -> Projection | None:
-        """The latest usable snapshot at or before `position`: same format, intact, and taken
-        on this very log (the chain hash at its position matches)."""
+        """The latest usable snapshot at or before `position`: same format, taken under this
+        key and unchanged since, and taken on this very log (the chain hash at its position
+        matches)."""
+        own = key_id(self.key)
         for at, head, data, digest in reader.snapshots_upto(position, FORMAT):
-            if fingerprint(data) != digest:
+            if digest[:8] != own:
+                continue  # another user's: not for this one to trust
+            if not hmac.compare_digest(digest, authenticator(self.key, at, head, data)):
+                if at not in self.refused:
+                    self.refused.append(at)
                 continue
             try:
                 _, chained = reader.chain_at(at)
@@ -157,4 +178,5 @@ class SnapshotStore:
 
     def save(self, projection: Projection, head: bytes) -> None:
         data = dump(projection)
-        self.writer.save_snapshot(projection.position, FORMAT, head, data, fingerprint(data))
+        digest = authenticator(self.key, projection.position, head, data)
+        self.writer.save_snapshot(projection.position, FORMAT, head, data, digest)

@@ -80,8 +80,13 @@ def signed_head(receipt: dict[str, Any]) -> str | None:
     """The signed head of the log the report read, as the page shows it; None while the
     log's heads are not signed (the page then says 未签名, unsigned). This is the one place
     the report looks for a signature: a receipt's `signed_head`, when the engine signs."""
-    signed = receipt.get("signed_head")
-    return None if not signed else str(signed)
+    head = receipt.get("signed_head")
+    if not isinstance(head, dict) or not head.get("signature"):
+        return None
+    return (
+        f"密钥 key {head['key_id']} 签署：日志前 {head['size']} 条事件，"
+        f"Merkle 根 root {head['root']}（{head['time']}）"
+    )
 
 
 def render(report: Report) -> str:

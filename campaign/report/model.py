@@ -113,7 +113,7 @@ def report_of(
     at, figures = figures_on(projection, as_of)
     rank(figures)
     found = document(at, figures, known_at=known_at)
-    found["receipt"] = receipt(found, replayed.position, replayed.head_hash)
+    found["receipt"] = receipt(found, replayed)
     checkpoints = sorted(d for d in at.settings.checkpoints if d <= as_of)
     earlier = [d for d in checkpoints if d < as_of]
     previous = earlier[-1] if earlier else None

@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import hashlib
 
+from campaign.store.tree import entry
+
 GENESIS = bytes(32)
 
 
 def link(previous: bytes, originator_id: str, version: int, topic: str, state: bytes) -> bytes:
     """The hash of one event, given the hash of the event before it."""
-    oid = originator_id.encode()
-    top = topic.encode()
-    h = hashlib.sha256(previous)
-    h.update(len(oid).to_bytes(4, "big"))
-    h.update(oid)
-    h.update(version.to_bytes(8, "big"))
-    h.update(len(top).to_bytes(4, "big"))
-    h.update(top)
-    h.update(len(state).to_bytes(8, "big"))
-    h.update(state)
-    return h.digest()
+    return link_entry(previous, entry(originator_id, version, topic, state))
+
+
+def link_entry(previous: bytes, framed: bytes) -> bytes:
+    """The same, from the event's framed bytes (`campaign.store.tree.entry`)."""
+    return hashlib.sha256(previous + framed).digest()
 
 
 def digest(head: bytes, position: int) -> str:

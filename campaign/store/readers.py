@@ -40,6 +40,23 @@ class LogReader(Protocol):
         """The stored state of the event at `position`."""
         ...
 
+    def event_at(self, position: int) -> tuple[str, int, str, bytes]:
+        """(originator id, version, topic, state) of the event at `position`."""
+        ...
+
+    def entry_at(self, position: int) -> bytes:
+        """The framed bytes of the event at `position`: its leaf in the Merkle tree."""
+        ...
+
+    def tree_nodes(self, position: int) -> bytes | None:
+        """The stored hashes of the perfect subtrees the event at `position` completes (see
+        `campaign.store.tree`); None when none is stored there."""
+        ...
+
+    def tree_rows(self) -> Iterator[list[tuple[int, bytes]]]:
+        """Every stored (position, nodes) of the tree, in position order, in batches."""
+        ...
+
     def batches(self, after: int, upto: int, elide: str | None = None) -> Iterator[list[Row]]:
         """(topic, state) rows with after < notification id <= upto, in log order, in
         batches; rows of the topic `elide` come with None for their topic."""

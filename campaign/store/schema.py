@@ -6,10 +6,13 @@ Versions:
 1. the log, its hash chain (computed by the client) and projection snapshots;
 2. the schema recorded in the store; on PostgreSQL, roles enforced by the database (who may
    append what, as whom, when) and the chain computed by the database itself; on SQLite, a
-   stored row can no longer be replaced by INSERT OR REPLACE.
+   stored row can no longer be replaced by INSERT OR REPLACE;
+3. the Merkle tree over the log (RFC 9162's shape, `campaign.store.tree`): the perfect subtrees
+   each event completes, written in the same transaction as the event (on PostgreSQL by the
+   database's append trigger); a migration computes it for the events already stored.
 """
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TEAM_TOPICS = (
     "campaign.domain:DailyReport.Reported",

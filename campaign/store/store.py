@@ -231,6 +231,8 @@ class Store:
         self.datastore: CampaignSQLiteDatastore | CampaignPostgresDatastore = (
             self.log.factory.datastore  # type: ignore[attr-defined]
         )
+        if mode == "migrate":
+            self.datastore.backfill_tree()
         if isinstance(self.datastore, CampaignSQLiteDatastore) and (
             sqlite_fresh or mode == "migrate"
         ):

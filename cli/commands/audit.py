@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.context import Refusal, engine_for, parse_date
-from cli.options import read_options, store_options
+from cli.options import key_option, read_options, store_options
 from cli.output import console, print_json, progress
 
 if TYPE_CHECKING:
@@ -30,56 +31,285 @@ def audit() -> None:
     help="Also check against a digest kept outside the store (as printed on receipts).",
 )
 @click.option(
+    "--against",
+    metavar="HEAD",
+    help="Prove the log extends this tree head: a file holding a head as audit head prints "
+    "it (or its --json, or a receipt's JSON), or that text itself.",
+)
+@click.option(
+    "--public-key",
+    metavar="FILE",
+    help="The office's public key (as audit keygen prints it): check the head's signature.",
+)
+@click.option(
     "--snapshots",
     is_flag=True,
     help="Also check every projection snapshot against the log (a full replay).",
 )
 @read_options
-def audit_verify(expected: str | None, snapshots: bool, db: str, as_json: bool) -> None:
-    """Check the whole hash chain; name the first position that fails (exit 1).
+def audit_verify(
+    expected: str | None,
+    against: str | None,
+    public_key: str | None,
+    snapshots: bool,
+    db: str,
+    as_json: bool,
+) -> None:
+    """Check the whole log; name the first position that fails (exit 1).
 
-    Catches an event modified, deleted, inserted or reordered; with --digest also a tail
-    cut from the log. Projection snapshots (a cache that speeds up queries) are outside the
-    chain: --snapshots checks each against what the log folds to. Published and reproduced
-    checkpoints never use them.
+    Recomputes every link of the hash chain and every node of the Merkle tree from the
+    stored events, and checks that recorded times never go back: catches an event modified,
+    deleted, inserted or reordered. With --against, also proves that the log extends a tree
+    head kept outside the store (a rewritten middle, a dropped tail, an event forged before
+    the head's size: even when the chain and the tree were written again to match), and with
+    --public-key that the office signed that head. --digest checks a chain head the same
+    way. Projection snapshots (a cache) are outside the log: --snapshots checks each against
+    what the log folds to.
 
     \b
     Examples:
       campaign audit verify
+      campaign audit head --db demo.db --json > head.json
+      campaign audit verify --db demo.db --against head.json
       campaign audit verify --db demo.db --snapshots \\
           --digest 19c02ad633d2203a55272b58ee07f621d6e536e16a5feb45f7b7b10f171eef10@49
     """
     import time
 
     from campaign import verify
+    from campaign.audit.proofs import verify_against
 
     started = time.perf_counter()
+    head = None if against is None else read_head(against)
+    public = None if public_key is None else _public(public_key)
     with engine_for(db, create=False) as engine, progress("verifying") as tick:
+        extension = None
+        if head is not None:
+            extension = verify_against(engine, head, public=public, progress=tick)
         result = verify(engine.store, expected=expected, progress=tick, snapshots=snapshots)
     seconds = time.perf_counter() - started
+    ok = result.ok and (extension is None or extension.ok)
     if as_json:
-        print_json(
-            {
-                "ok": result.ok,
-                "events": result.events,
-                "digest": result.digest,
-                "first_bad_position": result.position,
-                "problem": result.problem,
+        document: dict[str, Any] = {
+            "ok": ok,
+            "events": result.events,
+            "digest": result.digest,
+            "first_bad_position": result.position,
+            "problem": result.problem,
+        }
+        if extension is not None:
+            document["against"] = {
+                "head": extension.head.as_json(),
+                "extends": extension.log.ok and extension.problem is None,
+                "signature_checked": extension.signature_checked,
+                "signature_problem": extension.signature,
+                "problem": extension.problem,
+                "first_bad_position": extension.position,
+                "between": list(extension.between) if extension.between else None,
             }
-        )
-    elif result.ok:
+        print_json(document)
+    elif ok:
         checked = " and the digest" if expected else ""
         click.echo(
             f"verified {result.events:,} events{checked} in {seconds:.2f} s: head {result.digest}"
         )
-    if not result.ok:
-        if not as_json:
-            click.echo(
-                f"Error: the log fails verification at position {result.position}: "
-                f"{result.problem}",
-                err=True,
-            )
-        sys.exit(1)
+        if extension is not None:
+            click.echo(_extends(extension))
+    if ok:
+        return
+    if not as_json:
+        if not result.ok:
+            line = f"the log fails verification at position {result.position}: {result.problem}"
+        else:
+            assert extension is not None
+            line = _fails(extension)
+        click.echo(f"Error: {line}", err=True)
+    sys.exit(1)
+
+
+def read_head(given: str) -> Any:
+    """A head from a file, or from the text given."""
+    from campaign.store.heads import HeadError, parse_head
+
+    path = Path(given)
+    try:
+        text = path.read_text(encoding="utf-8") if path.is_file() else given
+    except (OSError, UnicodeDecodeError) as error:
+        raise Refusal(f"head={given}: cannot be read ({error})") from None
+    try:
+        return parse_head(text)
+    except HeadError as error:
+        raise Refusal(f"head={given}: {error}") from None
+
+
+def _public(path: str) -> Any:
+    from campaign import StoreError
+    from campaign.store.keys import load_public
+
+    try:
+        return load_public(Path(path))
+    except StoreError as error:
+        raise Refusal(f"public_key={path}: {error}") from None
+
+
+def _extends(extension: Any) -> str:
+    head = extension.head
+    if extension.signature_checked:
+        vouched = f"signed by key {head.key_id}"
+    elif head.signed:
+        vouched = f"signed by key {head.key_id}, signature not checked (give --public-key)"
+    else:
+        vouched = "unsigned"
+    return f"the log extends the head of {head.size:,} events ({vouched})\n  root {head.root.hex()}"
+
+
+def _fails(extension: Any) -> str:
+    if extension.signature is not None:
+        return f"the head does not hold: {extension.signature}"
+    where = ""
+    if extension.position is not None:
+        where = f" (first difference at position {extension.position})"
+    elif extension.between is not None:
+        first, last = extension.between
+        where = f" (the first difference lies between positions {first} and {last})"
+    return f"the log does not extend the head: {extension.problem}{where}"
+
+
+@audit.command("keygen")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the private key (a new file, kept outside the store).",
+)
+def audit_keygen(out: Path) -> None:
+    """Make the office's signing key: write it to --out, print its public key.
+
+    The private key signs the log's tree heads (--key, or CAMPAIGN_SIGNING_KEY); keep it
+    with the office, outside the store, readable by the office only. The public key (on
+    stdout) is for auditors: audit verify --public-key and tools/verify_proof.py check heads
+    and proofs with it.
+
+    \b
+    Example:
+      campaign audit keygen --out office.key > office.pub
+    """
+    from campaign import StoreError
+    from campaign.store.keys import generate, public_pem
+
+    try:
+        signer = generate(out)
+    except StoreError as error:
+        raise Refusal(f"out={out}: {error}") from None
+    click.echo(public_pem(signer.public).decode(), nl=False)
+    click.echo(
+        f"wrote the signing key {out} (key id {signer.key_id}); the public key is above",
+        err=True,
+    )
+
+
+@audit.command("head")
+@key_option
+@read_options
+def audit_head(signing_key: str | None, db: str, as_json: bool) -> None:
+    """Print the log's tree head: its size, the root of its Merkle tree, the recorded time
+    of its last event, and (with the office's key) the key id and the signature.
+
+    Keep a head outside the store: audit verify --against proves later that the log still
+    extends it.
+
+    \b
+    Examples:
+      campaign audit head --db demo.db
+      campaign audit head --db demo.db --json > head.json
+    """
+    from campaign.audit.proofs import current_head
+
+    with engine_for(db, create=False, signing_key=signing_key) as engine:
+        head = current_head(engine)
+    if as_json:
+        print_json(head.as_json())
+    else:
+        click.echo("\n".join(head.lines()))
+
+
+@audit.command("prove")
+@click.argument("position", type=click.IntRange(min=1), required=False)
+@click.option(
+    "--since",
+    metavar="HEAD",
+    help="Instead of an event: prove that the log extends this earlier head (as verify).",
+)
+@click.option("--against", metavar="HEAD", help="A head kept outside the store (as verify).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the proof (JSON).",
+)
+@key_option
+@store_options
+def audit_prove(
+    position: int | None,
+    since: str | None,
+    against: str | None,
+    out: Path,
+    signing_key: str | None,
+    db: str,
+) -> None:
+    """Write a proof that the event at POSITION is in the log: its stored bytes, its audit
+    path in the Merkle tree, and the signed head the path leads to (the given --against
+    head, else the log's head now, signed with --key).
+
+    With --since HEAD instead of a position, write a consistency proof: that the log of that
+    earlier head (one an auditor kept) is a prefix of the log now, so nothing before its size
+    was changed, dropped or inserted since.
+
+    Anyone can check either offline, without the engine, with the office's public key:
+    python tools/verify_proof.py PROOF.json --public-key office.pub (docs/PROOFS.md).
+
+    \b
+    Examples:
+      campaign audit prove 12 --db demo.db --out proof-12.json
+      campaign audit prove 12 --db demo.db --against head.json --out proof-12.json
+      campaign audit prove --since head.json --db demo.db --out extends.json
+    """
+    from campaign.audit.proofs import extension_proof, inclusion_proof
+
+    if position is None and since is None:
+        raise Refusal("position=(none): is required (or --since HEAD, for a consistency proof)")
+    if position is not None and since is not None:
+        raise Refusal(f"since={since}: proves the whole log, so give no POSITION with it")
+    head = None if against is None else read_head(against)
+    earlier = None if since is None else read_head(since)
+    with engine_for(db, create=False, signing_key=signing_key) as engine:
+        if earlier is not None:
+            proof = extension_proof(engine, earlier, head)
+        else:
+            assert position is not None
+            proof = inclusion_proof(engine, position, head)
+    try:
+        out.write_bytes(json.dumps(proof, indent=2, ensure_ascii=False).encode() + b"\n")
+    except OSError as error:
+        raise Refusal(f"out={out}: cannot be written ({error.strerror})") from None
+    final = proof["head"] if earlier is None else proof["to"]
+    if earlier is None:
+        event = proof["event"]
+        kind = event["topic"].rpartition(":")[2]
+        what = f"event {position} ({kind}, {event['originator_id']}) in the log of"
+    else:
+        what = f"the log of {earlier.size:,} events is a prefix of the log of"
+    click.echo(
+        f"wrote {out}: {what} {final['size']:,} events"
+        + (f", head signed by key {final['key_id']}" if final["signature"] else "")
+    )
+    unsigned = [h for h in (final, proof.get("from")) if h is not None and not h["signature"]]
+    if unsigned:
+        click.echo(
+            "warning: a head of the proof is unsigned, so a verifier will refuse it; give the "
+            "office's key (--key or CAMPAIGN_SIGNING_KEY), or heads the office signed",
+            err=True,
+        )
 
 
 @audit.command("log")

@@ -11,7 +11,7 @@ import click
 from campaign.domain.vocabulary import Period
 from campaign.report.words import LANGS, as_of_choice
 from cli.context import engine_for, parse_date
-from cli.options import query_options, read_options, write_options
+from cli.options import key_option, query_options, read_options, write_options
 from cli.output import print_csv, print_json, progress
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Replay the whole log from its first event (no projection snapshots).",
 )
+@key_option
 @read_options
 @click.pass_context
 def checkpoint(
@@ -72,6 +73,7 @@ def checkpoint(
     lang: Lang,
     wide: bool,
     no_snapshot: bool,
+    signing_key: str | None,
     db: str,
     as_json: bool,
 ) -> None:
@@ -110,7 +112,10 @@ def checkpoint(
         return
     _one_output(as_json, as_csv, csv_keys, xlsx, series)
     machine = as_json or as_csv or csv_keys
-    with engine_for(db, create=False) as engine, progress("replaying") as tick:
+    with (
+        engine_for(db, create=False, signing_key=signing_key) as engine,
+        progress("replaying") as tick,
+    ):
         snapshots = not no_snapshot
         if series:
             from campaign import series_document
@@ -194,13 +199,20 @@ def _print_series(
 
 @checkpoint.command("publish")
 @query_options
+@key_option
 @write_options
 def checkpoint_publish(
-    as_of: str | None, known_at: str | None, db: str, actor: str, as_json: bool
+    as_of: str | None,
+    known_at: str | None,
+    signing_key: str | None,
+    db: str,
+    actor: str,
+    as_json: bool,
 ) -> None:
     """Publish a checkpoint: append its query, the log position read and its state hash.
 
-    Auditors can later reproduce every published checkpoint and compare the hashes.
+    Auditors can later reproduce every published checkpoint and compare the hashes. With the
+    office's key (--key), the publication also carries the signed head of the log it read.
 
     \b
     Example:
@@ -208,7 +220,7 @@ def checkpoint_publish(
     """
     from campaign import publish
 
-    with engine_for(db, create=False) as engine:
+    with engine_for(db, create=False, signing_key=signing_key) as engine:
         document, appended = publish(engine, parse_date(as_of), known_at, actor=actor)
         position, head = engine.store.tip()  # the log with the publication in it
     receipt = document["receipt"]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.context import engine_for, parse_date
-from cli.options import query_options, read_options
+from cli.options import key_option, query_options, read_options
 from cli.output import print_json, progress
 
 if TYPE_CHECKING:
@@ -23,12 +23,14 @@ FILE = click.Path(dir_okay=False, writable=True, path_type=Path)
 @query_options
 @click.option("--out", type=FILE, help="Write the 通报 here: one self-contained HTML file.")
 @click.option("--xlsx", type=FILE, help="Write the Excel 调度表 here (.xlsx).")
+@key_option
 @read_options
 def report(
     as_of: str | None,
     known_at: str | None,
     out: Path | None,
     xlsx: Path | None,
+    signing_key: str | None,
     db: str,
     as_json: bool,
 ) -> None:
@@ -50,7 +52,10 @@ def report(
     """
     if out is None and xlsx is None:
         raise click.UsageError("say where to write it: --out FILE.html, --xlsx FILE.xlsx, or both")
-    with engine_for(db, create=False) as engine, progress("replaying") as tick:
+    with (
+        engine_for(db, create=False, signing_key=signing_key) as engine,
+        progress("replaying") as tick,
+    ):
         built = build_report(engine, as_of, known_at, tick)
     written = write_report(built, out, xlsx)
     if as_json:

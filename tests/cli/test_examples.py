@@ -1,6 +1,6 @@
 """The first ten minutes of a newcomer: every example in `--help` and in the README's tour runs
-as typed, in order, in a fresh folder holding the repository's scenarios (the files examples
-name are there), with the real `campaign` command in a shell."""
+as typed, in order, in a fresh folder holding the repository's scenarios and tools (the files
+examples name are there), with the real `campaign` command in a shell."""
 
 from __future__ import annotations
 
@@ -57,7 +57,10 @@ STORIES: dict[str, list[str]] = {
         "audit log",
         "audit diff",
         "audit reproduce",
+        "audit keygen",
+        "audit head",
         "audit verify",
+        "audit prove",
         "export",
         "import",
     ],
@@ -141,6 +144,9 @@ def folder(tmp_path: Path) -> Path:
         tmp_path / "scenarios",
         ignore=shutil.ignore_patterns("*.py", "__pycache__", "generator"),
     )
+    shutil.copytree(
+        ROOT / "tools", tmp_path / "tools", ignore=shutil.ignore_patterns("__pycache__")
+    )
     return tmp_path
 
 
@@ -199,8 +205,9 @@ def run_in_order(lines: list[tuple[str, str | None]], folder: Path, extra: dict[
 
 
 def test_the_readme_tour_runs_as_typed_in_order(folder: Path) -> None:
-    tour = readme_tour()
+    tour = readme_tour(starts=("campaign ", "python tools/"))
     assert len(tour) > 30
+    assert any(line.startswith("python tools/verify_proof.py") for line, _ in tour)
     run_in_order(tour, folder, {})
 
 

@@ -32,7 +32,15 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "scenarios" / "demo.jsonl"
-RECEIPT = {"position", "head_hash", "state_hash", "engine_version", "digest"}
+RECEIPT = {
+    "position",
+    "head_hash",
+    "state_hash",
+    "engine_version",
+    "digest",
+    "signed_head",
+    "tail_verified",
+}
 TABLES = [
     "project list",
     "project list --as-of 2020-06-30 --unit 区工信局",

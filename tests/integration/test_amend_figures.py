@@ -118,5 +118,5 @@ def test_a_snapshot_keeps_the_amendments(sqlite_opened: Harness) -> None:
     day = D("2020-06-30")
     assert restored.campaign.settings_on(day) == folded.campaign.settings_on(day)
     assert restored.amended == folded.amended
-    cache = SnapshotStore(h.engine.store, 100_000)
+    cache = SnapshotStore(h.engine.store, 100_000, bytes(32))
     assert cache.every == 100_000

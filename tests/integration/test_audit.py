@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +26,7 @@ from campaign.domain.errors import LineError, StoreError
 from cli.context import Config
 from cli.main import cli
 from tests.conftest import SHANGHAI
+from tests.forger import attacker, cut, rechain
 
 if TYPE_CHECKING:
     from campaign import Engine
@@ -46,13 +46,6 @@ def demo(sqlite_db: str) -> str:
     with opened_engine(sqlite_db) as engine:
         assert load(engine, DEMO, actor="loader").appended == EVENTS
     return sqlite_db
-
-
-def attacker(db: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(db, isolation_level=None)
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
-        conn.execute(f"DROP TRIGGER {name}")
-    return conn
 
 
 def check(db: str, expected: str | None = None) -> Any:
@@ -143,8 +136,7 @@ def test_two_swapped_events_are_caught_at_the_first(demo: str) -> None:
 def test_a_cut_tail_passes_the_chain_but_not_the_digest(demo: str) -> None:
     kept = check(demo).digest
     with attacker(demo) as conn:
-        conn.execute("DELETE FROM stored_events WHERE rowid > 45")
-        conn.execute("DELETE FROM event_chain WHERE position > 45")
+        cut(conn, 45)
     assert check(demo).ok  # the shortened chain is consistent in itself...
     result = check(demo, kept)  # ...but not with the digest kept outside the store
     assert not result.ok
@@ -154,8 +146,7 @@ def test_a_cut_tail_passes_the_chain_but_not_the_digest(demo: str) -> None:
 def test_a_rewritten_history_with_a_recomputed_chain_fails_the_digest(demo: str) -> None:
     kept = check(demo).digest
     with attacker(demo) as conn:
-        conn.execute("DELETE FROM stored_events WHERE rowid > 40")
-        conn.execute("DELETE FROM event_chain WHERE position > 40")
+        cut(conn, 40)
     clock = FixedClock(dt.datetime(2021, 1, 1, tzinfo=SHANGHAI))
     with opened_engine(demo, clock) as engine:  # the forger appends a different future
         for extra in range(EVENTS - 40):
@@ -263,21 +254,12 @@ class TestExportImport:
 def test_reproduce_names_a_publication_whose_figures_no_longer_reproduce(demo: str) -> None:
     with opened_engine(demo) as engine:
         publish(engine, dt.date(2020, 6, 30), None, actor="office")
-    with attacker(demo) as conn:  # a report rewritten, its chain link recomputed to match
-        from campaign.store.chain import GENESIS, link
-
-        rows = conn.execute(
-            "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events "
-            "ORDER BY rowid"
-        ).fetchall()
-        head = GENESIS
-        for rowid, oid, version, topic, stored in rows:
-            state = stored
-            if rowid == 18:
-                state = stored.replace(b"18000000", b"19000000")
-                conn.execute("UPDATE stored_events SET state = ? WHERE rowid = 18", (state,))
-            head = link(head, oid, version, topic, state)
-            conn.execute("UPDATE event_chain SET hash = ? WHERE position = ?", (head, rowid))
+    with attacker(demo) as conn:  # a report rewritten, the chain and the tree recomputed
+        conn.execute(
+            "UPDATE stored_events SET state = CAST(REPLACE(CAST(state AS TEXT), '18000000', "
+            "'19000000') AS BLOB) WHERE rowid = 18"
+        )
+        rechain(conn)
     with opened_engine(demo) as engine:
         assert verify(engine.store).ok  # the forger recomputed the chain...
         (result,) = reproduce(engine)

@@ -4,6 +4,7 @@ publications that are not final, and inputs that would quietly lose or misplace 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 from pathlib import Path
@@ -27,7 +28,7 @@ from campaign.app.scenario import load
 from campaign.audit.transfer import export, import_log
 from campaign.audit.verify import verify
 from campaign.domain.errors import LineError
-from campaign.read.snapshots import FORMAT, dump, fingerprint
+from campaign.read.snapshots import dump
 from cli.context import Config
 from cli.main import cli
 from tests.conftest import SHANGHAI, Harness
@@ -59,40 +60,56 @@ def cli_run(*args: str) -> Any:
 
 
 class TestForgedSnapshots:
-    def forge(self, db: str) -> None:
-        """The real projection with 9,999 万元 more on DM-001, its real chain head, and a
-        digest that matches: what anyone holding the file can write."""
+    def forge(self, db: str, *, keep_key_id: bool) -> int:
+        """The real projection with 9,999 万元 more on DM-001 written over the latest genuine
+        snapshot: what anyone holding the file can write, without the key kept outside it
+        (its key id copied, or a plain checksum in its place); the position forged."""
         with opened_engine(db) as engine:
+            checkpoint_document(engine, dt.date(2020, 6, 30), None)  # takes snapshots
             replayed = replay(engine, None, "Asia/Shanghai", snapshots=False)
-            assert replayed.position == replayed.head == EVENTS
-            projection = replayed.projection
-            reader = engine.store.reader()
-            position, _, head = reader.head()
-            reader.close()
+        projection = replayed.projection
         projection.projects["DM-001"].investment[100] += 99_990_000
-        data = dump(projection)
         with sqlite3.connect(db) as conn:
+            at, digest = conn.execute(
+                "SELECT position, digest FROM projection_snapshots ORDER BY position DESC LIMIT 1"
+            ).fetchone()
+            projection.position = at
+            data = dump(projection)
+            forged = (digest[:8] if keep_key_id else b"") + hashlib.sha256(data).digest()
             conn.execute(
-                "INSERT INTO projection_snapshots VALUES (?, ?, ?, ?, ?)",
-                (position, FORMAT, head, data, fingerprint(data)),
+                "UPDATE projection_snapshots SET data = ?, digest = ? WHERE position = ?",
+                (data, forged, at),
             )
+        conn.close()
+        return int(at)
 
     def test_audit_verify_names_a_forged_snapshot(self, demo: str) -> None:
-        self.forge(demo)
+        at = self.forge(demo, keep_key_id=True)
         with open_store(Settings(db=demo)) as store:
             result = verify(store, snapshots=True)
-            assert not result.ok and "snapshot" in (result.problem or "")
+            assert (result.ok, result.position) == (False, at)
             assert verify(store).ok  # the log itself is intact
 
-    def test_a_publication_never_uses_a_snapshot(self, demo: str) -> None:
+    @pytest.mark.parametrize("keep_key_id", [True, False])
+    def test_a_checkpoint_never_uses_a_forged_snapshot(self, demo: str, keep_key_id: bool) -> None:
         with opened_engine(demo) as engine:
             honest = checkpoint_document(engine, dt.date(2020, 6, 30), None, snapshots=False)
-        self.forge(demo)
+        at = self.forge(demo, keep_key_id=keep_key_id)
         with opened_engine(demo) as engine:
-            forged = checkpoint_document(engine, dt.date(2020, 6, 30), None)
+            assert checkpoint_document(engine, dt.date(2020, 6, 30), None) == honest
             published, _ = publish(engine, dt.date(2020, 6, 30), None, actor="office")
-        assert forged["receipt"]["state_hash"] != honest["receipt"]["state_hash"]
+            assert engine.snapshots is not None
+            assert engine.snapshots.refused == ([at] if keep_key_id else [])
         assert published["receipt"]["state_hash"] == honest["receipt"]["state_hash"]
+
+    def test_the_command_line_says_a_changed_snapshot_was_not_used(self, demo: str) -> None:
+        at = self.forge(demo, keep_key_id=True)
+        result = cli_run("checkpoint", "--as-of", "2020-06-30", "--json", "--db", demo)
+        assert result.exit_code == 0
+        assert result.stderr.splitlines() == [
+            f"warning: the projection snapshot at position {at} changed since it was taken: "
+            "not used, these figures come from the log"
+        ]
 
 
 def test_a_state_rewritten_as_text_is_caught_at_its_position(demo: str) -> None:

@@ -77,7 +77,7 @@ def test_two_processes_fold_the_same_projection_as_one(
 def test_with_snapshots_on_the_way_the_result_is_the_same(generated: str, tmp_path: Path) -> None:
     with open_store(Settings(db=generated)) as store:
         reader = store.reader()
-        cache = SnapshotStore(store, 2_500)
+        cache = SnapshotStore(store, 2_500, bytes(32))
         split = replay_log(reader, split_min=TWO, snapshots=cache)
         again = replay_log(reader, split_min=TWO, snapshots=cache)  # from the snapshots now
         reader.close()

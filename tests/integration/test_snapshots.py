@@ -64,6 +64,11 @@ def test_a_snapshot_round_trips_the_whole_projection(sqlite_db: str) -> None:
     assert again.projects.keys() == replayed.projection.projects.keys()
 
 
+def own_key(engine: Engine) -> bytes:
+    assert engine.snapshots is not None
+    return engine.snapshots.key
+
+
 def test_a_snapshot_of_another_history_is_not_used(sqlite_db: str) -> None:
     with demo_engine(sqlite_db, every=10) as engine:
         store = engine.store
@@ -71,7 +76,7 @@ def test_a_snapshot_of_another_history_is_not_used(sqlite_db: str) -> None:
         with sqlite3.connect(sqlite_db) as conn:  # a snapshot whose chain link differs
             conn.execute("UPDATE projection_snapshots SET head = zeroblob(32) WHERE position = 40")
         reader = store.reader()
-        best = SnapshotStore(store, 10).best(reader, 45)
+        best = SnapshotStore(store, 10, own_key(engine)).best(reader, 45)
         reader.close()
         assert best is not None and best.position == 38  # 40's link differs; 38 (05-31) is next
         assert checkpoint_document(engine, dt.date(2020, 6, 30), None) == checkpoint_document(

@@ -23,6 +23,7 @@ from psycopg.sql import SQL, Composed, Identifier
 from campaign.domain.errors import StoreError
 from campaign.store.backends import postgres_schema
 from campaign.store.chain import GENESIS
+from campaign.store.tree import Frontier, entry, leaf_hash
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -238,6 +239,52 @@ class CampaignPostgresDatastore(PostgresDatastore):
     def reader(self) -> PostgresLogReader:
         return PostgresLogReader(self._connect_kwargs(), self.schema, self.events_table)
 
+    def backfill_tree(self) -> int:
+        """Write the tree's nodes for events stored before the store had a tree, and let every
+        role that reads the log read the tree (a migration, by the owner); how many positions
+        were written."""
+        n = postgres_schema.names(self.schema, self.events_table)
+        with psycopg.connect(**self._connect_kwargs(), autocommit=False) as connection:
+            connection.execute(SQL("SELECT {schema}.{lock}()").format(**n))
+            found = connection.execute(
+                SQL("SELECT COALESCE(MAX(position), 0) FROM {schema}.{tree}").format(**n)
+            ).fetchone()
+            have = int(found[0]) if found else 0
+            frontier = Frontier([])
+            rows = []
+            with connection.cursor(name="backfill", binary=True) as cursor:
+                cursor.execute(
+                    SQL(
+                        "SELECT e.originator_id, e.originator_version, e.topic, e.state "
+                        "FROM {schema}.{chain} c JOIN {schema}.{events} e "
+                        "ON e.notification_id = c.notification_id ORDER BY c.position"
+                    ).format(**n)
+                )
+                position = 0
+                while batch := cursor.fetchmany(10_000):
+                    for oid, version, topic, state in batch:
+                        position += 1
+                        completed = frontier.append(
+                            leaf_hash(entry(str(oid), int(version), str(topic), bytes(state)))
+                        )
+                        if completed and position > have:
+                            rows.append((position, completed))
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    SQL("INSERT INTO {schema}.{tree} VALUES (%s, %s)").format(**n), rows
+                )
+                readers = connection.execute(
+                    SQL("SELECT DISTINCT role FROM {schema}.{access}").format(**n)
+                ).fetchall()
+                for (role,) in readers:
+                    cursor.execute(
+                        SQL("GRANT SELECT ON {schema}.{tree} TO {who}").format(
+                            who=Identifier(role), **n
+                        )
+                    )
+            connection.commit()
+        return len(rows)
+
     def save_snapshot(
         self, position: int, fmt: int, head: bytes, data: bytes, digest: bytes
     ) -> None:
@@ -263,7 +310,19 @@ class PostgresLogReader:
             "schema": Identifier(schema),
             "events": Identifier(events_table),
             "chain": Identifier(f"{events_table}_chain"),
+            "tree": Identifier(f"{events_table}_tree"),
         }
+        self.sql_event_at = SQL(
+            "SELECT e.originator_id, e.originator_version, e.topic, e.state "
+            "FROM {schema}.{chain} c JOIN {schema}.{events} e "
+            "ON e.notification_id = c.notification_id WHERE c.position = %s"
+        ).format(**names)
+        self.sql_tree_nodes = SQL("SELECT nodes FROM {schema}.{tree} WHERE position = %s").format(
+            **names
+        )
+        self.sql_tree_rows = SQL(
+            "SELECT position, nodes FROM {schema}.{tree} ORDER BY position"
+        ).format(**names)
         self.sql_head = SQL(
             "SELECT position, notification_id, hash FROM {schema}.{chain} "
             "ORDER BY position DESC LIMIT 1"
@@ -306,6 +365,27 @@ class PostgresLogReader:
         if row is None:
             raise StoreError(f"the log has no event at position {position}")
         return bytes(row[0])
+
+    def event_at(self, position: int) -> tuple[str, int, str, bytes]:
+        """(originator id, version, topic, state) of the event at `position`."""
+        row = self.connection.execute(self.sql_event_at, (position,)).fetchone()
+        if row is None:
+            raise StoreError(f"the log has no event at position {position}")
+        return str(row[0]), int(row[1]), str(row[2]), bytes(row[3])
+
+    def entry_at(self, position: int) -> bytes:
+        """The framed bytes of the event at `position`: its leaf in the tree."""
+        return entry(*self.event_at(position))
+
+    def tree_nodes(self, position: int) -> bytes | None:
+        row = self.connection.execute(self.sql_tree_nodes, (position,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def tree_rows(self) -> Iterator[list[tuple[int, bytes]]]:
+        with self.connection.cursor(name="tree", binary=True) as cursor:
+            cursor.execute(self.sql_tree_rows)
+            while batch := cursor.fetchmany(10_000):
+                yield [(int(position), bytes(nodes)) for position, nodes in batch]
 
     def batches(self, after: int, upto: int, elide: str | None = None) -> Iterator[list[Row]]:
         with self.connection.cursor(name="replay", binary=True) as cursor:

@@ -30,6 +30,7 @@ def names(schema: str, events: str) -> dict[str, Composable]:
         "schema": Identifier(schema),
         "events": Identifier(events),
         "chain": Identifier(f"{events}_chain"),
+        "tree": Identifier(f"{events}_tree"),
         "snapshots": Identifier(f"{events}_snapshots"),
         "meta": Identifier(f"{events}_schema"),
         "access": Identifier(f"{events}_access"),
@@ -47,6 +48,10 @@ def tables(schema: str, events: str) -> list[Composable]:
         SQL(
             "CREATE TABLE IF NOT EXISTS {schema}.{chain} (position bigint PRIMARY KEY, "
             "notification_id bigint NOT NULL UNIQUE, hash bytea NOT NULL)"
+        ).format(**n),
+        SQL(
+            "CREATE TABLE IF NOT EXISTS {schema}.{tree} (position bigint PRIMARY KEY, "
+            "nodes bytea NOT NULL)"
         ).format(**n),
         SQL(
             "CREATE TABLE IF NOT EXISTS {schema}.{snapshots} (position bigint NOT NULL, "
@@ -100,6 +105,15 @@ DECLARE
     v_project text;
     v_oid bytea;
     v_top bytea;
+    v_entry bytea;
+    f_sizes bigint[] := '{{}}';
+    f_hashes bytea[] := '{{}}';
+    v_start bigint := 0;
+    v_width bigint;
+    v_size bigint;
+    v_node bytea;
+    v_nodes bytea;
+    v_last int;
 BEGIN
     SELECT v_who = m.owner
            OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = v_who AND rolsuper)
@@ -123,6 +137,32 @@ BEGIN
         v_position := 0;
         v_head := decode(repeat('00', 32), 'hex');
     END IF;
+    -- the right edge of the Merkle tree of v_position events (campaign.store.tree)
+    FOR v_bit IN REVERSE 62..0 LOOP
+        v_width := 1::bigint << v_bit;
+        CONTINUE WHEN v_position & v_width = 0;
+        IF v_width = 1 THEN
+            SELECT sha256('\\x00'::bytea
+                       || int4send(octet_length(convert_to(e.originator_id, 'UTF8')))
+                       || convert_to(e.originator_id, 'UTF8') || int8send(e.originator_version)
+                       || int4send(octet_length(convert_to(e.topic, 'UTF8')))
+                       || convert_to(e.topic, 'UTF8')
+                       || int8send(octet_length(e.state)::bigint) || e.state)
+              INTO v_node
+              FROM {schema}.{chain} c JOIN {schema}.{events} e USING (notification_id)
+             WHERE c.position = v_position;
+        ELSE
+            SELECT substring(t.nodes FROM (v_bit - 1) * 32 + 1 FOR 32) INTO v_node
+              FROM {schema}.{tree} t WHERE t.position = v_start + v_width;
+        END IF;
+        IF v_node IS NULL OR octet_length(v_node) <> 32 THEN
+            RAISE EXCEPTION 'the store''s Merkle tree has no node at position %: %',
+                v_start + v_width, 'its owner runs campaign admin migrate';
+        END IF;
+        f_sizes := f_sizes || v_width;
+        f_hashes := f_hashes || v_node;
+        v_start := v_start + v_width;
+    END LOOP;
     FOR r IN SELECT * FROM appended ORDER BY notification_id LOOP
         v_state := convert_from(r.state, 'UTF8')::jsonb;
         v_moment := v_state ->> 'timestamp';
@@ -167,11 +207,30 @@ BEGIN
         END IF;
         v_oid := convert_to(r.originator_id, 'UTF8');
         v_top := convert_to(r.topic, 'UTF8');
-        v_head := sha256(v_head || int4send(octet_length(v_oid)) || v_oid
+        v_entry := int4send(octet_length(v_oid)) || v_oid
             || int8send(r.originator_version) || int4send(octet_length(v_top)) || v_top
-            || int8send(octet_length(r.state)::bigint) || r.state);
+            || int8send(octet_length(r.state)::bigint) || r.state;
+        v_head := sha256(v_head || v_entry);
         v_position := v_position + 1;
         INSERT INTO {schema}.{chain} VALUES (v_position, r.notification_id, v_head);
+        -- the leaf, and the perfect subtrees it completes
+        v_node := sha256('\\x00'::bytea || v_entry);
+        v_size := 1;
+        v_nodes := ''::bytea;
+        v_last := cardinality(f_sizes);
+        WHILE v_last > 0 AND f_sizes[v_last] = v_size LOOP
+            v_node := sha256('\\x01'::bytea || f_hashes[v_last] || v_node);
+            f_sizes := f_sizes[1:v_last - 1];
+            f_hashes := f_hashes[1:v_last - 1];
+            v_size := v_size * 2;
+            v_nodes := v_nodes || v_node;
+            v_last := v_last - 1;
+        END LOOP;
+        f_sizes := f_sizes || v_size;
+        f_hashes := f_hashes || v_node;
+        IF octet_length(v_nodes) > 0 THEN
+            INSERT INTO {schema}.{tree} VALUES (v_position, v_nodes);
+        END IF;
         v_last_time := v_moment;
     END LOOP;
     RETURN NULL;
@@ -184,7 +243,7 @@ END $$
             "EXECUTE FUNCTION {schema}.{append}()"
         ).format(**n),
     ]
-    for table in ("events", "chain"):
+    for table in ("events", "chain", "tree"):
         statements += [
             SQL(
                 "CREATE OR REPLACE TRIGGER refuse_update_delete BEFORE UPDATE OR DELETE "
@@ -197,8 +256,8 @@ END $$
         ]
     statements += [
         SQL(
-            "REVOKE ALL ON {schema}.{events}, {schema}.{chain}, {schema}.{snapshots}, "
-            "{schema}.{meta}, {schema}.{access} FROM PUBLIC"
+            "REVOKE ALL ON {schema}.{events}, {schema}.{chain}, {schema}.{tree}, "
+            "{schema}.{snapshots}, {schema}.{meta}, {schema}.{access} FROM PUBLIC"
         ).format(**n),
         SQL("REVOKE ALL ON FUNCTION {schema}.{lock}() FROM PUBLIC").format(**n),
         SQL("DELETE FROM {schema}.{meta}").format(**n),
@@ -214,8 +273,8 @@ def grants(schema: str, events: str, role: str, kind: str) -> list[Composable]:
     n = names(schema, events)
     who = Identifier(role)
     readable = SQL(
-        "{schema}.{events}, {schema}.{chain}, {schema}.{snapshots}, {schema}.{meta}, "
-        "{schema}.{access}"
+        "{schema}.{events}, {schema}.{chain}, {schema}.{tree}, {schema}.{snapshots}, "
+        "{schema}.{meta}, {schema}.{access}"
     ).format(**n)
     statements = [
         *revokes(schema, events, role),
@@ -238,8 +297,8 @@ def revokes(schema: str, events: str, role: str) -> list[Composable]:
     who = Identifier(role)
     return [
         SQL(
-            "REVOKE ALL ON {schema}.{events}, {schema}.{chain}, {schema}.{snapshots}, "
-            "{schema}.{meta}, {schema}.{access} FROM {who}"
+            "REVOKE ALL ON {schema}.{events}, {schema}.{chain}, {schema}.{tree}, "
+            "{schema}.{snapshots}, {schema}.{meta}, {schema}.{access} FROM {who}"
         ).format(who=who, **n),
         SQL("REVOKE ALL ON SEQUENCE {schema}.{sequence} FROM {who}").format(who=who, **n),
         SQL("REVOKE ALL ON FUNCTION {schema}.{lock}() FROM {who}").format(who=who, **n),

@@ -24,8 +24,9 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore, SQLiteFactory
 
 from campaign.domain.errors import StoreError
-from campaign.store.chain import GENESIS, link
+from campaign.store.chain import GENESIS, link, link_entry
 from campaign.store.schema import SCHEMA_VERSION
+from campaign.store.tree import Frontier, entry, frontier_of, leaf_hash, nodes_at
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from campaign.store.readers import Link, Row, Snapshot, SplitRow
 
 CHAIN_TABLE = "event_chain"
+TREE_TABLE = "event_tree"
 SNAPSHOT_TABLE = "projection_snapshots"
 IDS_PER_QUERY = 500  # well under SQLite's limit on a statement's parameters
 
@@ -56,6 +58,17 @@ APPEND_ONLY = [
     "OR notification_id = NEW.notification_id) "
     "BEGIN SELECT RAISE(ABORT, 'the campaign log is append-only: a link of the chain may not be "
     "replaced'); END",
+    f"CREATE TABLE IF NOT EXISTS {TREE_TABLE} (position INTEGER PRIMARY KEY, nodes BLOB NOT NULL)",
+    *(
+        f"CREATE TRIGGER IF NOT EXISTS {TREE_TABLE}_refuse_{verb.lower()} BEFORE {verb} "
+        f"ON {TREE_TABLE} BEGIN SELECT RAISE(ABORT, 'the campaign log is append-only: {verb} "
+        "refused'); END"
+        for verb in ("UPDATE", "DELETE")
+    ),
+    f"CREATE TRIGGER IF NOT EXISTS {TREE_TABLE}_refuse_replace BEFORE INSERT ON {TREE_TABLE} "
+    f"WHEN EXISTS (SELECT 1 FROM {TREE_TABLE} WHERE position = NEW.position) "
+    "BEGIN SELECT RAISE(ABORT, 'the campaign log is append-only: a node of the tree may not be "
+    "replaced'); END",
     f"CREATE TABLE IF NOT EXISTS {SNAPSHOT_TABLE} (position INTEGER NOT NULL, "
     "format INTEGER NOT NULL, head BLOB NOT NULL, data BLOB NOT NULL, digest BLOB NOT NULL, "
     "PRIMARY KEY (position, format))",
@@ -70,6 +83,60 @@ def damaged(error: sqlite3.Error) -> bool:
 
 def _bytes(state: bytes | str) -> bytes:
     return state.encode("utf-8") if isinstance(state, str) else bytes(state)
+
+
+EVENT_AT = (
+    "SELECT e.originator_id, e.originator_version, e.topic, e.state "
+    f"FROM {CHAIN_TABLE} c JOIN stored_events e ON e.rowid = c.notification_id "
+    "WHERE c.position = ?"
+)
+
+
+def _entry_at(cursor: Any, position: int) -> bytes:
+    """The framed bytes of the event at `position` (a leaf of the tree)."""
+    cursor.execute(EVENT_AT, (position,))
+    row = cursor.fetchone()
+    if row is None:
+        raise StoreError(f"the log has no event at position {position}")
+    return entry(str(row[0]), int(row[1]), str(row[2]), _bytes(row[3]))
+
+
+def _frontier(cursor: Any, size: int) -> Frontier:
+    """The right edge of the stored tree of `size` events (O(log size) reads)."""
+
+    def subtree(start: int, width: int) -> bytes:
+        if width == 1:
+            return leaf_hash(_entry_at(cursor, start + 1))
+        cursor.execute(f"SELECT nodes FROM {TREE_TABLE} WHERE position = ?", (start + width,))
+        row = cursor.fetchone()
+        if row is None:
+            raise StoreError(
+                f"the store's Merkle tree has no node at position {start + width}: its owner "
+                "runs campaign admin migrate"
+            )
+        return nodes_at(bytes(row[0]), width.bit_length() - 1)
+
+    return frontier_of(size, subtree)
+
+
+def extend(
+    cursor: Any, position: int, head: bytes, events: Sequence[tuple[int, str, int, str, bytes]]
+) -> None:
+    """Write the links of the chain and the nodes of the tree for `events` (notification id,
+    originator id, version, topic, state), which follow the event at `position` whose link is
+    `head`."""
+    frontier = _frontier(cursor, position)
+    links = []
+    nodes = []
+    for notification_id, originator_id, version, topic, state in events:
+        framed = entry(originator_id, version, topic, state)
+        head = link_entry(head, framed)
+        position += 1
+        links.append((position, notification_id, head))
+        if completed := frontier.append(leaf_hash(framed)):
+            nodes.append((position, completed))
+    cursor.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?)", links)
+    cursor.executemany(f"INSERT INTO {TREE_TABLE} VALUES (?, ?)", nodes)
 
 
 class CampaignSQLiteDatastore(SQLiteDatastore):
@@ -169,6 +236,27 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
             "was appended; run campaign audit verify"
         )
 
+    def backfill_tree(self) -> int:
+        """Write the tree's nodes for events stored before the store had a tree (a migration;
+        one pass over the log); how many positions were written."""
+        with self.transaction(commit=True) as cursor:
+            cursor.execute(f"SELECT COALESCE(MAX(position), 0) FROM {TREE_TABLE}")
+            have = int(cursor.fetchone()[0])
+            cursor.execute(
+                "SELECT e.originator_id, e.originator_version, e.topic, e.state "
+                f"FROM {CHAIN_TABLE} c JOIN stored_events e ON e.rowid = c.notification_id "
+                "ORDER BY c.position"
+            )
+            frontier = Frontier([])
+            rows = []
+            for position, row in enumerate(cursor.fetchall(), 1):
+                framed = entry(str(row[0]), int(row[1]), str(row[2]), _bytes(row[3]))
+                completed = frontier.append(leaf_hash(framed))
+                if completed and position > have:
+                    rows.append((position, completed))
+            cursor.executemany(f"INSERT INTO {TREE_TABLE} VALUES (?, ?)", rows)
+            return len(rows)
+
     def mark_version(self) -> None:
         """Record this engine's schema version in the file (a new or migrated store: a write,
         so never done by an ordinary command on a store in use)."""
@@ -266,6 +354,34 @@ class SQLiteLogReader:
             raise StoreError(f"the log has no event at position {position}")
         state = row[0]
         return state.encode("utf-8") if isinstance(state, str) else bytes(state)
+
+    def entry_at(self, position: int) -> bytes:
+        """The framed bytes of the event at `position`: its leaf in the tree."""
+        return _entry_at(self.connection.cursor(), position)
+
+    def event_at(self, position: int) -> tuple[str, int, str, bytes]:
+        """(originator id, version, topic, state) of the event at `position`."""
+        row = self.connection.execute(EVENT_AT, (position,)).fetchone()
+        if row is None:
+            raise StoreError(f"the log has no event at position {position}")
+        return str(row[0]), int(row[1]), str(row[2]), _bytes(row[3])
+
+    def tree_nodes(self, position: int) -> bytes | None:
+        """The hashes of the perfect subtrees the event at `position` completes (None when
+        none is stored there)."""
+        row = self.connection.execute(
+            f"SELECT nodes FROM {TREE_TABLE} WHERE position = ?", (position,)
+        ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def tree_rows(self) -> Iterator[list[tuple[int, bytes]]]:
+        """Every stored (position, nodes) of the tree, in position order."""
+        cursor = self.connection.execute(
+            f"SELECT position, nodes FROM {TREE_TABLE} ORDER BY position"
+        )
+        cursor.arraysize = 10_000
+        while batch := cursor.fetchmany():
+            yield batch
 
     def batches(self, after: int, upto: int, elide: str | None = None) -> Iterator[list[Row]]:
         """(topic, state) of the events with after < notification id <= upto, in log order,
@@ -373,14 +489,15 @@ class CampaignSQLiteRecorder(SQLiteApplicationRecorder):
         c.execute(f"SELECT position, hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
         last = c.fetchone()
         position, head = (int(last[0]), bytes(last[1])) if last else (0, GENESIS)
-        rows = []
-        for notification_id, event in zip(ids, stored_events, strict=True):
-            head = link(
-                head, str(event.originator_id), event.originator_version, event.topic, event.state
-            )
-            position += 1
-            rows.append((position, notification_id, head))
-        c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?)", rows)
+        extend(
+            c,
+            position,
+            head,
+            [
+                (i, str(e.originator_id), e.originator_version, e.topic, e.state)
+                for i, e in zip(ids, stored_events, strict=True)
+            ],
+        )
         return ids
 
 

@@ -1,0 +1,236 @@
+"""Proofs for auditors who trust nothing but the office's public key (docs/PROOFS.md).
+
+- `current_head`: the log's signed tree head now.
+- `verify_against`: that the log now in the store extends a head kept outside it. The whole
+  log is read again: every link, every recorded time, every node of the tree recomputed from
+  the events, and the root at the head's size compared with the head's; a rewritten middle, a
+  dropped tail or an event forged before the head's size fails even when the chain and the
+  tree were written again to match. Where it can, the first position that differs is named:
+  from the chain or the tree when only the events were changed, else between the signed heads
+  the log's own publications carry.
+- `inclusion_proof`: one event with its audit path to a signed head, for
+  `tools/verify_proof.py`; `extension_proof` (`consistency_proof` from the stored tree): that
+  an earlier head is a prefix of a later.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from campaign.audit.verify import Verification, verify_chain, walk
+from campaign.domain.errors import Refused, StoreError
+from campaign.store.heads import TreeHead, head_at, stored_tree
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from campaign.app.engine import Engine
+    from campaign.store.keys import Signer
+    from campaign.store.readers import LogReader
+
+INCLUSION = "campaign-inclusion-proof/1"
+CONSISTENCY = "campaign-consistency-proof/1"
+PUBLISHED = "campaign.domain:Publication.Published"
+
+
+def current_head(engine: Engine) -> TreeHead:
+    """The head of the whole log, signed when the engine has the office's key."""
+    reader = engine.store.reader()
+    try:
+        size, _, _ = reader.head()
+        return head_at(reader, size, engine.signer)
+    finally:
+        reader.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """What `verify_against` found: the log's own check, and the head's."""
+
+    log: Verification
+    head: TreeHead
+    signature: str | None  # why the head's signature does not hold; None when it does
+    signature_checked: bool
+    problem: str | None = None
+    position: int | None = None  # the first position that differs, when it can be named
+    between: tuple[int, int] | None = None  # else the positions it lies between
+
+    @property
+    def ok(self) -> bool:
+        return self.log.ok and self.problem is None and self.signature is None
+
+
+def verify_against(
+    engine: Engine,
+    head: TreeHead,
+    *,
+    public: Ed25519PublicKey | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Extension:
+    """Prove that the log in the store extends `head` (see the module's docstring)."""
+    signature: str | None = None
+    if public is not None:
+        signature = head.check(public)
+    reader = engine.store.reader()
+    try:
+        log = verify_chain(reader, progress=progress, sizes={head.size})
+        checked = Extension(log, head, signature, public is not None)
+        if not log.ok:
+            return checked
+        if head.size > log.events:
+            return _with(
+                checked,
+                f"the log ends at position {log.events}, before the head's size {head.size} "
+                "(events were cut from the end)",
+                log.events + 1,
+            )
+        if log.roots[head.size] != head.root:
+            return _locate(reader, checked, public)
+        return checked
+    finally:
+        reader.close()
+
+
+def _with(
+    checked: Extension,
+    problem: str,
+    position: int | None = None,
+    between: tuple[int, int] | None = None,
+) -> Extension:
+    return Extension(
+        checked.log,
+        checked.head,
+        checked.signature,
+        checked.signature_checked,
+        problem,
+        position,
+        between,
+    )
+
+
+def _locate(reader: LogReader, checked: Extension, public: Ed25519PublicKey | None) -> Extension:
+    """The rewritten log's first differing position, narrowed with the signed heads of the
+    log's own publications (a publication signed by the office's key names a size whose root
+    the office vouched for); without the public key, the head alone bounds it."""
+    size = checked.head.size
+    problem = (
+        f"the log's first {size} events are not the head's: the root there is "
+        f"{checked.log.roots[size].hex()[:16]}…, the head's {checked.head.root.hex()[:16]}… "
+        "(history before the head was rewritten)"
+    )
+    published = _published_heads(reader, size, public) if public is not None else {}
+    if not published:
+        return _with(checked, problem, None, (1, size))
+    walked = walk(reader.links(), None, 0, None, set(published))
+    good, bad = 0, size
+    for at in sorted(published):
+        if walked.roots.get(at) == published[at]:
+            good = max(good, at)
+        else:
+            bad = min(bad, at)
+            break
+    if bad == good + 1:
+        return _with(checked, problem, bad)
+    return _with(checked, problem, None, (good + 1, bad))
+
+
+def _published_heads(reader: LogReader, size: int, public: Ed25519PublicKey) -> dict[int, bytes]:
+    """{size: root} of the heads the log's publications carry, for sizes up to `size`, each
+    signed by `public` (forged ones are left out)."""
+    found: dict[int, bytes] = {}
+    for batch in reader.links():
+        for _, _, _, topic, state, _, _ in batch:
+            if topic != PUBLISHED:
+                continue
+            signed = orjson.loads(state).get("signed_head")
+            if not isinstance(signed, dict):
+                continue
+            try:
+                from campaign.store.heads import HeadError, parse_head  # noqa: PLC0415
+
+                head = parse_head(orjson.dumps(signed).decode())
+            except HeadError:
+                continue
+            if head.size <= size and head.check(public) is None:
+                found[head.size] = head.root
+    return found
+
+
+def _checked_head(reader: LogReader, against: TreeHead | None, signer: Signer | None) -> TreeHead:
+    """`against` when the stored log extends it (its root is the stored tree's at its size),
+    else the log's head now, signed with `signer`."""
+    size, _, _ = reader.head()
+    if against is None:
+        return head_at(reader, size, signer)
+    if against.size > size:
+        raise StoreError(
+            f"the log holds {size} events, fewer than the head's {against.size}: "
+            "run campaign audit verify --against"
+        )
+    if stored_tree(reader).root(against.size) != against.root:
+        raise StoreError(
+            f"the log's first {against.size} events are not the head's: run campaign "
+            "audit verify --against"
+        )
+    return against
+
+
+def inclusion_proof(engine: Engine, position: int, against: TreeHead | None) -> dict[str, Any]:
+    """The proof that the event at `position` is in the log of `against` (a head kept by the
+    auditor; by default the current head, signed when the engine has the key)."""
+    reader = engine.store.reader()
+    try:
+        head = _checked_head(reader, against, engine.signer)
+        if not 1 <= position <= head.size:
+            raise Refused("position", position, f"must be between 1 and {head.size}")
+        originator_id, version, topic, state = reader.event_at(position)
+        path = stored_tree(reader).inclusion(position - 1, head.size)
+    finally:
+        reader.close()
+    return {
+        "format": INCLUSION,
+        "event": {
+            "position": position,
+            "originator_id": originator_id,
+            "originator_version": version,
+            "topic": topic,
+            "state": base64.b64encode(state).decode(),
+        },
+        "tree_size": head.size,
+        "path": [step.hex() for step in path],
+        "head": head.as_json(),
+    }
+
+
+def extension_proof(engine: Engine, since: TreeHead, against: TreeHead | None) -> dict[str, Any]:
+    """The proof that the log of `since` (an earlier head an auditor kept) is a prefix of the
+    log of `against` (by default the head now, signed when the engine has the key)."""
+    reader = engine.store.reader()
+    try:
+        later = _checked_head(reader, against, engine.signer)
+        if since.size > later.size:
+            raise Refused(
+                "since", since.size, f"is a head of more events than the later head's {later.size}"
+            )
+        _checked_head(reader, since, None)
+        return consistency_proof(reader, since, later)
+    finally:
+        reader.close()
+
+
+def consistency_proof(reader: LogReader, earlier: TreeHead, later: TreeHead) -> dict[str, Any]:
+    """The proof that the log of `earlier` is a prefix of the log of `later`, from the
+    stored tree (both heads as kept)."""
+    path = stored_tree(reader).consistency(earlier.size, later.size)
+    return {
+        "format": CONSISTENCY,
+        "from": earlier.as_json(),
+        "to": later.as_json(),
+        "path": [step.hex() for step in path],
+    }

@@ -1,0 +1,202 @@
+"""Tree heads: the size of the log, the root of its Merkle tree and the recorded time of its
+last event, signed with the office's Ed25519 key when one is given (RFC 9162's signed tree
+head, in this project's own byte layout: docs/PROOFS.md).
+
+A head is computed from the stored tree in O(log n) reads. The signature covers
+`campaign-tree-head/1`, a zero byte, the size (8 bytes), the root (32 bytes) and the time in
+microseconds since 1970-01-01 UTC (8 bytes, signed; 0 for the empty log), all big-endian.
+Ed25519 signatures are deterministic: the same log and key give the same head, byte for byte.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from campaign.domain.errors import StoreError
+from campaign.store.tree import Tree, leaf_hash, nodes_at
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from campaign.store.keys import Signer
+    from campaign.store.readers import LogReader
+
+HEAD_CONTEXT = b"campaign-tree-head/1\x00"
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+STAMP = b'{"timestamp":"'
+
+
+@dataclass(frozen=True, slots=True)
+class TreeHead:
+    size: int
+    root: bytes
+    time: str | None  # the recorded time of the event at `size`, as stored (UTC)
+    key_id: str | None = None
+    signature: bytes | None = None
+
+    @property
+    def signed(self) -> bool:
+        return self.signature is not None
+
+    def message(self) -> bytes:
+        """The bytes the signature covers."""
+        return head_message(self.size, self.root, self.time)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "size": self.size,
+            "root": self.root.hex(),
+            "time": self.time,
+            "key_id": self.key_id,
+            "signature": None
+            if self.signature is None
+            else base64.b64encode(self.signature).decode(),
+        }
+
+    def lines(self) -> list[str]:
+        """The head as `audit head` prints it: what `--against` reads back."""
+        signed = (
+            [f"key_id    {self.key_id}", f"signature {base64.b64encode(self.signature).decode()}"]
+            if self.signature is not None
+            else ["unsigned  (no signing key given: CAMPAIGN_SIGNING_KEY or --key)"]
+        )
+        return [
+            f"size      {self.size}",
+            f"root      {self.root.hex()}",
+            f"time      {self.time}",
+            *signed,
+        ]
+
+    def check(self, public: Ed25519PublicKey) -> str | None:
+        """Why this head's signature does not hold for `public`, or None when it does."""
+        from cryptography.exceptions import InvalidSignature  # noqa: PLC0415
+
+        from campaign.store.keys import key_id  # noqa: PLC0415
+
+        if self.signature is None:
+            return "the head is unsigned: nothing vouches for its root"
+        if self.key_id != key_id(public):
+            return f"the head was signed by key {self.key_id}, not by this key ({key_id(public)})"
+        try:
+            public.verify(self.signature, self.message())
+        except InvalidSignature:
+            return "the head's signature does not match its size, root and time"
+        return None
+
+    def signed_by(self, signer: Signer | None) -> TreeHead:
+        if signer is None:
+            return self
+        return TreeHead(self.size, self.root, self.time, signer.key_id, signer.sign(self.message()))
+
+
+def head_message(size: int, root: bytes, time: str | None) -> bytes:
+    micros = 0
+    if time is not None:
+        delta = dt.datetime.fromisoformat(time) - EPOCH
+        micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return HEAD_CONTEXT + size.to_bytes(8, "big") + root + micros.to_bytes(8, "big", signed=True)
+
+
+def stored_tree(reader: LogReader) -> Tree:
+    """The tree as the store keeps it, read through `reader`."""
+
+    def node(position: int, level: int) -> bytes:
+        blob = reader.tree_nodes(position)
+        if blob is None:
+            raise StoreError(
+                f"the store's Merkle tree has no node at position {position}: its owner runs "
+                "campaign admin migrate"
+            )
+        return nodes_at(blob, level)
+
+    def leaf(index: int) -> bytes:
+        return leaf_hash(reader.entry_at(index + 1))
+
+    return Tree(node, leaf)
+
+
+def recorded_time(state: bytes) -> str:
+    """The recorded time of a stored event, as stored (`{"timestamp":"...",` leads every state
+    the engine writes; anything else is parsed)."""
+    if state.startswith(STAMP):
+        return state[len(STAMP) : state.index(b'"', len(STAMP))].decode()
+    stamp = orjson.loads(state).get("timestamp")
+    if not isinstance(stamp, str):
+        raise StoreError("a stored event has no recorded time")
+    return stamp
+
+
+def head_at(reader: LogReader, size: int, signer: Signer | None = None) -> TreeHead:
+    """The head of the first `size` events of the log `reader` sees."""
+    tree = stored_tree(reader)
+    time = recorded_time(reader.state_at(size)) if size else None
+    return TreeHead(size, tree.root(size), time).signed_by(signer)
+
+
+class HeadError(ValueError):
+    """A head that cannot be read."""
+
+
+def parse_head(text: str) -> TreeHead:
+    """A head as `audit head` prints it, as its `--json`, or the `signed_head` of a receipt or
+    of a checkpoint's JSON document."""
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        try:
+            found = orjson.loads(stripped)
+        except orjson.JSONDecodeError as error:
+            raise HeadError(f"not JSON ({error})") from None
+        for key in ("receipt", "signed_head"):
+            if isinstance(found, dict) and isinstance(found.get(key), dict):
+                found = found[key]
+        return _from_json(found)
+    fields: dict[str, Any] = {}
+    for line in stripped.splitlines():
+        name, _, value = line.strip().partition(" ")
+        fields[name] = value.strip()
+    if "unsigned" in fields:
+        fields["key_id"] = fields["signature"] = None
+    try:
+        fields["size"] = int(fields.get("size", ""))
+    except ValueError:
+        raise HeadError("a head gives its size as a number") from None
+    if fields.get("time") == "None":
+        fields["time"] = None
+    return _from_json(fields)
+
+
+def _from_json(found: Any) -> TreeHead:
+    if not isinstance(found, dict):
+        raise HeadError("a head is an object with size, root, time, key_id and signature")
+    size, root, time = found.get("size"), found.get("root"), found.get("time")
+    key_id, signature = found.get("key_id"), found.get("signature")
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise HeadError("a head's size is a whole number")
+    try:
+        root_bytes = bytes.fromhex(root) if isinstance(root, str) else b""
+    except ValueError:
+        root_bytes = b""
+    if len(root_bytes) != 32:
+        raise HeadError("a head's root is 64 hexadecimal digits")
+    if time is not None:
+        try:
+            moment = dt.datetime.fromisoformat(time) if isinstance(time, str) else None
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise HeadError("a head's time is an ISO 8601 time with its UTC offset")
+    raw_signature = None
+    if signature is not None:
+        try:
+            raw_signature = base64.b64decode(str(signature), validate=True)
+        except (binascii.Error, ValueError):
+            raise HeadError("a head's signature is base64") from None
+        if not isinstance(key_id, str):
+            raise HeadError("a signed head names its key_id")
+    return TreeHead(size, root_bytes, time, key_id, raw_signature)

@@ -1,0 +1,41 @@
+"""What an insider who holds a SQLite store's file can do, with the project's own functions:
+drop the triggers that guard it, change or delete rows, and write the hash chain and the Merkle
+tree again so that they match what the file now holds. Only what is kept outside the store (a
+digest, a signed head) or signed with a key the insider does not hold can catch that."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from campaign.store.backends.sqlite import extend
+from campaign.store.chain import GENESIS
+
+
+def attacker(db: str) -> sqlite3.Connection:
+    """A connection to the file with every trigger dropped (autocommit)."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
+    return conn
+
+
+def rechain(conn: sqlite3.Connection) -> None:
+    """The chain and the tree written again over the stored events, in their order."""
+    rows = conn.execute(
+        "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events "
+        "ORDER BY rowid"
+    ).fetchall()
+    conn.execute("DELETE FROM event_chain")
+    conn.execute("DELETE FROM event_tree")
+    events = [
+        (rowid, oid, version, topic, state.encode() if isinstance(state, str) else state)
+        for rowid, oid, version, topic, state in rows
+    ]
+    extend(conn.cursor(), 0, GENESIS, events)
+
+
+def cut(conn: sqlite3.Connection, after: int) -> None:
+    """Every event after position `after` dropped, with its link and its tree nodes."""
+    conn.execute("DELETE FROM stored_events WHERE rowid > ?", (after,))
+    conn.execute("DELETE FROM event_chain WHERE position > ?", (after,))
+    conn.execute("DELETE FROM event_tree WHERE position > ?", (after,))
