@@ -255,6 +255,9 @@ def main() -> None:
     parser.add_argument(
         "--shared", action="store_true", help="only the writers at once and kill -9, both backends"
     )
+    parser.add_argument(
+        "--appends", action="store_true", help="only one report's latency and the bulk load"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     if args.imports:
@@ -263,6 +266,8 @@ def main() -> None:
         rows = report_rows()
     elif args.shared:
         rows = shared_rows()
+    elif args.appends:
+        rows = append_rows()
     else:
         rows = replay_rows(100_000, "100k") + replay_rows(1_000_000, "1M")
         if args.curve:

@@ -36,6 +36,8 @@ WRITE_PATH = (
     "campaign/app/scenario.py",
     "campaign/store/codec.py",
     "campaign/store/chain.py",
+    "campaign/store/tree.py",
+    "campaign/store/schema.py",
     "campaign/store/store.py",
     "campaign/store/backends/sqlite.py",
     "scenarios/generator/*.py",
