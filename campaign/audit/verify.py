@@ -6,18 +6,22 @@ snapshots, each projection snapshot is also compared with what the log folds to 
 
 from __future__ import annotations
 
+import os
+import pickle
+import signal
 import zlib
 from dataclasses import dataclass, field
 from hashlib import sha256
 from typing import TYPE_CHECKING
 
-from campaign.domain.errors import Refused, StoreError
+from campaign.domain.errors import CampaignError, Refused, StoreError
 from campaign.read.fold import Folder
 from campaign.read.replay import fold_range
 from campaign.read.snapshots import FORMAT, dump
 from campaign.store.chain import GENESIS, digest, parse_digest
-from campaign.store.heads import STAMP, recorded_time
-from campaign.store.tree import Frontier, entry
+from campaign.store.heads import STAMP, recorded_time, stored_tree
+from campaign.store.readers import SplitReader
+from campaign.store.tree import Frontier, entry, frontier_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterator
@@ -87,7 +91,11 @@ def verify_chain(
         except ValueError as error:
             raise Refused("digest", expected, str(error)) from None
     chained, _, _ = reader.head()
-    result = walk(reader.links(), progress, chained, reader.tree_rows(), sizes)
+    split = _split_reader(reader, chained)
+    if split is not None:
+        result = _walk_in_two(split, progress, chained, sizes)
+    else:
+        result = walk(reader.links(), progress, chained, reader.tree_rows(), sizes)
     if result.ok and chained > result.events:
         result = Verification(
             result.events,
@@ -100,18 +108,115 @@ def verify_chain(
     return result
 
 
+MIN_SPLIT = 200_000
+"""Logs at least this long are checked by two processes (SQLite), each half on its own."""
+
+
+def _split_reader(reader: LogReader, events: int) -> SplitReader | None:
+    if (
+        events >= MIN_SPLIT
+        and isinstance(reader, SplitReader)
+        and hasattr(os, "fork")
+        and os.environ.get("CAMPAIGN_REPLAY_PROCESSES", "2") != "1"
+    ):
+        return reader
+    return None
+
+
+def _walk_in_two(
+    reader: SplitReader,
+    progress: Callable[[int, int], None] | None,
+    total: int,
+    sizes: Collection[int],
+) -> Verification:
+    """The first half of the log walked here, the second by a forked process at once. The
+    second starts from what the store holds at the middle (the chain's link, the tree's right
+    edge, the recorded time), which the first half's walk checks: a result is only as good
+    as both halves, so the first half's problem, if any, is the one told."""
+    middle = total // 2
+    readable, writable = os.pipe()
+    child = os.fork()
+    if child == 0:  # the second process: the second half, its result pickled to the pipe
+        status = 1
+        try:
+            os.close(readable)
+            result = _second_half(reader.reopen(), middle, total, sizes)
+            with os.fdopen(writable, "wb") as out:
+                pickle.dump(result, out)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writable)
+    try:
+        halved = None if progress is None else lambda done, _: progress(done * 2, total)
+        first = walk(
+            reader.links_between(0, middle),
+            halved,
+            total,
+            reader.tree_rows_between(0, middle),
+            sizes,
+            ends=False,
+        )
+        with os.fdopen(readable, "rb") as pipe:
+            sent = pipe.read()
+    except BaseException:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        raise
+    _, status = os.waitpid(child, 0)
+    if not first.ok or first.events != middle:
+        return first if not first.ok else Verification(first.events, first.head, roots=first.roots)
+    if status != 0 or not sent:
+        raise StoreError("the second process of audit verify failed: run it again")
+    second: Verification = pickle.loads(sent)  # our own child's bytes
+    return Verification(
+        second.events, second.head, second.problem, second.position, first.roots | second.roots
+    )
+
+
+def _second_half(
+    reader: SplitReader, middle: int, total: int, sizes: Collection[int]
+) -> Verification:
+    """The walk from `middle` on, from the stored state there."""
+    try:
+        _, head = reader.chain_at(middle)
+        edge = frontier_of(middle, stored_tree(reader).subtree)
+        stamp = recorded_time(reader.state_at(middle)).encode()
+    except (CampaignError, LookupError, ValueError) as error:
+        return Verification(
+            middle, GENESIS, f"the store cannot be read at position {middle}: {error}", middle
+        )
+    start = _Walk(None, sizes)
+    start.position, start.head, start.last_time = middle, head, stamp
+    start.stack = [block for _, block in edge.blocks]
+    return walk(
+        reader.links_between(middle, None),
+        None,
+        total,
+        reader.tree_rows_between(middle, None),
+        sizes,
+        start=start,
+    )
+
+
 def walk(
     links: Iterator[list[Link]],
     progress: Callable[[int, int], None] | None,
     total: int,
     tree: Iterator[list[tuple[int, bytes]]] | None = None,
     sizes: Collection[int] = (),
+    *,
+    start: _Walk | None = None,
+    ends: bool = True,
 ) -> Verification:
     """Rows are (notification id, originator id, version, topic, state, chain position,
     chain hash), the chain joined to every stored event in notification order. With `tree`
     (the stored nodes in position order), the Merkle tree is recomputed from the events and
-    compared node by node; the roots at `sizes` are kept (`Verification.roots`)."""
-    walk = _Walk(None if tree is None else _flatten(tree), sizes)
+    compared node by node; the roots at `sizes` are kept (`Verification.roots`). From the
+    state `start` (the first half's end) when given; `ends`: the rows end the log, so no tree
+    node may come after them."""
+    walk = _Walk(None, sizes) if start is None else start
+    walk.nodes = None if tree is None else _flatten(tree)
     for batch in links:
         for row in batch:
             problem = walk.step(row)
@@ -119,6 +224,8 @@ def walk(
                 return Verification(walk.position - 1, walk.head, problem, walk.at, walk.roots)
         if progress is not None:
             progress(walk.position, total)
+    if not ends:
+        return Verification(walk.position, walk.head, roots=walk.roots)
     if walk.nodes is not None and (extra := next(walk.nodes, None)) is not None:
         problem = "the Merkle tree has nodes past the last event"
         return Verification(walk.position, walk.head, problem, extra[0], walk.roots)

@@ -91,6 +91,14 @@ class SplitReader(LogReader, Protocol):
         """A reader of its own, for a forked process (connections are not shared)."""
         ...
 
+    def links_between(self, after: int, upto: int | None) -> Iterator[list[Link]]:
+        """`links` for the events with after < notification id <= upto (None: the end)."""
+        ...
+
+    def tree_rows_between(self, after: int, upto: int | None) -> Iterator[list[tuple[int, bytes]]]:
+        """`tree_rows` for the positions after < position <= upto (None: the end)."""
+        ...
+
 
 class SnapshotWriter(Protocol):
     def save_snapshot(

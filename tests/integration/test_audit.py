@@ -41,6 +41,17 @@ def opened_engine(db: str, clock: FixedClock = LATER) -> Engine:
     return open_engine(Settings(db=db, clock=clock))
 
 
+@pytest.fixture(autouse=True, params=["one process", "two processes"])
+def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every check as one process walks the log, and as two walk its halves at once (a long
+    SQLite log's way; here the demo's 49 events are split at 24)."""
+    if request.param == "two processes":
+        monkeypatch.setattr("campaign.audit.verify.MIN_SPLIT", 2)
+    else:
+        monkeypatch.setenv("CAMPAIGN_REPLAY_PROCESSES", "1")
+    return str(request.param)
+
+
 @pytest.fixture
 def demo(sqlite_db: str) -> str:
     with opened_engine(sqlite_db) as engine:
@@ -276,3 +287,21 @@ def test_diff_names_the_events_that_changed_the_june_report(demo: str) -> None:
         ("DailyReport.Reported", "DM-003"),
         ("DailyReport.Corrected", "DM-001"),
     ]
+
+
+@pytest.mark.parametrize(("position", "level", "first"), [(8, 3, 1), (40, 1, 39), (48, 4, 33)])
+def test_a_changed_node_of_the_tree_is_named_by_the_positions_it_covers(
+    demo: str, position: int, level: int, first: int
+) -> None:
+    with attacker(demo) as conn:
+        (nodes,) = conn.execute(
+            "SELECT nodes FROM event_tree WHERE position = ?", (position,)
+        ).fetchone()
+        changed = bytearray(nodes)
+        changed[32 * (level - 1)] ^= 1
+        conn.execute(
+            "UPDATE event_tree SET nodes = ? WHERE position = ?", (bytes(changed), position)
+        )
+    result = check(demo)
+    assert (result.ok, result.position) == (False, first)
+    assert f"node over positions {first}–{position} does not match" in str(result.problem)

@@ -313,6 +313,9 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
             pass
 
 
+MAX_ROWID = 2**63 - 1
+
+
 class SQLiteLogReader:
     """A read-only snapshot of the log for the replay core: plain sqlite3, no library layers."""
 
@@ -376,8 +379,14 @@ class SQLiteLogReader:
 
     def tree_rows(self) -> Iterator[list[tuple[int, bytes]]]:
         """Every stored (position, nodes) of the tree, in position order."""
+        return self.tree_rows_between(0, None)
+
+    def tree_rows_between(self, after: int, upto: int | None) -> Iterator[list[tuple[int, bytes]]]:
+        """The same, for the positions after < position <= upto (None: the end)."""
         cursor = self.connection.execute(
-            f"SELECT position, nodes FROM {TREE_TABLE} ORDER BY position"
+            f"SELECT position, nodes FROM {TREE_TABLE} WHERE position > ? AND position <= ? "
+            "ORDER BY position",
+            (after, MAX_ROWID if upto is None else upto),
         )
         cursor.arraysize = 10_000
         while batch := cursor.fetchmany():
@@ -453,10 +462,15 @@ class SQLiteLogReader:
         """Every stored event beside its link in the chain (None when it has none), in
         notification order: (notification id, originator id, version, topic, state,
         chain position, chain hash)."""
+        return self.links_between(0, None)
+
+    def links_between(self, after: int, upto: int | None) -> Iterator[list[Link]]:
+        """The same, for the events with after < notification id <= upto (None: the end)."""
         cursor = self.connection.execute(
             "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "
             f"c.position, c.hash FROM stored_events e LEFT JOIN {CHAIN_TABLE} c "
-            "ON c.notification_id = e.rowid ORDER BY e.rowid"
+            "ON c.notification_id = e.rowid WHERE e.rowid > ? AND e.rowid <= ? ORDER BY e.rowid",
+            (after, MAX_ROWID if upto is None else upto),
         )
         cursor.arraysize = 10_000
         while batch := cursor.fetchmany():
