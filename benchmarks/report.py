@@ -7,6 +7,8 @@ floor, measured in one run on stores built once from the generator.
     python -m benchmarks.report --reports  # only the 通报 and the checkpoint's tables
     python -m benchmarks.report --shared   # only N=8 writers x 50 commands and kill -9, both
                                            # backends (a durable PostgreSQL is started)
+    python -m benchmarks.report --heldout  # only the floor and the replay, on stores from both
+                                           # generators (benchmarks/heldout)
 """
 
 from __future__ import annotations
@@ -38,9 +40,11 @@ def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def replay_rows(events: int, label: str) -> list[Row]:
+def replay_rows(events: int, label: str, source: stores.Source = "generator") -> list[Row]:
+    if source != "generator":
+        label = f"{label} {source}"
     say(f"the {label} store (built once, cached in {stores.cache_dir()}) ...")
-    db = stores.store(stores.projects_for(events))
+    db = stores.store(stores.projects_for(events, source), source=source)
     floor = measure.floor_rate(db)
     replay = measure.replay_rate(db)
     return [
@@ -258,6 +262,11 @@ def main() -> None:
     parser.add_argument(
         "--appends", action="store_true", help="only one report's latency and the bulk load"
     )
+    parser.add_argument(
+        "--heldout",
+        action="store_true",
+        help="only the floor and the replay, on the generator's and the held-out stores",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     if args.imports:
@@ -268,6 +277,10 @@ def main() -> None:
         rows = shared_rows()
     elif args.appends:
         rows = append_rows()
+    elif args.heldout:
+        rows = []
+        for events, label in ((100_000, "100k"), (1_000_000, "1M")):
+            rows += replay_rows(events, label) + replay_rows(events, label, "heldout")
     else:
         rows = replay_rows(100_000, "100k") + replay_rows(1_000_000, "1M")
         if args.curve:

@@ -1,9 +1,12 @@
 """Benchmark stores: generated scenarios loaded into SQLite files, built once and cached
 outside the repository (CAMPAIGN_BENCH_CACHE, else ~/.cache/campaign-bench).
 
-A cached file is named by the source of what writes it (the generator, and the engine's write
-path), so a change to either builds it again instead of measuring a stale format; the files of
-earlier versions are then removed.
+A store comes from one of two sources: the project's generator (`scenarios/generator`, the
+default) or the held-out one (`benchmarks/heldout`, written apart from it, so that a figure is not
+only measured on the campaigns the engine was tuned on). A cached file is named by its source
+and by the code of what writes it (that generator, and the engine's write path), so a change to
+either builds it again instead of measuring a stale format; the files of earlier versions are
+then removed.
 """
 
 from __future__ import annotations
@@ -13,12 +16,21 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Literal
 
+from benchmarks import heldout
 from campaign import Settings, load_scenario, open_engine
 from scenarios.generator import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS_PER_PROJECT = 93  # what the generator writes per project, on average
+
+Source = Literal["generator", "heldout"]
+SOURCES: tuple[Source, ...] = ("generator", "heldout")
+PER_PROJECT: dict[Source, int] = {
+    "generator": EVENTS_PER_PROJECT,
+    "heldout": heldout.EVENTS_PER_PROJECT,
+}
 
 
 def cache_dir() -> Path:
@@ -42,14 +54,23 @@ WRITE_PATH = (
     "campaign/store/backends/sqlite.py",
     "scenarios/generator/*.py",
 )
-"""The sources of what writes a cached file (patterns, relative to the repository)."""
+"""The sources of what writes a cached file from the project's generator (patterns, relative to
+the repository)."""
+
+HELDOUT_WRITE_PATH = (
+    *(pattern for pattern in WRITE_PATH if not pattern.startswith("scenarios/generator/")),
+    "benchmarks/heldout/*.py",
+)
+"""The same for the held-out generator: the engine's write path and that generator."""
+
+PATTERNS: dict[Source, tuple[str, ...]] = {"generator": WRITE_PATH, "heldout": HELDOUT_WRITE_PATH}
 
 
-def write_path() -> list[Path]:
-    """The files of WRITE_PATH, in a fixed order; a pattern that names nothing is an error
-    (a moved module would otherwise silently stop keying the cache)."""
+def write_path(source: Source = "generator") -> list[Path]:
+    """The files of the source's write path, in a fixed order; a pattern that names nothing is
+    an error (a moved module would otherwise silently stop keying the cache)."""
     files: list[Path] = []
-    for pattern in WRITE_PATH:
+    for pattern in PATTERNS[source]:
         found = sorted(ROOT.glob(pattern))
         if not found:
             raise FileNotFoundError(f"benchmarks/stores.py WRITE_PATH: nothing at {pattern}")
@@ -57,9 +78,9 @@ def write_path() -> list[Path]:
     return files
 
 
-def source_key() -> str:
+def source_key(source: Source = "generator") -> str:
     digest = hashlib.sha256()
-    for path in write_path():
+    for path in write_path(source):
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -72,32 +93,43 @@ def _replace(stem: str, path: Path) -> None:
             old.unlink(missing_ok=True)
 
 
-def projects_for(events: int) -> int:
-    """How many projects give about `events` events."""
-    return max(20, round(events / EVENTS_PER_PROJECT))
+def projects_for(events: int, source: Source = "generator") -> int:
+    """How many projects give about `events` events from the source."""
+    return max(20, round(events / PER_PROJECT[source]))
 
 
-def scenario(projects: int, seed: int = 1) -> Path:
-    path = cache_dir() / f"scenario-{projects}-{seed}-{source_key()}.jsonl"
+def _stem(kind: str, projects: int, seed: int, source: Source) -> str:
+    """The default source keeps the names it always had; the held-out one says so."""
+    prefix = kind if source == "generator" else f"{kind}-{source}"
+    return f"{prefix}-{projects}-{seed}"
+
+
+def scenario(projects: int, seed: int = 1, source: Source = "generator") -> Path:
+    stem = _stem("scenario", projects, seed, source)
+    path = cache_dir() / f"{stem}-{source_key(source)}.jsonl"
     if not path.exists():
-        _replace(f"scenario-{projects}-{seed}", path)
+        _replace(stem, path)
         partial = path.with_suffix(".partial")
         with partial.open("w", encoding="utf-8", newline="\n") as handle:
-            generate(handle, projects=projects, seed=seed)
+            if source == "heldout":
+                heldout.generate(handle, projects=projects, seed=seed)
+            else:
+                generate(handle, projects=projects, seed=seed)
         partial.rename(path)
     return path
 
 
-def store(projects: int, seed: int = 1) -> Path:
+def store(projects: int, seed: int = 1, source: Source = "generator") -> Path:
     """A SQLite store holding the generated scenario (read it; copy it to append)."""
-    path = cache_dir() / f"store-{projects}-{seed}-{source_key()}.db"
+    stem = _stem("store", projects, seed, source)
+    path = cache_dir() / f"{stem}-{source_key(source)}.db"
     if not path.exists():
-        _replace(f"store-{projects}-{seed}", path)
+        _replace(stem, path)
         partial = path.with_suffix(".partial.db")
         for leftover in partial.parent.glob(partial.name + "*"):
             leftover.unlink()
         with open_engine(Settings(db=str(partial))) as engine:
-            report = load_scenario(engine, scenario(projects, seed), actor="benchmark")
+            report = load_scenario(engine, scenario(projects, seed, source), actor="benchmark")
         if report.appended == 0:  # a load appends everything or raises: nothing is wrong
             raise RuntimeError(f"the benchmark scenario of {path.name} appended nothing")
         partial.rename(path)
