@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from campaign.domain.errors import CampaignError, Refused, StoreError
 from campaign.read.fold import Folder
+from campaign.read.parallel import two_processes
 from campaign.read.replay import fold_range
 from campaign.read.snapshots import FORMAT, dump
 from campaign.store.chain import GENESIS, digest, parse_digest
@@ -113,12 +114,7 @@ MIN_SPLIT = 200_000
 
 
 def _split_reader(reader: LogReader, events: int) -> SplitReader | None:
-    if (
-        events >= MIN_SPLIT
-        and isinstance(reader, SplitReader)
-        and hasattr(os, "fork")
-        and os.environ.get("CAMPAIGN_REPLAY_PROCESSES", "2") != "1"
-    ):
+    if isinstance(reader, SplitReader) and two_processes(events, MIN_SPLIT):
         return reader
     return None
 

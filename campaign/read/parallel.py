@@ -18,6 +18,7 @@ import gc
 import mmap
 import os
 import signal
+import time
 from array import array
 from typing import TYPE_CHECKING, Any
 
@@ -42,17 +43,52 @@ Ledgers = tuple[memoryview, memoryview, memoryview]
 """A project's investment, funds and physical % ledgers, in the shared memory."""
 
 
+PROCESSES = "CAMPAIGN_REPLAY_PROCESSES"
+"""1: always one process; 2: two for every long stretch; unset: two when a core is spare."""
+
+
+def two_processes(events: int, minimum: int) -> bool:
+    """Whether `events` are worth two processes now: enough of them, a fork, and (unless
+    CAMPAIGN_REPLAY_PROCESSES says) a second core with nothing else to run. With the other
+    core busy, a second process is no faster and holds more memory."""
+    if events < minimum or not hasattr(os, "fork"):
+        return False
+    chosen = os.environ.get(PROCESSES, "")
+    if chosen in ("1", "2"):
+        return chosen == "2"
+    return spare_core()
+
+
+def spare_core(samples: int = 5) -> bool:
+    """Whether a core of those this process may run on has had nothing to run in each of a
+    few looks at the kernel's count of runnable tasks (it counts this process too)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    if cores < 2:
+        return False
+    others = []
+    for _ in range(samples):
+        try:
+            with open("/proc/loadavg", encoding="ascii") as handle:
+                runnable = int(handle.read().split()[3].split("/")[0])
+        except (OSError, ValueError, IndexError):
+            return True  # no way to look: as before, two
+        others.append(runnable - 1)
+        time.sleep(0.002)
+    return min(others) < cores - 1
+
+
 def usable(
     reader: object, projection: Projection, events: int, minimum: int = MIN_EVENTS
 ) -> SplitReader | None:
-    """The reader, when a span of `events` may be folded on two processes."""
+    """The reader, when a span of `events` is to be folded on two processes."""
     if (
-        events >= minimum
-        and projection.campaign is not None
+        projection.campaign is not None
         and elided() is not None
         and isinstance(reader, SplitReader)
-        and hasattr(os, "fork")
-        and os.environ.get("CAMPAIGN_REPLAY_PROCESSES", "2") != "1"
+        and two_processes(events, minimum)
     ):
         return reader
     return None

@@ -45,10 +45,10 @@ def opened_engine(db: str, clock: FixedClock = LATER) -> Engine:
 def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every check as one process walks the log, and as two walk its halves at once (a long
     SQLite log's way; here the demo's 49 events are split at 24)."""
-    if request.param == "two processes":
+    two = request.param == "two processes"
+    if two:
         monkeypatch.setattr("campaign.audit.verify.MIN_SPLIT", 2)
-    else:
-        monkeypatch.setenv("CAMPAIGN_REPLAY_PROCESSES", "1")
+    monkeypatch.setenv("CAMPAIGN_REPLAY_PROCESSES", "2" if two else "1")
     return str(request.param)
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +29,12 @@ LATER = FixedClock(dt.datetime(2020, 12, 31, 12, tzinfo=SHANGHAI))
 ROOT = Path(__file__).resolve().parents[2]
 ONE = 10**12  # a threshold no log reaches: one process
 TWO = 1  # any stretch: two processes
+
+
+@pytest.fixture(autouse=True)
+def two_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two processes whenever a stretch is long enough, however busy the machine is."""
+    monkeypatch.setenv(parallel.PROCESSES, "2")
 
 
 def folded(store: EventStore, split_min: int, **query: Any) -> bytes:
@@ -92,3 +102,26 @@ def test_on_random_logs_two_processes_fold_what_one_does(
 ) -> None:
     with build(tmp_path_factory.mktemp("par") / "c.db", log) as built:
         assert folded(built.engine.store, TWO) == folded(built.engine.store, ONE)
+
+
+def test_two_processes_only_when_asked_or_a_core_is_spare(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert parallel.two_processes(10, 5)  # asked for (the fixture)
+    assert not parallel.two_processes(4, 5)  # too short to be worth a fork
+    monkeypatch.setenv(parallel.PROCESSES, "1")
+    assert not parallel.two_processes(10, 5)
+    monkeypatch.delenv(parallel.PROCESSES)
+    for spare in (True, False):
+        monkeypatch.setattr(parallel, "spare_core", lambda spare=spare: spare)
+        assert parallel.two_processes(10, 5) is spare
+
+
+def test_a_core_busy_with_another_process_is_not_spare() -> None:
+    cores = len(os.sched_getaffinity(0))
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(cores - 1)]
+    try:
+        time.sleep(0.3)
+        assert not parallel.spare_core()
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
