@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -31,6 +32,7 @@ from campaign import (
 from campaign.app.queries import checkpoint_document
 from campaign.app.scenario import load
 from campaign.audit.verify import verify
+from campaign.figures.checkpoint import checkpoint
 from campaign.read.replay import replay_log
 
 if TYPE_CHECKING:
@@ -116,6 +118,37 @@ def checkpoint_seconds(
         return time.perf_counter() - started
 
 
+def computation_seconds(db: Path, as_of: str, rounds: int = 3) -> tuple[float, int]:
+    """(seconds, projects): the checkpoint's computation alone over a replayed projection,
+    in process (no reading, no folding), the best of `rounds`."""
+    with open_store(Settings(db=str(db)), create=False) as store:
+        reader = store.reader()
+        replayed = replay_log(reader)
+        reader.close()
+    day = dt.date.fromisoformat(as_of)
+
+    def run() -> float:
+        started = time.perf_counter()
+        checkpoint(replayed.projection, day, known_at=None)
+        return time.perf_counter() - started
+
+    return best(run, rounds), len(replayed.projection.projects)
+
+
+def first_and_later_walls(db: Path, folder: Path, as_of: str) -> tuple[float, float]:
+    """(the first cold checkpoint on a copy of the store with no snapshots, as right after a
+    load; the best of two cold ones after it)."""
+    copy = folder / f"first-{db.name}"
+    shutil.copyfile(db, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("DELETE FROM projection_snapshots")
+    args = ["checkpoint", "--as-of", as_of, "--db", str(copy), "--json"]
+    first = command_wall(*args)
+    later = best(lambda: command_wall(*args), 2)
+    copy.unlink()
+    return first, later
+
+
 def command_wall(*args: str) -> float:
     """Wall time of one `campaign` process, from start to exit."""
     started = time.perf_counter()
@@ -168,21 +201,26 @@ def _a_project(store: EventStore) -> str:
 
 
 def cold_append_wall(db: Path, rounds: int = 5) -> float:
+    """The best wall time of a `progress report` process, each on a December day the project
+    has not reported yet (a day reported already would be a different command: a refusal)."""
     with open_store(Settings(db=str(db))) as store:
         code = _a_project(store)
+    with sqlite3.connect(db) as conn:
+        taken = {
+            row[0].rsplit(":", 1)[1]
+            for row in conn.execute(
+                "SELECT originator_id FROM stored_events WHERE originator_id LIKE ?",
+                (f"report:{code}:2020-12-%",),
+            )
+        }
+    days = [f"2020-12-{day:02d}" for day in range(1, 32) if f"2020-12-{day:02d}" not in taken]
+    if len(days) < rounds:
+        raise RuntimeError(f"{code} has reported almost every day of December in {db}")
     walls = []
-    for day in range(rounds):
+    for day in days[:rounds]:
         walls.append(
             command_wall(
-                "progress",
-                "report",
-                code,
-                "--date",
-                f"2020-12-{day + 10:02d}",
-                "--investment",
-                "1",
-                "--db",
-                str(db),
+                "progress", "report", code, "--date", day, "--investment", "1", "--db", str(db)
             )
         )
     return min(walls)

@@ -7,6 +7,8 @@ floor, measured in one run on stores built once from the generator.
     python -m benchmarks.report --reports  # only the 通报 and the checkpoint's tables
     python -m benchmarks.report --shared   # only N=8 writers x 50 commands and kill -9, both
                                            # backends (a durable PostgreSQL is started)
+    python -m benchmarks.report --scale    # only the scale targets, on the 1M stores of both
+                                           # generators (the project's and benchmarks/heldout)
     python -m benchmarks.report --heldout  # only the floor and the replay, on stores from both
                                            # generators (benchmarks/heldout)
 """
@@ -196,6 +198,84 @@ def memory_and_audit_rows() -> list[Row]:
     ]
 
 
+def scale_rows(source: stores.Source) -> list[Row]:
+    """The rows of the scale targets on the 1M store of `source` (cold processes, the floor
+    measured in the same run)."""
+    say(f"at scale, {source} ...")
+    folder = stores.scratch()
+    big = stores.store(stores.projects_for(1_000_000, source), source=source)
+    events = measure.events_in(big)
+    floor = measure.floor_rate(big)
+    label = f"1M {source}"
+    rows = [Row(f"floor, {label} ({events:,} events)", f"{floor:,.0f} events/s", "", "1.00")]
+    wall = measure.best(
+        lambda: measure.command_wall(
+            "checkpoint", "--as-of", "2020-06-30", "--db", str(big), "--json", "--no-snapshot"
+        ),
+        2,
+    )
+    ratio = events / wall / floor
+    rows.append(
+        Row(
+            f"cold checkpoint --no-snapshot, {label}",
+            f"{events / wall:,.0f} events/s ({wall:.2f} s)",
+            ">= 0.6 x floor",
+            f"{ratio:.2f}",
+            ratio >= 0.6,
+        )
+    )
+    first, later = measure.first_and_later_walls(big, folder, "2020-06-30")
+    rows.append(
+        Row(
+            f"first query after a load / a later one, {label}",
+            f"{first / later:.1f} x ({first:.1f} s / {later:.2f} s)",
+            "<= 2",
+            "",
+            first / later <= 2,
+        )
+    )
+    for as_of, known_at in (("2020-06-30", None), ("2020-05-15", "2020-05-20")):
+        wall = measure.cold_checkpoint_wall(big, as_of, known_at, rounds=2)
+        name = as_of[5:] + (f" known at {known_at[5:]}" if known_at else "")
+        rows.append(
+            Row(f"cold checkpoint {name}, {label}", f"{wall:.2f} s", "<= 0.8 s", "", wall <= 0.8)
+        )
+    seconds, projects = measure.computation_seconds(big, "2020-06-30")
+    rows.append(
+        Row(
+            f"checkpoint computation, {projects:,} projects, in process",
+            f"{seconds:.3f} s",
+            "<= 0.15 s",
+            "",
+            seconds <= 0.15,
+        )
+    )
+    verify = measure.verify_rate(big)
+    rows.append(
+        Row(
+            f"audit verify, {label}",
+            f"{verify:,.0f} events/s",
+            ">= 0.6 x floor",
+            f"{verify / floor:.2f}",
+            verify / floor >= 0.6,
+        )
+    )
+    rss = measure.replay_peak_rss_mb(big)
+    rows.append(
+        Row(f"peak RSS, full replay, {label}", f"{rss:,.0f} MB", "<= 250 MB", "", rss <= 250)
+    )
+    scenario = stores.scenario(stores.projects_for(100_000, source), source=source)
+    rate = measure.bulk_load_rate(scenario, folder)
+    rows.append(
+        Row(f"bulk load, 100k {source}", f"{rate:,.0f} events/s", ">= 25,000", "", rate >= 25_000)
+    )
+    wall = measure.cold_append_wall(stores.copy_of(big, folder))
+    rows.append(
+        Row(f"cold one-report command, {label}", f"{wall:.3f} s", "<= 0.25 s", "", wall <= 0.25)
+    )
+    return rows
+
+
 def shared_rows(writers: int = 8, commands: int = 50, kills: int = 5) -> list[Row]:
     say(f"{writers} writers x {commands} commands and kill -9, on SQLite and PostgreSQL ...")
     writes, killed = shared.measure(writers, commands, kills)
@@ -263,6 +343,11 @@ def main() -> None:
         "--appends", action="store_true", help="only one report's latency and the bulk load"
     )
     parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="only the scale targets, on the 1M stores of both generators",
+    )
+    parser.add_argument(
         "--heldout",
         action="store_true",
         help="only the floor and the replay, on the generator's and the held-out stores",
@@ -277,6 +362,8 @@ def main() -> None:
         rows = shared_rows()
     elif args.appends:
         rows = append_rows()
+    elif args.scale:
+        rows = scale_rows("generator") + scale_rows("heldout")
     elif args.heldout:
         rows = []
         for events, label in ((100_000, "100k"), (1_000_000, "1M")):
@@ -286,7 +373,8 @@ def main() -> None:
         if args.curve:
             rows += replay_rows(3_000_000, "3M")
         rows += checkpoint_rows() + report_rows() + append_rows() + import_rows()
-        rows += memory_and_audit_rows() + shared_rows()
+        rows += memory_and_audit_rows() + scale_rows("generator") + scale_rows("heldout")
+        rows += shared_rows()
     print_table(rows)
     say(f"measured in {time.perf_counter() - started:.0f} s, Python {sys.version.split()[0]}")
 
