@@ -85,7 +85,7 @@ def signed_head(receipt: dict[str, Any]) -> str | None:
         return None
     return (
         f"密钥 key {head['key_id']} 签署：日志前 {head['size']} 条事件，"
-        f"Merkle 根 root {head['root']}（{head['time']}）"
+        f"Merkle 根 root {head['root']}（{head['time']}）；签名 signature {head['signature']}"
     )
 
 
