@@ -10,8 +10,8 @@ log of an earlier signed head is a prefix of the log of a later one (nothing bef
 head's size was changed, dropped or inserted). The tree is RFC 9162's (Certificate Transparency
 2.0, §2.1); docs/PROOFS.md gives every byte of the formats, with test vectors.
 
-Exit 0: the proof holds. Exit 1: it does not; one line names what failed. Exit 2: the command
-line or the file is not usable.
+Exit 0: the proof holds. Exit 1: it does not, or the file is not a proof this tool reads; one
+line on stderr names what failed. (A command line it cannot parse exits 2, as argparse does.)
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import binascii
 import datetime as dt
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 HEAD_CONTEXT = b"campaign-tree-head/1\x00"
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+EMPTY_ROOT = hashlib.sha256(b"").digest()
+LIMIT = 1 << 63  # sizes, positions and versions are below it
+HEX = re.compile(r"[0-9a-f]*")
+TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00")
+KEY_ID = re.compile(r"[0-9a-f]{16}")
 
 
 class Invalid(Exception):
@@ -47,7 +53,10 @@ class Unusable(Exception):
 
 def entry(originator_id: str, version: int, topic: str, state: bytes) -> bytes:
     """One event as a leaf: each field length-prefixed, big-endian (docs/PROOFS.md)."""
-    oid, top = originator_id.encode("utf-8"), topic.encode("utf-8")
+    try:
+        oid, top = originator_id.encode("utf-8"), topic.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Unusable("event.originator_id and event.topic must be UTF-8 text") from None
     return (
         len(oid).to_bytes(4, "big")
         + oid
@@ -93,6 +102,8 @@ def check_consistency(
     """RFC 9162 §2.1.4.2: that the tree of `first` leaves is a prefix of the tree of `second`."""
     if not 0 <= first <= second:
         raise Invalid(f"a tree of {first} cannot be a prefix of a tree of {second}")
+    if first == 0 and first_hash != EMPTY_ROOT:
+        raise Invalid("the empty tree's root is SHA-256 of nothing; the earlier head's is not")
     if first in (0, second):
         if path:
             raise Invalid("from an empty tree, or between equal sizes, the proof must be empty")
@@ -140,9 +151,14 @@ def head_message(size: int, root: bytes, time: str | None) -> bytes:
     """The bytes an Ed25519 head signature covers (docs/PROOFS.md)."""
     micros = 0
     if time is not None:
-        moment = dt.datetime.fromisoformat(time)
-        if moment.tzinfo is None:
-            raise Unusable(f"head time {time!r} has no UTC offset")
+        if not TIME.fullmatch(time):
+            raise Unusable(
+                "a head's time is UTC to the microsecond: YYYY-MM-DDTHH:MM:SS.ffffff+00:00"
+            )
+        try:
+            moment = dt.datetime.fromisoformat(time)
+        except ValueError:
+            raise Unusable(f"a head's time {time!r} is not a time") from None
         delta = moment - EPOCH
         micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
     return HEAD_CONTEXT + size.to_bytes(8, "big") + root + micros.to_bytes(8, "big", signed=True)
@@ -171,13 +187,15 @@ def check_head(head: dict[str, Any], key: Ed25519PublicKey, name: str) -> tuple[
     signature = head.get("signature")
     if signature is None:
         raise Invalid(f"{name} is unsigned: nothing vouches for its root")
+    if not isinstance(head.get("key_id"), str) or not KEY_ID.fullmatch(head["key_id"]):
+        raise Unusable(f"{name}.key_id must be 16 lower-case hexadecimal digits")
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     if head.get("key_id") != key_id(raw):
         raise Invalid(
             f"{name} was signed by key {head.get('key_id')}, not by this key ({key_id(raw)})"
         )
     try:
-        key.verify(b64(signature, f"{name}.signature"), head_message(size, root, time))
+        key.verify(b64(signature, f"{name}.signature", 64), head_message(size, root, time))
     except InvalidSignature:
         raise Invalid(f"{name}: the signature does not match its size, root and time") from None
     return size, root
@@ -187,30 +205,35 @@ def check_head(head: dict[str, Any], key: Ed25519PublicKey, name: str) -> tuple[
 
 
 def field(obj: dict[str, Any], name: str, kind: type, where: str) -> Any:
-    value = obj.get(name)
+    value: Any = obj.get(name)
     if not isinstance(value, kind) or isinstance(value, bool):
         raise Unusable(f"{where}.{name} must be a {kind.__name__}")
+    if isinstance(value, int) and not 0 <= value < LIMIT:
+        raise Unusable(f"{where}.{name} must be between 0 and 2**63 - 1")
     return value
 
 
-def hex_bytes(obj: dict[str, Any], name: str, where: str, length: int | None = None) -> bytes:
+def hex_bytes(obj: dict[str, Any], name: str, where: str, length: int) -> bytes:
+    """Lower-case hexadecimal of exactly `length` bytes: one way to write each value."""
     text = field(obj, name, str, where)
-    try:
-        value = bytes.fromhex(text)
-    except ValueError:
-        raise Unusable(f"{where}.{name} must be hexadecimal") from None
-    if length is not None and len(value) != length:
-        raise Unusable(f"{where}.{name} must be {length} bytes")
-    return value
+    if len(text) != 2 * length or not HEX.fullmatch(text):
+        raise Unusable(f"{where}.{name} must be {2 * length} lower-case hexadecimal digits")
+    return bytes.fromhex(text)
 
 
-def b64(text: Any, where: str) -> bytes:
+def b64(text: Any, where: str, length: int | None = None) -> bytes:
+    """Standard base64 with padding, written the one way it encodes (no stray bits)."""
     if not isinstance(text, str):
         raise Unusable(f"{where} must be base64 text")
     try:
-        return base64.b64decode(text, validate=True)
+        value = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
         raise Unusable(f"{where} must be base64") from None
+    if base64.b64encode(value).decode() != text:
+        raise Unusable(f"{where} must be base64 as it encodes (canonical padding)")
+    if length is not None and len(value) != length:
+        raise Unusable(f"{where} must be {length} bytes")
+    return value
 
 
 def path_of(proof: dict[str, Any]) -> list[bytes]:
@@ -271,21 +294,23 @@ def main(argv: list[str] | None = None) -> int:
     try:
         try:
             proof = json.loads(args.proof.read_bytes())
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, RecursionError) as error:
             raise Unusable(f"{args.proof}: not a readable JSON file ({error})") from None
-        if not isinstance(proof, dict) or proof.get("format") not in KINDS:
+        kind = proof.get("format") if isinstance(proof, dict) else None
+        if not isinstance(kind, str) or kind not in KINDS:
             raise Unusable(
                 f"{args.proof}: not a proof of a kind this tool reads ({', '.join(KINDS)})"
             )
         key = load_public_key(args.public_key)
-        print(KINDS[proof["format"]](proof, key))
+        print(KINDS[kind](proof, key))
         return 0
     except Invalid as failure:
         print(f"invalid: {failure}", file=sys.stderr)
-        return 1
     except Unusable as problem:
         print(f"error: {problem}", file=sys.stderr)
-        return 2
+    except (ValueError, OverflowError, TypeError, RecursionError) as error:
+        print(f"error: {args.proof}: not a proof this tool reads ({error})", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

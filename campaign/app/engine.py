@@ -20,7 +20,7 @@ from campaign.app.handlers import Result, run
 from campaign.app.rights import Rights
 from campaign.app.session import Session
 from campaign.domain.campaign import Campaign
-from campaign.domain.errors import CampaignError, LineError, Refused
+from campaign.domain.errors import CampaignError, LineError, Refused, StoreError
 from campaign.domain.values import plain_text
 
 if TYPE_CHECKING:
@@ -90,7 +90,11 @@ class Engine:
             return None
         from campaign.store.keys import load_signer  # noqa: PLC0415 (cryptography: only if used)
 
-        return load_signer(Path(self.signing_key))
+        try:
+            return load_signer(Path(self.signing_key))
+        except StoreError as error:  # the whole path: which key file is the point
+            shown = self.signing_key.replace("\n", "\\n")
+            raise StoreError(f"key={shown}: {error}") from None
 
     def recorded_now(self) -> dt.datetime:
         """The clock's time, raised to the last recorded time so that the log never goes back."""

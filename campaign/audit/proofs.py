@@ -72,14 +72,16 @@ def verify_against(
     *,
     public: Ed25519PublicKey | None = None,
     progress: Callable[[int, int], None] | None = None,
+    expected: str | None = None,
 ) -> Extension:
-    """Prove that the log in the store extends `head` (see the module's docstring)."""
+    """Prove that the log in the store extends `head` (see the module's docstring), in the
+    same walk that checks the log itself (and the digest `expected`, when given)."""
     signature: str | None = None
     if public is not None:
         signature = head.check(public)
     reader = engine.store.reader()
     try:
-        log = verify_chain(reader, progress=progress, sizes={head.size})
+        log = verify_chain(reader, expected=expected, progress=progress, sizes={head.size})
         checked = Extension(log, head, signature, public is not None)
         if not log.ok:
             return checked
@@ -125,6 +127,8 @@ def _locate(reader: LogReader, checked: Extension, public: Ed25519PublicKey | No
         "(history before the head was rewritten)"
     )
     published = _published_heads(reader, size, public) if public is not None else {}
+    if size <= 1:
+        return _with(checked, problem, size or None)
     if not published:
         return _with(checked, problem, None, (1, size))
     walked = walk(reader.links(), None, 0, None, set(published))
@@ -148,7 +152,11 @@ def _published_heads(reader: LogReader, size: int, public: Ed25519PublicKey) -> 
         for _, _, _, topic, state, _, _ in batch:
             if topic != PUBLISHED:
                 continue
-            signed = orjson.loads(state).get("signed_head")
+            try:
+                document = orjson.loads(state)
+            except orjson.JSONDecodeError:  # not what the engine writes: no head to trust
+                continue
+            signed = document.get("signed_head") if isinstance(document, dict) else None
             if not isinstance(signed, dict):
                 continue
             try:
@@ -216,7 +224,9 @@ def extension_proof(engine: Engine, since: TreeHead, against: TreeHead | None) -
         later = _checked_head(reader, against, engine.signer)
         if since.size > later.size:
             raise Refused(
-                "since", since.size, f"is a head of more events than the later head's {later.size}"
+                "since",
+                f"a head of {since.size} events",
+                f"cannot be a prefix of the log of {later.size} events",
             )
         _checked_head(reader, since, None)
         return consistency_proof(reader, since, later)

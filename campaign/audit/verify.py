@@ -20,7 +20,7 @@ from campaign.read.parallel import two_processes
 from campaign.read.replay import fold_range
 from campaign.read.snapshots import FORMAT, dump
 from campaign.store.chain import GENESIS, digest, parse_digest
-from campaign.store.heads import STAMP, recorded_time, stored_tree
+from campaign.store.heads import stamp_of, stored_tree
 from campaign.store.readers import SplitReader
 from campaign.store.tree import Frontier, entry, frontier_of
 
@@ -130,13 +130,25 @@ def _walk_in_two(
     edge, the recorded time), which the first half's walk checks: a result is only as good
     as both halves, so the first half's problem, if any, is the one told."""
     middle = total // 2
+    start = _start_at(reader, middle, sizes)
+    if start is None:  # the store cannot be read there: one walk finds and names why
+        return walk(reader.links(), progress, total, reader.tree_rows(), sizes)
+    last_event, last_node = reader.extent()
     readable, writable = os.pipe()
     child = os.fork()
     if child == 0:  # the second process: the second half, its result pickled to the pipe
         status = 1
         try:
             os.close(readable)
-            result = _second_half(reader.reopen(), middle, total, sizes)
+            own = reader.reopen()
+            result = walk(
+                own.links_between(middle, last_event),
+                None,
+                total,
+                own.tree_rows_between(middle, last_event),
+                sizes,
+                start=start,
+            )
             with os.fdopen(writable, "wb") as out:
                 pickle.dump(result, out)
             status = 0
@@ -165,34 +177,30 @@ def _walk_in_two(
     if status != 0 or not sent:
         raise StoreError("the second process of audit verify failed: run it again")
     second: Verification = pickle.loads(sent)  # our own child's bytes
+    if second.ok and last_node > second.events:
+        problem = "the Merkle tree has nodes past the last event"
+        return Verification(second.events, second.head, problem, second.events + 1)
     return Verification(
         second.events, second.head, second.problem, second.position, first.roots | second.roots
     )
 
 
-def _second_half(
-    reader: SplitReader, middle: int, total: int, sizes: Collection[int]
-) -> Verification:
-    """The walk from `middle` on, from the stored state there."""
+def _start_at(reader: SplitReader, middle: int, sizes: Collection[int]) -> _Walk | None:
+    """The walk's state after the event at `middle`, as the store holds it (read in this
+    process's view of the store, before the second process starts): the first half's walk
+    checks every part of it."""
     try:
         _, head = reader.chain_at(middle)
         edge = frontier_of(middle, stored_tree(reader).subtree)
-        stamp = recorded_time(reader.state_at(middle)).encode()
-    except (CampaignError, LookupError, ValueError) as error:
-        return Verification(
-            middle, GENESIS, f"the store cannot be read at position {middle}: {error}", middle
-        )
+        stamp = stamp_of(reader.state_at(middle))
+    except (CampaignError, LookupError, ValueError):
+        return None
+    if stamp is None:
+        return None
     start = _Walk(None, sizes)
     start.position, start.head, start.last_time = middle, head, stamp
     start.stack = [block for _, block in edge.blocks]
-    return walk(
-        reader.links_between(middle, None),
-        None,
-        total,
-        reader.tree_rows_between(middle, None),
-        sizes,
-        start=start,
-    )
+    return start
 
 
 def walk(
@@ -226,9 +234,6 @@ def walk(
         problem = "the Merkle tree has nodes past the last event"
         return Verification(walk.position, walk.head, problem, extra[0], walk.roots)
     return Verification(walk.position, walk.head, roots=walk.roots)
-
-
-STAMPED = len(STAMP)
 
 
 class _Walk:
@@ -268,13 +273,9 @@ class _Walk:
         computed = hasher.digest()
         if computed != stored and (stored is None or computed != bytes(stored)):
             return "the event's bytes do not match its link (modified, or moved)"
-        if raw.startswith(STAMP):
-            moment = raw[STAMPED : raw.find(b'"', STAMPED)]
-        else:
-            try:
-                moment = recorded_time(raw).encode()
-            except (StoreError, ValueError):
-                return "the event has no recorded time"
+        moment = stamp_of(raw)
+        if moment is None:
+            return "the event has no recorded time in the engine's form (UTC, to the microsecond)"
         if moment < self.last_time:
             return (
                 f"its recorded time {moment.decode()} is earlier than the event before "

@@ -127,15 +127,19 @@ def restore(data: bytes) -> Projection:
     return projection
 
 
-def authenticator(key: bytes, position: int, head: bytes, data: bytes) -> bytes:
+def authenticator(key: bytes, position: int, head: bytes, data: bytes, fmt: int = FORMAT) -> bytes:
     """What is stored beside a snapshot: the id of the key that took it (8 bytes) and an
-    HMAC-SHA256, under that key, of its position, the chain hash there and its data."""
-    message = position.to_bytes(8, "big") + head + data
+    HMAC-SHA256, under that key, of its format, its position, the chain hash there and its
+    data (a snapshot cannot be passed off as another format's, position's or log's)."""
+    message = fmt.to_bytes(4, "big") + position.to_bytes(8, "big") + head + data
     return key_id(key) + hmac.new(key, message, hashlib.sha256).digest()
 
 
 def key_id(key: bytes) -> bytes:
-    return hashlib.sha256(b"campaign-snapshot-key\x00" + key).digest()[:8]
+    return hashlib.sha256(b"campaign-snapshot-key/2\x00" + key).digest()[:8]
+
+
+AUTHENTICATOR = 8 + 32  # a key id and an HMAC-SHA256
 
 
 class SnapshotStore:
@@ -159,7 +163,7 @@ class SnapshotStore:
         matches)."""
         own = key_id(self.key)
         for at, head, data, digest in reader.snapshots_upto(position, FORMAT):
-            if digest[:8] != own:
+            if len(digest) == AUTHENTICATOR and digest[:8] != own:
                 continue  # another user's: not for this one to trust
             if not hmac.compare_digest(digest, authenticator(self.key, at, head, data)):
                 if at not in self.refused:

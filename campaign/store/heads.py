@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -121,15 +122,37 @@ def stored_tree(reader: LogReader) -> Tree:
     return Tree(node, leaf)
 
 
-def recorded_time(state: bytes) -> str:
-    """The recorded time of a stored event, as stored (`{"timestamp":"...",` leads every state
-    the engine writes; anything else is parsed)."""
+STAMP_FORM = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00")
+"""The engine's form of a recorded time: UTC, to the microsecond, fixed width (so that the
+bytes of two times compare as the times do)."""
+
+
+def stamp_of(state: bytes) -> bytes | None:
+    """The recorded time of a stored event in the engine's form, or None when it has none in
+    that form. `{"timestamp":"...",` leads every state the engine writes; anything else is
+    parsed."""
     if state.startswith(STAMP):
-        return state[len(STAMP) : state.index(b'"', len(STAMP))].decode()
-    stamp = orjson.loads(state).get("timestamp")
-    if not isinstance(stamp, str):
-        raise StoreError("a stored event has no recorded time")
-    return stamp
+        end = len(STAMP) + 32
+        moment = state[len(STAMP) : end]
+        return moment if state[end : end + 1] == b'"' and STAMP_FORM.fullmatch(moment) else None
+    try:
+        found = orjson.loads(state)
+    except orjson.JSONDecodeError:
+        return None
+    stamp = found.get("timestamp") if isinstance(found, dict) else None
+    if isinstance(stamp, str) and STAMP_FORM.fullmatch(stamp.encode()):
+        return stamp.encode()
+    return None
+
+
+def recorded_time(state: bytes) -> str:
+    """The recorded time of a stored event, as stored (see `stamp_of`)."""
+    stamp = stamp_of(state)
+    if stamp is None:
+        raise StoreError(
+            "a stored event has no recorded time in the engine's form: run campaign audit verify"
+        )
+    return stamp.decode()
 
 
 def head_at(reader: LogReader, size: int, signer: Signer | None = None) -> TreeHead:
@@ -162,41 +185,45 @@ def parse_head(text: str) -> TreeHead:
         fields[name] = value.strip()
     if "unsigned" in fields:
         fields["key_id"] = fields["signature"] = None
-    try:
-        fields["size"] = int(fields.get("size", ""))
-    except ValueError:
-        raise HeadError("a head gives its size as a number") from None
+    if not re.fullmatch(r"[0-9]{1,30}", fields.get("size", "")):
+        raise HeadError("a head gives its size as a number (as audit head prints it)")
+    fields["size"] = int(fields["size"])
     if fields.get("time") == "None":
         fields["time"] = None
     return _from_json(fields)
 
 
+HEX_ROOT = re.compile(r"[0-9a-f]{64}")
+KEY_ID = re.compile(r"[0-9a-f]{16}")
+
+
 def _from_json(found: Any) -> TreeHead:
+    """A head from its JSON fields, each written the one way the engine writes it (so that a
+    head kept by an auditor cannot be altered without ceasing to be the head)."""
     if not isinstance(found, dict):
         raise HeadError("a head is an object with size, root, time, key_id and signature")
     size, root, time = found.get("size"), found.get("root"), found.get("time")
     key_id, signature = found.get("key_id"), found.get("signature")
-    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-        raise HeadError("a head's size is a whole number")
-    try:
-        root_bytes = bytes.fromhex(root) if isinstance(root, str) else b""
-    except ValueError:
-        root_bytes = b""
-    if len(root_bytes) != 32:
-        raise HeadError("a head's root is 64 hexadecimal digits")
-    if time is not None:
-        try:
-            moment = dt.datetime.fromisoformat(time) if isinstance(time, str) else None
-        except ValueError:
-            moment = None
-        if moment is None or moment.tzinfo is None:
-            raise HeadError("a head's time is an ISO 8601 time with its UTC offset")
+    if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size < 1 << 63:
+        raise HeadError("a head's size is a whole number of events (below 2**63)")
+    if not isinstance(root, str) or not HEX_ROOT.fullmatch(root):
+        raise HeadError("a head's root is 64 lower-case hexadecimal digits")
+    if time is not None and (not isinstance(time, str) or not STAMP_FORM.fullmatch(time.encode())):
+        raise HeadError(
+            "a head's time is UTC to the microsecond, as recorded: YYYY-MM-DDTHH:MM:SS.ffffff+00:00"
+        )
     raw_signature = None
     if signature is not None:
+        if not isinstance(signature, str):
+            raise HeadError("a head's signature is base64 text")
         try:
-            raw_signature = base64.b64decode(str(signature), validate=True)
+            raw_signature = base64.b64decode(signature, validate=True)
         except (binascii.Error, ValueError):
             raise HeadError("a head's signature is base64") from None
-        if not isinstance(key_id, str):
-            raise HeadError("a signed head names its key_id")
-    return TreeHead(size, root_bytes, time, key_id, raw_signature)
+        if len(raw_signature) != 64 or base64.b64encode(raw_signature).decode() != signature:
+            raise HeadError("a head's signature is 64 bytes in base64 (88 characters)")
+        if not isinstance(key_id, str) or not KEY_ID.fullmatch(key_id):
+            raise HeadError("a signed head names its key_id (16 lower-case hexadecimal digits)")
+    return TreeHead(
+        size, bytes.fromhex(root), time, key_id if raw_signature else None, raw_signature
+    )

@@ -69,9 +69,9 @@ def generate(path: Path) -> Signer:
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise StoreError(f"{path} exists already: a key is never overwritten") from None
+        raise StoreError("exists already: a key is never overwritten") from None
     except OSError as error:
-        raise StoreError(f"cannot write {path}: {error.strerror}") from None
+        raise StoreError(f"cannot be written ({error.strerror})") from None
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(pem)
     return Signer(private, key_id(private.public_key()))
@@ -87,13 +87,15 @@ def load_signer(path: Path) -> Signer:
     try:
         private = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except OSError as error:
-        raise StoreError(f"cannot read the signing key {path}: {error.strerror}") from None
+        raise StoreError(f"cannot be read ({error.strerror})") from None
     except (ValueError, TypeError):
-        raise StoreError(
-            f"{path} is not a PEM private key (campaign audit keygen makes one)"
-        ) from None
+        raise StoreError("is not a PEM private key (campaign audit keygen makes one)") from None
     if not isinstance(private, Ed25519PrivateKey):
-        raise StoreError(f"{path} is not an Ed25519 key (campaign audit keygen makes one)")
+        raise StoreError("is not an Ed25519 key (campaign audit keygen makes one)")
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        raise StoreError(
+            "is readable by others: a signing key is the office's alone (chmod 600 it)"
+        )
     return Signer(private, key_id(private.public_key()))
 
 
@@ -108,13 +110,13 @@ def load_public(path: Path) -> Ed25519PublicKey:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise StoreError(f"cannot read the public key {path}: {error.strerror}") from None
+        raise StoreError(f"cannot be read ({error.strerror})") from None
     if b"PRIVATE KEY" in data:
         return load_signer(path).public
     try:
         public = serialization.load_pem_public_key(data)
     except (ValueError, TypeError):
-        raise StoreError(f"{path} is not a PEM public key") from None
+        raise StoreError("is not a PEM public key (as campaign audit keygen prints it)") from None
     if not isinstance(public, Ed25519PublicKey):
-        raise StoreError(f"{path} is not an Ed25519 public key")
+        raise StoreError("is not an Ed25519 public key")
     return public

@@ -91,6 +91,10 @@ class SplitReader(LogReader, Protocol):
         """A reader of its own, for a forked process (connections are not shared)."""
         ...
 
+    def extent(self) -> tuple[int, int]:
+        """(the last notification id of an event, the last position of a tree node)."""
+        ...
+
     def links_between(self, after: int, upto: int | None) -> Iterator[list[Link]]:
         """`links` for the events with after < notification id <= upto (None: the end)."""
         ...

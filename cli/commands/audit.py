@@ -84,9 +84,15 @@ def audit_verify(
     public = None if public_key is None else _public(public_key)
     with engine_for(db, create=False) as engine, progress("verifying") as tick:
         extension = None
-        if head is not None:
-            extension = verify_against(engine, head, public=public, progress=tick)
-        result = verify(engine.store, expected=expected, progress=tick, snapshots=snapshots)
+        if head is None:
+            result = verify(engine.store, expected=expected, progress=tick, snapshots=snapshots)
+        else:  # one walk proves both the log and the head
+            extension = verify_against(
+                engine, head, public=public, progress=tick, expected=expected
+            )
+            result = extension.log
+            if snapshots and result.ok:
+                result = verify(engine.store, expected=expected, progress=tick, snapshots=True)
     seconds = time.perf_counter() - started
     ok = result.ok and (extension is None or extension.ok)
     if as_json:
@@ -132,14 +138,23 @@ def read_head(given: str) -> Any:
     from campaign.store.heads import HeadError, parse_head
 
     path = Path(given)
+    shown = given if "\n" not in given and len(given) <= 80 else "(the head given as text)"
     try:
-        text = path.read_text(encoding="utf-8") if path.is_file() else given
+        folder, file = path.is_dir(), path.is_file()
+    except OSError:  # not a name a file can have: the head itself
+        folder = file = False
+    if folder:
+        raise Refusal(f"head={shown}: is a folder, not a file holding a head")
+    try:
+        text = path.read_text(encoding="utf-8") if file else given
     except (OSError, UnicodeDecodeError) as error:
-        raise Refusal(f"head={given}: cannot be read ({error})") from None
+        raise Refusal(f"head={shown}: cannot be read ({error})") from None
     try:
         return parse_head(text)
     except HeadError as error:
-        raise Refusal(f"head={given}: {error}") from None
+        raise Refusal(f"head={shown}: {error}") from None
+    except RecursionError:
+        raise Refusal(f"head={shown}: not JSON (nested too deep)") from None
 
 
 def _public(path: str) -> Any:

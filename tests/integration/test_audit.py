@@ -305,3 +305,32 @@ def test_a_changed_node_of_the_tree_is_named_by_the_positions_it_covers(
     result = check(demo)
     assert (result.ok, result.position) == (False, first)
     assert f"node over positions {first}–{position} does not match" in str(result.problem)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "2020-07-03T02:00:00.000000+23:00",  # an earlier instant, written with another offset
+        "2020-07-04T00:00:00",  # no offset
+        "yesterday",
+        "2020-07-04T00:00:00.000000+00:00Z",
+    ],
+)
+def test_a_recorded_time_not_in_the_engines_form_is_named_even_rechained(
+    demo: str, moment: str
+) -> None:
+    with attacker(demo) as conn:
+        (state,) = conn.execute(
+            "SELECT state FROM stored_events WHERE rowid = ?", (EVENTS,)
+        ).fetchone()
+        found = orjson.loads(state)
+        found["timestamp"] = moment
+        conn.execute(
+            "UPDATE stored_events SET state = ? WHERE rowid = ?", (orjson.dumps(found), EVENTS)
+        )
+        rechain(conn)
+    result = check(demo)
+    assert (result.ok, result.position) == (False, EVENTS)
+    assert "no recorded time in the engine's form" in str(result.problem)
+    done = CliRunner().invoke(cli, ["audit", "head", "--db", demo], obj=Config(clock=LATER))
+    assert done.exit_code == 1 and "unexpected" not in done.output

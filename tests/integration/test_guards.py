@@ -99,8 +99,18 @@ class TestForgedSnapshots:
             assert checkpoint_document(engine, dt.date(2020, 6, 30), None) == honest
             published, _ = publish(engine, dt.date(2020, 6, 30), None, actor="office")
             assert engine.snapshots is not None
-            assert engine.snapshots.refused == ([at] if keep_key_id else [])
+            assert engine.snapshots.refused == [at]  # a plain checksum is no key's either
         assert published["receipt"]["state_hash"] == honest["receipt"]["state_hash"]
+
+    def test_a_snapshot_rewritten_as_text_is_not_used_and_is_named(self, demo: str) -> None:
+        at = self.forge(demo, keep_key_id=True)
+        with sqlite3.connect(demo) as conn:
+            conn.execute(
+                "UPDATE projection_snapshots SET digest = 'not a digest' WHERE position = ?", (at,)
+            )
+        result = cli_run("checkpoint", "--as-of", "2020-06-30", "--json", "--db", demo)
+        assert result.exit_code == 0
+        assert f"snapshot at position {at} changed since it was taken" in result.stderr
 
     def test_the_command_line_says_a_changed_snapshot_was_not_used(self, demo: str) -> None:
         at = self.forge(demo, keep_key_id=True)

@@ -170,6 +170,22 @@ class TestSignedHeads:
         again = run("audit", "keygen", "--out", str(out))
         assert again.exit_code == 1 and "never overwritten" in again.stderr
 
+    @pytest.mark.parametrize("problem", ["missing", "readable by others", "not a key", "public"])
+    def test_a_key_that_cannot_sign_is_refused_naming_it(
+        self, sqlite_demo: str, key: tuple[Path, Path, Signer], tmp_path: Path, problem: str
+    ) -> None:
+        private, public, _ = key
+        given = {"missing": tmp_path / "none.key", "public": public}.get(problem, private)
+        if problem == "readable by others":
+            private.chmod(0o644)
+        elif problem == "not a key":
+            private.write_text("hello")
+        done = run("audit", "head", "--db", sqlite_demo, "--key", str(given))
+        assert done.exit_code == 1
+        (line,) = done.stderr.splitlines()
+        assert line.startswith("Error: key=") and given.name in line
+        assert "PRIVATE" not in done.output and "BEGIN" not in done.output
+
 
 def kept_head(db: str, private: Path, tmp_path: Path) -> Path:
     """The office's signed head, kept outside the store."""
@@ -536,3 +552,22 @@ def test_a_postgresql_store_from_before_the_tree_is_migrated(demo_pg: str) -> No
         )
         engine.execute(command, actor="clerk")  # the trigger extends the migrated tree
     assert run("audit", "verify", "--db", demo_pg).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ("size -5\nroot 00\nunsigned", "head=(the head given as text): a head gives its size"),
+        (f"size {10**25}\nroot {'0' * 64}\ntime None\nunsigned", "below 2**63"),
+        ("{" + '"size": 1, "root": "' + "A" * 64 + '", "time": null}', "lower-case"),
+        ('{"size": 1, "root": "' + "a" * 64 + '", "time": "2020-01-01T00:00:00Z"}', "UTC"),
+        ('{"size": 1, "root": "' + "a" * 64 + '", "time": null, "signature": 1234}', "base64"),
+        ("[" * 5000 + "]" * 5000, "head"),
+        (".", "is a folder"),
+    ],
+)
+def test_a_malformed_head_is_refused_in_one_line(sqlite_demo: str, given: str, named: str) -> None:
+    done = run("audit", "verify", "--db", sqlite_demo, "--against", given)
+    assert done.exit_code == 1
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("Error: head=") and named in line

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -17,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from campaign.store.heads import head_message, parse_head
 from campaign.store.keys import key_id
 from campaign.store.tree import Frontier, Tree, entry, leaf_hash, nodes_at
-from tests.proofs import VERIFIER
+from tests.proofs import VERIFIER, load_verifier
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "PROOFS.md").read_text(encoding="utf-8")
@@ -59,7 +60,8 @@ def test_the_event_frames_and_hashes_as_the_doc_says() -> None:
         event["state"].encode(),
     )
     prefix = bytes.fromhex(VECTORS["entry-prefix"].strip())
-    assert len(framed) == 357 and framed.startswith(prefix) and len(prefix) == 80
+    assert len(framed) == 357 and len(prefix) == 84
+    assert framed == prefix + event["state"].encode()
     assert leaf_hash(framed).hex() == VECTORS["leaf"].strip()
 
 
@@ -88,7 +90,7 @@ def test_the_test_key_and_the_signed_head() -> None:
     assert pem.decode() == VECTORS["public-key"]
     assert key_id(public) == VECTORS["key-id"].strip()
     tree, _ = stored(rfc_leaves())
-    message = head_message(8, tree.root(8), "2020-06-30T08:00:00+00:00")
+    message = head_message(8, tree.root(8), "2020-06-30T08:00:00.000000+00:00")
     assert message.hex() == VECTORS["head-message"].strip()
     signature = private.sign(message)
     assert base64.b64encode(signature).decode() == VECTORS["head-signature"].strip()
@@ -126,3 +128,68 @@ def test_the_worked_proofs_are_accepted_by_the_standalone_checker(
         check=False,
     )
     assert refused.returncode == 1 and refused.stderr.startswith("invalid: ")
+
+
+@pytest.mark.parametrize("name", ["inclusion-proof", "consistency-proof"])
+def test_a_worked_proof_changed_in_any_one_character_is_refused(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every value has one way to be written, so no change of one character still checks
+    (an upper-case digit, a stray padding bit, another form of the same time...)."""
+    verifier = load_verifier()
+    public = tmp_path / "test.pub"
+    public.write_text(VECTORS["public-key"], encoding="utf-8")
+    text = VECTORS[name]
+    path = tmp_path / "proof.json"
+    path.write_text(text, encoding="utf-8")
+    assert verifier.main([str(path), "--public-key", str(public)]) == 0
+    accepted = []
+    for i, char in enumerate(text):
+        if char.isspace():
+            continue  # JSON's own whitespace between values
+        for other in {"0", "A", "x", char.swapcase()} - {char}:
+            path.write_text(text[:i] + other + text[i + 1 :], encoding="utf-8")
+            if verifier.main([str(path), "--public-key", str(public)]) != 1:
+                accepted.append((i, char, other))
+    capsys.readouterr()
+    assert accepted == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p: p.update(format=[1]),
+        lambda p: p["event"].update(originator_version=-1),
+        lambda p: p["event"].update(originator_version=2**64),
+        lambda p: p["head"].update(size=10**30),
+        lambda p: p["head"].update(time="garbage"),
+        lambda p: p["head"].update(time="2020-06-30T08:00:00Z"),
+        lambda p: p["head"].update(signature=1234),
+        lambda p: p["head"].update(key_id=None),
+        lambda p: p["event"].update(originator_id="\ud800"),
+        lambda p: p.update(path="not a list"),
+        lambda p: p.update(path=[7]),
+    ],
+)
+def test_a_malformed_proof_is_refused_in_one_line(
+    change: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    proof = json.loads(VECTORS["inclusion-proof"])
+    change(proof)
+    (tmp_path / "test.pub").write_text(VECTORS["public-key"], encoding="utf-8")
+    path = tmp_path / "proof.json"
+    path.write_text(json.dumps(proof), encoding="utf-8")
+    assert load_verifier().main([str(path), "--public-key", str(tmp_path / "test.pub")]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(("error: ", "invalid: "))
+
+
+def test_deeply_nested_json_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "test.pub").write_text(VECTORS["public-key"], encoding="utf-8")
+    path = tmp_path / "proof.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert load_verifier().main([str(path), "--public-key", str(tmp_path / "test.pub")]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: ")

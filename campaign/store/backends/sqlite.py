@@ -456,13 +456,22 @@ class SQLiteLogReader:
         except sqlite3.OperationalError:  # a store from before snapshots existed
             return
         for at, head, data, digest in cursor:
-            yield int(at), bytes(head), bytes(data), bytes(digest)
+            if not all(isinstance(value, bytes) for value in (head, data, digest)):
+                yield int(at), b"", b"", b""  # not what the engine writes: changed by hand
+                continue
+            yield int(at), head, data, digest
 
     def links(self) -> Iterator[list[Link]]:
         """Every stored event beside its link in the chain (None when it has none), in
         notification order: (notification id, originator id, version, topic, state,
         chain position, chain hash)."""
         return self.links_between(0, None)
+
+    def extent(self) -> tuple[int, int]:
+        """(the last notification id of an event, the last position of a tree node)."""
+        (last_event,) = self.connection.execute("SELECT MAX(rowid) FROM stored_events").fetchone()
+        (last_node,) = self.connection.execute(f"SELECT MAX(position) FROM {TREE_TABLE}").fetchone()
+        return int(last_event or 0), int(last_node or 0)
 
     def links_between(self, after: int, upto: int | None) -> Iterator[list[Link]]:
         """The same, for the events with after < notification id <= upto (None: the end)."""
