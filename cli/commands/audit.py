@@ -117,7 +117,8 @@ def audit_verify(
     elif ok:
         checked = " and the digest" if expected else ""
         click.echo(
-            f"verified {result.events:,} events{checked} in {seconds:.2f} s: head {result.digest}"
+            f"verified {result.events:,} events{checked} in {seconds:.2f} s\n"
+            f"  head {result.digest}"
         )
         if extension is not None:
             click.echo(_extends(extension))
@@ -172,7 +173,7 @@ def _extends(extension: Any) -> str:
     if extension.signature_checked:
         vouched = f"signed by key {head.key_id}"
     elif head.signed:
-        vouched = f"signed by key {head.key_id}, signature not checked (give --public-key)"
+        vouched = f"key {head.key_id}, unchecked: give --public-key"
     else:
         vouched = "unsigned"
     return f"the log extends the head of {head.size:,} events ({vouched})\n  root {head.root.hex()}"
@@ -315,14 +316,13 @@ def audit_prove(
     else:
         what = f"the log of {earlier.size:,} events is a prefix of the log of"
     click.echo(
-        f"wrote {out}: {what} {final['size']:,} events"
-        + (f", head signed by key {final['key_id']}" if final["signature"] else "")
+        f"wrote {out}:\n  {what} {final['size']:,} events"
+        + (f"\n  head signed by key {final['key_id']}" if final["signature"] else "")
     )
     unsigned = [h for h in (final, proof.get("from")) if h is not None and not h["signature"]]
     if unsigned:
         click.echo(
-            "warning: a head of the proof is unsigned, so a verifier will refuse it; give the "
-            "office's key (--key or CAMPAIGN_SIGNING_KEY), or heads the office signed",
+            "warning: a head of the proof is unsigned: a verifier refuses it (give --key)",
             err=True,
         )
 
