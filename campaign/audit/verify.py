@@ -12,7 +12,7 @@ import signal
 import zlib
 from dataclasses import dataclass, field
 from hashlib import sha256
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from campaign.domain.errors import CampaignError, Refused, StoreError
 from campaign.read.fold import Folder
@@ -267,7 +267,7 @@ class _Walk:
         if chained_at != position:
             return _misplaced(chained_at, position)
         raw = state if state.__class__ is bytes else raw_state(state)
-        framed = entry(originator_id, int(version), topic, raw)
+        framed = _framed(originator_id, version, topic, raw)
         hasher = sha256(self.head)
         hasher.update(framed)
         computed = hasher.digest()
@@ -312,6 +312,18 @@ class _Walk:
         return Frontier(
             list(zip([w for w in widths if self.position & w], self.stack, strict=True))
         )
+
+
+def _framed(originator_id: Any, version: Any, topic: Any, raw: bytes) -> bytes:
+    """The event's entry; for columns rewritten with other types than the engine writes, as
+    `entry_at` reads them (no entry when the version is no whole number of 8 bytes: then no
+    link can match it)."""
+    try:
+        if originator_id.__class__ is str and topic.__class__ is str and version.__class__ is int:
+            return entry(originator_id, version, topic, raw)
+        return entry(str(originator_id), int(str(version)), str(topic), raw)
+    except (ValueError, OverflowError):
+        return b""
 
 
 def _node_problem(

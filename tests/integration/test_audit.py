@@ -334,3 +334,16 @@ def test_a_recorded_time_not_in_the_engines_form_is_named_even_rechained(
     assert "no recorded time in the engine's form" in str(result.problem)
     done = CliRunner().invoke(cli, ["audit", "head", "--db", demo], obj=Config(clock=LATER))
     assert done.exit_code == 1 and "unexpected" not in done.output
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("originator_version", "abc"), ("originator_version", -3), ("originator_id", b"\xff")],
+)
+def test_a_column_rewritten_with_another_type_is_named(
+    demo: str, column: str, value: object
+) -> None:
+    with attacker(demo) as conn:
+        conn.execute(f"UPDATE stored_events SET {column} = ? WHERE rowid = 12", (value,))
+    result = check(demo)
+    assert (result.ok, result.position) == (False, 12)

@@ -249,7 +249,8 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
             )
             frontier = Frontier([])
             rows = []
-            for position, row in enumerate(cursor.fetchall(), 1):
+            events = (row for batch in iter(lambda: cursor.fetchmany(10_000), []) for row in batch)
+            for position, row in enumerate(events, 1):  # read in batches: the log may be long
                 framed = entry(str(row[0]), int(row[1]), str(row[2]), _bytes(row[3]))
                 completed = frontier.append(leaf_hash(framed))
                 if completed and position > have:
