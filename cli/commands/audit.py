@@ -117,8 +117,7 @@ def audit_verify(
     elif ok:
         checked = " and the digest" if expected else ""
         click.echo(
-            f"verified {result.events:,} events{checked} in {seconds:.2f} s\n"
-            f"  head {result.digest}"
+            f"verified {result.events:,} events{checked} in {seconds:.2f} s\n  head {result.digest}"
         )
         if extension is not None:
             click.echo(_extends(extension))
