@@ -156,10 +156,45 @@ def recorded_time(state: bytes) -> str:
 
 
 def head_at(reader: LogReader, size: int, signer: Signer | None = None) -> TreeHead:
-    """The head of the first `size` events of the log `reader` sees."""
+    """The head of the first `size` events of the log `reader` sees; signed with `signer`
+    only when the store's tree still extends the last head that key signed into the log."""
     tree = stored_tree(reader)
     time = recorded_time(reader.state_at(size)) if size else None
+    if signer is not None and size:
+        _check_last_signed(reader, tree, size, signer)
     return TreeHead(size, tree.root(size), time).signed_by(signer)
+
+
+PUBLICATIONS = "publication:"
+
+
+def _check_last_signed(reader: LogReader, tree: Tree, size: int, signer: Signer) -> None:
+    """Refuse to sign a log whose tree no longer gives, at the size of the latest head this
+    key signed into the log (a publication's), the root it signed then: the office would
+    otherwise vouch for a history rewritten since (O(log n) reads; the publications are
+    found through the primary key's index)."""
+    upto, _ = reader.chain_at(size)
+    for at, state in reader.created_states(PUBLICATIONS, upto):
+        try:
+            document = orjson.loads(state)
+        except orjson.JSONDecodeError:
+            continue
+        signed = document.get("signed_head") if isinstance(document, dict) else None
+        if not isinstance(signed, dict) or signed.get("key_id") != signer.key_id:
+            continue
+        try:
+            kept = _from_json(signed)
+        except HeadError:
+            continue
+        if kept.size > size or kept.check(signer.public) is not None:
+            continue
+        if tree.root(kept.size) != kept.root:
+            raise StoreError(
+                f"the log's first {kept.size} events are not those this key signed at the "
+                f"publication at notification {at}: nothing is signed; run campaign audit "
+                "verify --against a head kept outside the store"
+            )
+        return  # the latest suffices: it was itself checked against the one before
 
 
 class HeadError(ValueError):

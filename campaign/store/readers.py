@@ -57,6 +57,12 @@ class LogReader(Protocol):
         """Every stored (position, nodes) of the tree, in position order, in batches."""
         ...
 
+    def created_states(self, prefix: str, upto: int) -> list[tuple[int, bytes]]:
+        """(notification id, state) of the first event of each aggregate whose id starts with
+        `prefix`, up to notification id `upto`, latest first (a range of the primary key's
+        index, not a scan of the log)."""
+        ...
+
     def batches(self, after: int, upto: int, elide: str | None = None) -> Iterator[list[Row]]:
         """(topic, state) rows with after < notification id <= upto, in log order, in
         batches; rows of the topic `elide` come with None for their topic."""

@@ -254,6 +254,31 @@ class TestRewrittenHistory:
         assert f"between positions {sizes[0] + 1} and {sizes[1]}" in line
         assert sizes[0] < rowid <= sizes[1]
 
+    def test_the_office_signs_nothing_over_a_history_rewritten_since_it_signed(
+        self, sqlite_demo: str, key: tuple[Path, Path, Signer], tmp_path: Path
+    ) -> None:
+        private, _, _ = key
+        with opened(sqlite_demo, private) as engine:
+            publish(engine, dt.date(2020, 5, 31), "2020-05-31", actor="office")
+        signed = run(
+            "checkpoint", "--as-of", "2020-06-30", "--db", sqlite_demo, "--key", str(private)
+        )
+        assert signed.exit_code == 0
+        with attacker(sqlite_demo) as conn:
+            conn.execute(
+                "UPDATE stored_events SET state = replace(state, '\"investment_yuan\":', "
+                "'\"investment_yuan\":9') WHERE rowid = (SELECT min(rowid) FROM stored_events "
+                "WHERE topic LIKE '%DailyReport.Reported')"
+            )
+            rechain(conn)
+        for command in (["audit", "head"], ["checkpoint", "--as-of", "2020-06-30"]):
+            done = run(*command, "--db", sqlite_demo, "--key", str(private))
+            assert done.exit_code == 1, command
+            (line,) = done.stderr.splitlines()
+            assert "are not those this key signed" in line and "nothing is signed" in line
+        unsigned = run("checkpoint", "--as-of", "2020-06-30", "--db", sqlite_demo, "--json")
+        assert unsigned.exit_code == 0  # the figures are the log's; nothing vouches for them
+
     def test_the_tail_dropped(
         self, sqlite_demo: str, key: tuple[Path, Path, Signer], tmp_path: Path
     ) -> None:

@@ -339,6 +339,11 @@ class PostgresLogReader:
             "c.position, c.hash FROM {schema}.{events} e LEFT JOIN {schema}.{chain} c "
             "ON c.notification_id = e.notification_id ORDER BY e.notification_id"
         ).format(**names)
+        self.sql_created = SQL(
+            "SELECT notification_id, state FROM {schema}.{events} WHERE originator_id >= %s "
+            "AND originator_id < %s AND originator_version = 1 AND notification_id <= %s "
+            "ORDER BY notification_id DESC"
+        ).format(**names)
         self.sql_snapshots = SQL(
             "SELECT position, head, data, digest FROM {schema}.{snapshots} "
             "WHERE position <= %s AND format = %s ORDER BY position DESC"
@@ -397,6 +402,12 @@ class PostgresLogReader:
         rows = self.connection.execute(self.sql_snapshots, (position, fmt)).fetchall()
         for at, head, data, digest in rows:
             yield int(at), bytes(head), bytes(data), bytes(digest)
+
+    def created_states(self, prefix: str, upto: int) -> list[tuple[int, bytes]]:
+        rows = self.connection.execute(
+            self.sql_created, (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), upto)
+        ).fetchall()
+        return [(int(at), bytes(state)) for at, state in rows]
 
     def links(self) -> Iterator[list[Link]]:
         with self.connection.cursor(name="links", binary=True) as cursor:

@@ -249,8 +249,8 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
             )
             frontier = Frontier([])
             rows = []
-            events = (row for batch in iter(lambda: cursor.fetchmany(10_000), []) for row in batch)
-            for position, row in enumerate(events, 1):  # read in batches: the log may be long
+            raw = cursor.sqlite_cursor if hasattr(cursor, "sqlite_cursor") else cursor
+            for position, row in enumerate(raw, 1):  # row by row: the log may be long
                 framed = entry(str(row[0]), int(row[1]), str(row[2]), _bytes(row[3]))
                 completed = frontier.append(leaf_hash(framed))
                 if completed and position > have:
@@ -431,6 +431,16 @@ class SQLiteLogReader:
         cursor.arraysize = 10_000
         while batch := cursor.fetchmany():
             yield batch
+
+    def created_states(self, prefix: str, upto: int) -> list[tuple[int, bytes]]:
+        """(notification id, state) of the first event of each aggregate whose id starts with
+        `prefix`, up to notification id `upto`, latest first (the primary key's index)."""
+        rows = self.connection.execute(
+            "SELECT rowid, state FROM stored_events WHERE originator_id >= ? AND originator_id < ? "
+            "AND originator_version = 1 AND rowid <= ? ORDER BY rowid DESC",
+            (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), upto),
+        ).fetchall()
+        return [(int(at), _bytes(state)) for at, state in rows]
 
     def count_created(self, prefix: str, after: int, upto: int) -> int:
         """How many aggregates whose ids start with `prefix` were created in the span (a
