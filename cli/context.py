@@ -3,7 +3,7 @@ from `--db` through the composition root, and the refusal every engine error bec
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -87,3 +87,15 @@ def parse_date(value: str | None, field: str = "as_of") -> Any:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise Refusal(f"{field}={value}: must be a date written YYYY-MM-DD") from None
+
+
+def keep_snapshots(engine: Engine) -> None:
+    """After a bulk write: take the projection snapshots a query would take, now (progress on
+    stderr at a terminal), so that no query after a load pays for them. A cache: a store that
+    cannot keep them (read-only media, a role without the right) is no failure of the write."""
+    from campaign import CampaignError
+    from campaign.app.queries import catch_up
+    from cli.output import progress
+
+    with suppress(CampaignError), progress("taking projection snapshots") as tick:
+        catch_up(engine, tick)

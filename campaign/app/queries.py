@@ -21,6 +21,7 @@ from campaign.figures.receipt import receipt
 from campaign.figures.rounding import amount, percent
 from campaign.figures.series import PERIODS, period_ends, series_rows
 from campaign.read.replay import Replayed, replay_log
+from campaign.read.snapshots import FORMAT
 from campaign.store.chain import link_entry
 from campaign.store.heads import head_at
 
@@ -123,6 +124,25 @@ def check_tail(reader: LogReader, position: int) -> None:
             f"the log fails its check at position {position} (the event's bytes do not match "
             "its link): no figures are computed from it; run campaign audit verify"
         )
+
+
+def catch_up(engine: Engine, progress: Progress | None = None) -> int:
+    """After a bulk write (a load, an import): fold the log from its latest snapshot to its
+    head, keeping the snapshots a query would keep (the ends of checkpoint days, the head), so
+    that no query after a load pays for them. Nothing when the log has grown by less than a
+    quarter of the snapshot interval since its latest snapshot. Returns the position reached
+    (0: nothing folded)."""
+    snapshots = engine.snapshots
+    if snapshots is None:
+        return 0
+    reader = engine.store.reader()
+    try:
+        head, _, _ = reader.head()
+        if head - reader.latest_snapshot(FORMAT) < snapshots.every // 4:
+            return 0
+        return replay_log(reader, progress=progress, snapshots=snapshots).position
+    finally:
+        reader.close()
 
 
 def checkpoint_document(

@@ -84,7 +84,7 @@ def replay_log(
     base = snapshots.best(reader, position) if snapshots is not None else None
     folder = Folder(base)
     start = folder.p.position
-    stops = _snapshot_stops(reader, folder.p, start, position, snapshots) if snapshots else []
+    stops = _snapshot_stops(reader, folder.p, start, position) if snapshots else []
     done = start
     after, _ = reader.chain_at(start)
     for stop in [*stops, position]:
@@ -148,11 +148,13 @@ def _snapshot_stops(
     projection: Projection,
     start: int,
     position: int,
-    snapshots: SnapshotStore,
 ) -> list[int]:
-    """Where to take snapshots between start and position: every `every` events, and at the
-    end of each of the campaign's checkpoint days (as recorded)."""
-    stops = set(range((start // snapshots.every + 1) * snapshots.every, position, snapshots.every))
+    """Where to take snapshots between start and position: at the end of each of the
+    campaign's checkpoint days (as recorded), where known-at queries ask; between them the
+    fold runs straight through (on two processes when long), and the query's own position is
+    kept at the end. Snapshots every so many events would make the first query after a load
+    pay for a dozen snapshots, each fold too short for two processes."""
+    stops: set[int] = set()
     opened = projection.opened
     if opened is None and position >= 1:
         opened = orjson.loads(reader.state_at(1))

@@ -1,9 +1,10 @@
 """Projection snapshots: the replayed state, persisted and tagged with its log position.
 
 A query folds from the nearest snapshot at or before the position it needs, instead of from
-the first event. Snapshots are taken while folding, every `every` events (a setting of
-the composition root) and at the end of each
-of the campaign's checkpoint days; they are a cache beside the log, never part of it, and
+the first event. Snapshots are taken while folding, at the end of each of the campaign's
+checkpoint days and at the position folded to when the fold was long (a quarter of `every`, a
+setting of the composition root, or more); a bulk write takes them at once (`catch_up`), so
+that no query after a load pays for them. They are a cache beside the log, never part of it, and
 never change a result: one is used only when the chain hash at its position is the one it was
 taken at, and auditors can always ask for a full replay (`--no-snapshot`).
 

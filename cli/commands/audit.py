@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.context import Refusal, engine_for, parse_date
+from cli.context import Refusal, engine_for, keep_snapshots, parse_date
 from cli.options import key_option, read_options, store_options
 from cli.output import console, print_json, progress
 
@@ -552,6 +552,7 @@ def import_command(file: Path, db: str, expected: str | None, as_json: bool) -> 
             raise Refusal(
                 f"{file.name} {error}" if isinstance(error, LineError) else str(error)
             ) from None
+        keep_snapshots(engine)
     if as_json:
         print_json({"file": str(file), "events": result.events, "digest": result.digest})
     else:

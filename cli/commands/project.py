@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from cli.context import engine_for, execute
+from cli.context import engine_for, execute, keep_snapshots
 from cli.options import CATEGORIES, SECTORS, write_options
 from cli.output import emit_results
 
@@ -88,6 +88,7 @@ def _register_sheet(source: Path, db: str, actor: str, as_json: bool) -> None:
 
     with engine_for(db, create=False) as engine:
         receipt = register_projects(engine, source, actor=actor)
+        keep_snapshots(engine)
     if as_json:
         emit_results(list(receipt.results), as_json)
         return

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from cli.commands.audit import removed_if_refused
-from cli.context import Refusal, engine_for
+from cli.context import Refusal, engine_for, keep_snapshots
 from cli.options import write_options
 from cli.output import print_json, progress
 
@@ -47,7 +47,8 @@ def scenario_run(file: Path, db: str, actor: str, as_json: bool) -> None:
             raise Refusal(
                 f"{file.name} {error}" if isinstance(error, LineError) else str(error)
             ) from None
-    seconds = time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        keep_snapshots(engine)
     rate = report.appended / seconds if seconds > 0 else 0.0
     if as_json:
         print_json(

@@ -11,7 +11,7 @@ import click
 
 from cli.commands.factor import factor
 from cli.commands.progress import progress
-from cli.context import engine_for, parse_date
+from cli.context import engine_for, keep_snapshots, parse_date
 from cli.options import read_options, write_options
 
 if TYPE_CHECKING:
@@ -106,6 +106,7 @@ def progress_import(
     day = parse_date(date, "date")
     with engine_for(db, create=False) as engine:
         receipt = import_progress(engine, file, actor=actor, date=day, reason=reason)
+        keep_snapshots(engine)
     _print(receipt, as_json)
 
 
@@ -142,6 +143,7 @@ def factor_import(file: Path, date: str | None, db: str, actor: str, as_json: bo
     day = parse_date(date, "date")
     with engine_for(db, create=False) as engine:
         receipt = import_requests(engine, file, actor=actor, date=day)
+        keep_snapshots(engine)
     _print(receipt, as_json)
 
 

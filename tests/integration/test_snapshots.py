@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from campaign import Engine, FixedClock, Settings, open_engine
-from campaign.app.queries import checkpoint_document
+from campaign.app.queries import catch_up, checkpoint_document
 from campaign.app.scenario import load
 from campaign.read.replay import replay_log
 from campaign.read.snapshots import SnapshotStore, dump, restore
@@ -47,10 +47,28 @@ def test_checkpoints_with_and_without_snapshots_are_identical(sqlite_db: str) ->
             warm = checkpoint_document(engine, day, known_at)
             assert warm == cold
     taken = snapshot_positions(sqlite_db)
-    # every 7 events, and at the end of each checkpoint day as recorded: the demo's last
-    # events of 04-30, 05-31 and 06-30 are its evening reports at positions 30, 38 and 47
-    assert {7, 14, 21, 28, 35, 42}.issubset(taken)
+    # at the end of each checkpoint day as recorded (the demo's last events of 04-30, 05-31
+    # and 06-30 are its evening reports at positions 30, 38 and 47), and where a long fold
+    # ended; none every so many events
     assert {30, 38, 47}.issubset(taken)
+    assert not {7, 14, 21, 28, 35, 42} & set(taken)
+
+
+def test_a_bulk_write_takes_the_snapshots_so_that_no_query_after_it_does(
+    sqlite_db: str,
+) -> None:
+    with demo_engine(sqlite_db, every=8) as engine:
+        assert snapshot_positions(sqlite_db) == []
+        assert catch_up(engine) == 49
+        taken = snapshot_positions(sqlite_db)
+        assert {30, 38, 47, 49}.issubset(taken)
+        for as_of in ("2020-03-31", "2020-06-30"):  # as known now: from the head's snapshot
+            day = dt.date.fromisoformat(as_of)
+            assert checkpoint_document(engine, day, None) == checkpoint_document(
+                engine, day, None, snapshots=False
+            )
+        assert catch_up(engine) == 0  # nothing new since
+    assert snapshot_positions(sqlite_db) == taken
 
 
 def test_a_snapshot_round_trips_the_whole_projection(sqlite_db: str) -> None:

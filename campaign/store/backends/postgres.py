@@ -344,6 +344,9 @@ class PostgresLogReader:
             "AND originator_id < %s AND originator_version = 1 AND notification_id <= %s "
             "ORDER BY notification_id DESC"
         ).format(**names)
+        self.sql_latest_snapshot = SQL(
+            "SELECT MAX(position) FROM {schema}.{snapshots} WHERE format = %s"
+        ).format(snapshots=Identifier(f"{events_table}_snapshots"), **names)
         self.sql_snapshots = SQL(
             "SELECT position, head, data, digest FROM {schema}.{snapshots} "
             "WHERE position <= %s AND format = %s ORDER BY position DESC"
@@ -397,6 +400,10 @@ class PostgresLogReader:
             cursor.execute(self.sql_rows, (elide, after, upto))
             while batch := cursor.fetchmany(10_000):
                 yield batch
+
+    def latest_snapshot(self, fmt: int) -> int:
+        row = self.connection.execute(self.sql_latest_snapshot, (fmt,)).fetchone()
+        return int(row[0] or 0) if row else 0
 
     def snapshots_upto(self, position: int, fmt: int) -> Iterator[Snapshot]:
         rows = self.connection.execute(self.sql_snapshots, (position, fmt)).fetchall()

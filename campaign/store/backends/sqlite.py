@@ -456,6 +456,16 @@ class SQLiteLogReader:
         """A reader of its own (for a forked process: connections are not shared)."""
         return SQLiteLogReader(self.path)
 
+    def latest_snapshot(self, fmt: int) -> int:
+        """The position of the latest snapshot of format `fmt`; 0 when there is none."""
+        try:
+            (at,) = self.connection.execute(
+                f"SELECT MAX(position) FROM {SNAPSHOT_TABLE} WHERE format = ?", (fmt,)
+            ).fetchone()
+        except sqlite3.OperationalError:  # a store from before snapshots existed
+            return 0
+        return int(at or 0)
+
     def snapshots_upto(self, position: int, fmt: int) -> Iterator[Snapshot]:
         """(position, head, data, digest) of the snapshots at or before `position`, latest first."""
         try:
