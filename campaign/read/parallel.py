@@ -131,6 +131,7 @@ def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> in
     for project in existing:
         for ledger, kept in zip(shared.slots[project.code], _ledgers(project), strict=True):
             ledger[:] = kept
+        _held_in_shared_memory(project)
 
     child = os.fork()
     if child == 0:  # the second process: two reports in three into shared memory, then exit
@@ -153,11 +154,13 @@ def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> in
     _, status = os.waitpid(child, 0)
     if status != 0:
         raise RuntimeError("the second replay process failed; nothing was folded from it")
-    for code, ledgers in shared.slots.items():
+    freed = 0  # the shared memory's pages copied out are given back as the copy proceeds
+    for k, (code, ledgers) in enumerate(shared.slots.items(), 1):
         project = p.projects[code]
         for name, ledger in zip(LEDGERS, ledgers, strict=True):
             setattr(project, name, array("q", ledger.tobytes()))
             ledger.release()
+        freed = _give_back(memory, freed, k * 3 * days * 8)
     view.release()
     raw.release()
     memory.close()
@@ -165,6 +168,26 @@ def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> in
     for e in corrections:
         corrected(e)
     return count
+
+
+FREE_EVERY = 1 << 22  # bytes of shared memory copied out before they are given back
+
+
+def _give_back(memory: mmap.mmap, freed: int, copied: int) -> int:
+    """Give the kernel back the whole pages of `memory` below `copied` bytes not given back
+    yet (at most every FREE_EVERY bytes), so that the ledgers are not held twice at the end of
+    the fold; returns where the pages given back end."""
+    end = copied - copied % mmap.PAGESIZE
+    if end - freed < FREE_EVERY or not hasattr(mmap, "MADV_REMOVE"):
+        return freed
+    memory.madvise(mmap.MADV_REMOVE, freed, end - freed)
+    return end
+
+
+def _held_in_shared_memory(project: ProjectState) -> None:
+    """The project's ledgers live in the shared memory until the fold ends: its own copies
+    are let go (they would hold the ledgers twice), and set again from the shared ones."""
+    project.investment, project.funds, project.pct = array("q"), array("q"), array("q")
 
 
 def _ledgers(project: ProjectState) -> tuple[array[int], array[int], array[int]]:
@@ -225,6 +248,7 @@ def _fold_rest(
                     handler(e)
                     if kind == REGISTERED:
                         shared.add(e["code"])
+                        _held_in_shared_memory(folder.p.projects[e["code"]])
     finally:
         if collecting:
             gc.enable()
