@@ -39,3 +39,15 @@ def cut(conn: sqlite3.Connection, after: int) -> None:
     conn.execute("DELETE FROM stored_events WHERE rowid > ?", (after,))
     conn.execute("DELETE FROM event_chain WHERE position > ?", (after,))
     conn.execute("DELETE FROM event_tree WHERE position > ?", (after,))
+
+
+def rewrite_first_report(db: str) -> None:
+    """The first daily report's investment rewritten (a 9 put before it), and the chain and
+    the tree written again to match: consistent in itself, caught only from outside."""
+    with attacker(db) as conn:
+        conn.execute(
+            "UPDATE stored_events SET state = replace(state, '\"investment_yuan\":', "
+            "'\"investment_yuan\":9') WHERE rowid = (SELECT min(rowid) FROM stored_events "
+            "WHERE topic LIKE '%DailyReport.Reported')"
+        )
+        rechain(conn)

@@ -27,7 +27,7 @@ from campaign.store.tree import entry
 from cli.context import Config
 from cli.main import cli
 from tests.conftest import SHANGHAI
-from tests.forger import attacker, cut, rechain
+from tests.forger import attacker, cut, rechain, rewrite_first_report
 from tests.proofs import load_verifier
 
 if TYPE_CHECKING:
@@ -264,13 +264,7 @@ class TestRewrittenHistory:
             "checkpoint", "--as-of", "2020-06-30", "--db", sqlite_demo, "--key", str(private)
         )
         assert signed.exit_code == 0
-        with attacker(sqlite_demo) as conn:
-            conn.execute(
-                "UPDATE stored_events SET state = replace(state, '\"investment_yuan\":', "
-                "'\"investment_yuan\":9') WHERE rowid = (SELECT min(rowid) FROM stored_events "
-                "WHERE topic LIKE '%DailyReport.Reported')"
-            )
-            rechain(conn)
+        rewrite_first_report(sqlite_demo)
         for command in (["audit", "head"], ["checkpoint", "--as-of", "2020-06-30"]):
             done = run(*command, "--db", sqlite_demo, "--key", str(private))
             assert done.exit_code == 1, command
@@ -510,13 +504,7 @@ class TestConsistencyProofs:
     ) -> None:
         private, _, _ = key
         head = kept_head(sqlite_demo, private, tmp_path)
-        with attacker(sqlite_demo) as conn:
-            conn.execute(
-                "UPDATE stored_events SET state = replace(state, '\"investment_yuan\":', "
-                "'\"investment_yuan\":9') WHERE rowid = (SELECT min(rowid) FROM stored_events "
-                "WHERE topic LIKE '%DailyReport.Reported')"
-            )
-            rechain(conn)
+        rewrite_first_report(sqlite_demo)
         assert run("audit", "verify", "--db", sqlite_demo).exit_code == 0
         done = run(
             "audit", "prove", "--since", str(head), "--db", sqlite_demo, "--out",
