@@ -220,7 +220,7 @@ def concurrent_writers(backend: Backend, commands: int) -> SharedFigures:
     )
 
 
-def _writing(db: str) -> bool:
+def writing(db: str) -> bool:
     """Whether some process holds the store's write lock right now."""
     if db.startswith("postgresql://"):
         import psycopg  # noqa: PLC0415
@@ -253,7 +253,7 @@ def kill_while_writing(command: list[str], db: str, after: float) -> bool:
         command, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 300
-    while not _writing(db):
+    while not writing(db):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             return False

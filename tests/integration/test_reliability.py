@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import orjson
 import pytest
 
+from benchmarks.shared import writing
 from campaign import Settings, open_store
 from scenarios.generator import generate
 
@@ -164,32 +165,6 @@ def test_a_lock_held_past_the_timeout_is_refused_clearly_and_readers_never_wait(
         assert read.returncode == 0, read.stderr
         assert time.monotonic() - started < 5, f"{reader} waited behind the writer"
     assert len(rows(db)) == before
-
-
-def writing(db: str) -> bool:
-    """Whether another process holds the store's write lock right now."""
-    if db.startswith("postgresql://"):
-        import psycopg
-
-        with psycopg.connect(db) as connection:
-            held = connection.execute(
-                "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
-                " WHERE c.relname = 'campaign_events' AND l.mode = 'ExclusiveLock' AND l.granted"
-            ).fetchone()
-            return bool(held and held[0])
-    import sqlite3
-
-    if not Path(db).exists():
-        return False
-    probe = sqlite3.connect(db, timeout=0, isolation_level=None)
-    try:
-        probe.execute("BEGIN IMMEDIATE")
-        probe.rollback()
-        return False
-    except sqlite3.OperationalError:
-        return True
-    finally:
-        probe.close()
 
 
 def kill_while_writing(process: subprocess.Popen[bytes], db: str) -> None:
