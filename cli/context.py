@@ -3,7 +3,7 @@ from `--db` through the composition root, and the refusal every engine error bec
 
 from __future__ import annotations
 
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -89,13 +89,25 @@ def parse_date(value: str | None, field: str = "as_of") -> Any:
         raise Refusal(f"{field}={value}: must be a date written YYYY-MM-DD") from None
 
 
-def keep_snapshots(engine: Engine) -> None:
-    """After a bulk write: take the projection snapshots a query would take, now (progress on
-    stderr at a terminal), so that no query after a load pays for them. A cache: a store that
-    cannot keep them (read-only media, a role without the right) is no failure of the write."""
-    from campaign import CampaignError
-    from campaign.app.queries import catch_up
+def keep_snapshots(db: str) -> None:
+    """After a bulk write has committed: take the projection snapshots a query would take,
+    now (progress on stderr at a terminal, once there is something to fold), so that no query
+    after a load pays for them. A cache: nothing that goes wrong here, an interruption
+    included, undoes or fails the write; a line on stderr says the snapshots were not taken."""
+    import click
+
+    from campaign.app.queries import catch_up, snapshots_behind
     from cli.output import progress
 
-    with suppress(CampaignError), progress("taking projection snapshots") as tick:
-        catch_up(engine, tick)
+    try:
+        with engine_for(db, create=False) as engine:
+            if snapshots_behind(engine):
+                with progress("taking projection snapshots") as tick:
+                    catch_up(engine, tick)
+    except (Exception, KeyboardInterrupt) as error:  # a cache: the write stands
+        why = "interrupted" if isinstance(error, KeyboardInterrupt) else "they could not be"
+        click.echo(
+            f"note: the write is kept; projection snapshots not taken ({why}): the next query "
+            "takes them",
+            err=True,
+        )

@@ -21,7 +21,7 @@ from campaign.figures.receipt import receipt
 from campaign.figures.rounding import amount, percent
 from campaign.figures.series import PERIODS, period_ends, series_rows
 from campaign.read.replay import Replayed, replay_log
-from campaign.read.snapshots import FORMAT
+from campaign.read.snapshots import FORMAT, key_id
 from campaign.store.chain import link_entry
 from campaign.store.heads import head_at
 
@@ -126,21 +126,30 @@ def check_tail(reader: LogReader, position: int) -> None:
         )
 
 
-def catch_up(engine: Engine, progress: Progress | None = None) -> int:
-    """After a bulk write (a load, an import): fold the log from its latest snapshot to its
-    head, keeping the snapshots a query would keep (the ends of checkpoint days, the head), so
-    that no query after a load pays for them. Nothing when the log has grown by less than a
-    quarter of the snapshot interval since its latest snapshot. Returns the position reached
-    (0: nothing folded)."""
+def snapshots_behind(engine: Engine) -> bool:
+    """Whether the log has grown, since the latest snapshot taken under this engine's key, by
+    a quarter of the snapshot interval or more (two indexed reads, no snapshot read)."""
     snapshots = engine.snapshots
     if snapshots is None:
-        return 0
+        return False
     reader = engine.store.reader()
     try:
         head, _, _ = reader.head()
-        if head - reader.latest_snapshot(FORMAT) < snapshots.every // 4:
-            return 0
-        return replay_log(reader, progress=progress, snapshots=snapshots).position
+        return head - reader.latest_snapshot(FORMAT, key_id(snapshots.key)) >= snapshots.every // 4
+    finally:
+        reader.close()
+
+
+def catch_up(engine: Engine, progress: Progress | None = None) -> int:
+    """After a bulk write (a load, an import): fold the log from its latest snapshot to its
+    head, keeping the snapshots a query would keep (the ends of checkpoint days, the head), so
+    that no query after a load pays for them. Nothing when the snapshots are not behind
+    (`snapshots_behind`). Returns the position reached (0: nothing folded)."""
+    if engine.snapshots is None or not snapshots_behind(engine):
+        return 0
+    reader = engine.store.reader()
+    try:
+        return replay_log(reader, progress=progress, snapshots=engine.snapshots).position
     finally:
         reader.close()
 

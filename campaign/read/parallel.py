@@ -116,7 +116,9 @@ class _Shared:
 
 
 def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> int:
-    """Fold the events with after < notification id <= upto; returns how many were read."""
+    """Fold the events with after < notification id <= upto; returns how many were read.
+    The projects' ledgers are in the shared memory while it runs: after an exception the
+    folder is not to be folded on (its callers let it go)."""
     p = folder.p
     days = p.year_days
     existing = list(p.projects.values())

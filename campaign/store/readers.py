@@ -72,9 +72,9 @@ class LogReader(Protocol):
         """Every stored event beside its link in the chain, in notification order."""
         ...
 
-    def latest_snapshot(self, fmt: int) -> int:
-        """The position of the latest snapshot of format `fmt` (0 when there is none), without
-        reading it."""
+    def latest_snapshot(self, fmt: int, key: bytes) -> int:
+        """The position of the latest snapshot of format `fmt` taken under the key whose id
+        is `key` (0 when there is none), without reading it."""
         ...
 
     def snapshots_upto(self, position: int, fmt: int) -> Iterator[Snapshot]:

@@ -552,7 +552,7 @@ def import_command(file: Path, db: str, expected: str | None, as_json: bool) -> 
             raise Refusal(
                 f"{file.name} {error}" if isinstance(error, LineError) else str(error)
             ) from None
-        keep_snapshots(engine)
+    keep_snapshots(db)
     if as_json:
         print_json({"file": str(file), "events": result.events, "digest": result.digest})
     else:

@@ -88,7 +88,7 @@ def _register_sheet(source: Path, db: str, actor: str, as_json: bool) -> None:
 
     with engine_for(db, create=False) as engine:
         receipt = register_projects(engine, source, actor=actor)
-        keep_snapshots(engine)
+    keep_snapshots(db)
     if as_json:
         emit_results(list(receipt.results), as_json)
         return

@@ -48,7 +48,7 @@ def scenario_run(file: Path, db: str, actor: str, as_json: bool) -> None:
                 f"{file.name} {error}" if isinstance(error, LineError) else str(error)
             ) from None
         seconds = time.perf_counter() - started
-        keep_snapshots(engine)
+    keep_snapshots(db)
     rate = report.appended / seconds if seconds > 0 else 0.0
     if as_json:
         print_json(

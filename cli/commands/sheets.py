@@ -106,7 +106,7 @@ def progress_import(
     day = parse_date(date, "date")
     with engine_for(db, create=False) as engine:
         receipt = import_progress(engine, file, actor=actor, date=day, reason=reason)
-        keep_snapshots(engine)
+    keep_snapshots(db)
     _print(receipt, as_json)
 
 
@@ -143,7 +143,7 @@ def factor_import(file: Path, date: str | None, db: str, actor: str, as_json: bo
     day = parse_date(date, "date")
     with engine_for(db, create=False) as engine:
         receipt = import_requests(engine, file, actor=actor, date=day)
-        keep_snapshots(engine)
+    keep_snapshots(db)
     _print(receipt, as_json)
 
 

@@ -6,11 +6,16 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
 from campaign import Engine, FixedClock, Settings, open_engine
 from campaign.app.queries import catch_up, checkpoint_document
 from campaign.app.scenario import load
 from campaign.read.replay import replay_log
 from campaign.read.snapshots import SnapshotStore, dump, restore
+from cli.context import Config
+from cli.main import cli
 from tests.conftest import SHANGHAI
 
 DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.jsonl"
@@ -109,3 +114,28 @@ def test_a_damaged_snapshot_is_skipped(sqlite_db: str) -> None:
         with sqlite3.connect(sqlite_db) as conn:
             conn.execute("UPDATE projection_snapshots SET data = x'00'")
         assert checkpoint_document(engine, dt.date(2020, 6, 30), None) == full
+
+
+@pytest.mark.parametrize(
+    "failure", [RuntimeError("the second process failed"), KeyboardInterrupt()]
+)
+def test_a_load_is_kept_whatever_becomes_of_its_snapshots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException
+) -> None:
+    def fails(*_: object) -> int:
+        raise failure
+
+    monkeypatch.setattr("campaign.app.queries.snapshots_behind", lambda _: True)
+    monkeypatch.setattr("campaign.app.queries.catch_up", fails)
+    db = tmp_path / "kept.db"
+    done = CliRunner().invoke(
+        cli, ["scenario", "run", str(DEMO), "--db", str(db)], obj=Config(clock=LATER)
+    )
+    assert done.exit_code == 0, done.output
+    assert done.stderr.splitlines() == [
+        "note: the write is kept; projection snapshots not taken "
+        f"({'interrupted' if isinstance(failure, KeyboardInterrupt) else 'they could not be'}): "
+        "the next query takes them"
+    ]
+    with open_engine(Settings(db=str(db), clock=LATER)) as engine:
+        assert engine.store.reader().head()[0] == 49

@@ -345,7 +345,8 @@ class PostgresLogReader:
             "ORDER BY notification_id DESC"
         ).format(**names)
         self.sql_latest_snapshot = SQL(
-            "SELECT MAX(position) FROM {schema}.{snapshots} WHERE format = %s"
+            "SELECT MAX(position) FROM {schema}.{snapshots} WHERE format = %s "
+            "AND substring(digest from 1 for 8) = %s"
         ).format(snapshots=Identifier(f"{events_table}_snapshots"), **names)
         self.sql_snapshots = SQL(
             "SELECT position, head, data, digest FROM {schema}.{snapshots} "
@@ -401,8 +402,11 @@ class PostgresLogReader:
             while batch := cursor.fetchmany(10_000):
                 yield batch
 
-    def latest_snapshot(self, fmt: int) -> int:
-        row = self.connection.execute(self.sql_latest_snapshot, (fmt,)).fetchone()
+    def latest_snapshot(self, fmt: int, key: bytes) -> int:
+        try:
+            row = self.connection.execute(self.sql_latest_snapshot, (fmt, key)).fetchone()
+        except psycopg.Error as error:
+            raise StoreError(f"the store's snapshots cannot be read ({error})") from None
         return int(row[0] or 0) if row else 0
 
     def snapshots_upto(self, position: int, fmt: int) -> Iterator[Snapshot]:

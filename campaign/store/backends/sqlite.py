@@ -456,11 +456,14 @@ class SQLiteLogReader:
         """A reader of its own (for a forked process: connections are not shared)."""
         return SQLiteLogReader(self.path)
 
-    def latest_snapshot(self, fmt: int) -> int:
-        """The position of the latest snapshot of format `fmt`; 0 when there is none."""
+    def latest_snapshot(self, fmt: int, key: bytes) -> int:
+        """The position of the latest snapshot of format `fmt` under the key id `key`; 0 when
+        there is none."""
         try:
             (at,) = self.connection.execute(
-                f"SELECT MAX(position) FROM {SNAPSHOT_TABLE} WHERE format = ?", (fmt,)
+                f"SELECT MAX(position) FROM {SNAPSHOT_TABLE} WHERE format = ? "
+                "AND substr(digest, 1, 8) = ?",
+                (fmt, key),
             ).fetchone()
         except sqlite3.OperationalError:  # a store from before snapshots existed
             return 0
