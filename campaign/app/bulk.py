@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from campaign.app.commands import (
+    Command,
     CorrectProgress,
     FileFactor,
     RegisterProject,
@@ -36,6 +37,7 @@ from campaign.app.sheets import (
     PROJECTS,
     REQUESTS,
     UNIT,
+    Layout,
     Sheet,
     SheetError,
     read_sheet,
@@ -58,9 +60,6 @@ if TYPE_CHECKING:
 
 TEMPLATE_VALUES = ("investment", "funds", "physical_pct", "workers", "note")
 """The columns of the progress template that the clerk fills, in order."""
-
-_REPORT_FIELDS = frozenset(ReportProgress.model_fields)
-_FILE_FIELDS = frozenset(FileFactor.model_fields)
 
 
 # -------------------------------------------------------------------------------- receipts
@@ -323,35 +322,49 @@ def import_progress(
     )
 
 
-def _reports(sheet: Sheet, day: dt.date) -> tuple[list[tuple[int, ReportProgress]], int]:
-    """The sheet's rows as reports, each with its row number, and how many rows are blank;
-    refuses the sheet (every error listed) if any row is wrong, or a project and day come
-    twice."""
-    commands: list[tuple[int, ReportProgress]] = []
-    seen: dict[tuple[str, dt.date | None], int] = {}
+def _row_commands(
+    sheet: Sheet, layout: Layout, kind: type[Command], day: dt.date
+) -> tuple[list[tuple[int, Any]], int]:
+    """Each filled row of the sheet as a command of `kind` (its date the row's, else `day`),
+    with its row number, and how many rows are blank; a row that is no valid command is noted
+    on the sheet (the caller refuses it with `Sheet.check`)."""
+    names = frozenset(kind.model_fields)
+    commands: list[tuple[int, Any]] = []
     blank = 0
     for row in sheet.rows:
         fields = row.fields
         if row.bad:
             continue  # its error is noted
-        if not any(name in fields for name in PROGRESS.values):
+        if not any(name in fields for name in layout.values):
             blank += 1
             continue
-        given = {k: v for k, v in fields.items() if k in _REPORT_FIELDS}
+        given = {k: v for k, v in fields.items() if k in names}
         given.setdefault("date", day)
         try:
-            command = parse_command(ReportProgress, given)
+            command = parse_command(kind, given)
         except CampaignError as error:
             sheet.note(row.number, error)
             continue
-        assert isinstance(command, ReportProgress)
+        assert isinstance(command, kind)
+        commands.append((row.number, command))
+    return commands, blank
+
+
+def _reports(sheet: Sheet, day: dt.date) -> tuple[list[tuple[int, ReportProgress]], int]:
+    """The sheet's rows as reports, each with its row number, and how many rows are blank;
+    refuses the sheet (every error listed) if any row is wrong, or a project and day come
+    twice."""
+    parsed, blank = _row_commands(sheet, PROGRESS, ReportProgress, day)
+    commands: list[tuple[int, ReportProgress]] = []
+    seen: dict[tuple[str, dt.date | None], int] = {}
+    for number, command in parsed:
         key = (command.code, command.date)
         if key in seen:
             twice = Refused("code", command.code, f"is also on row {seen[key]} for {command.date}")
-            sheet.note(row.number, twice)
+            sheet.note(number, twice)
             continue
-        seen[key] = row.number
-        commands.append((row.number, command))
+        seen[key] = number
+        commands.append((number, command))
     sheet.check()
     return commands, blank
 
@@ -393,24 +406,8 @@ def import_requests(
     sheet = read_sheet(path, REQUESTS)
     campaign = _campaign(engine)
     day = _sheet_date(engine, campaign, sheet, date)
-    commands: list[tuple[int, FileFactor]] = []
-    blank = 0
-    for row in sheet.rows:
-        fields = row.fields
-        if row.bad:
-            continue  # its error is noted
-        if not any(name in fields for name in REQUESTS.values):
-            blank += 1
-            continue
-        given = {k: v for k, v in fields.items() if k in _FILE_FIELDS}
-        given.setdefault("date", day)
-        try:
-            command = parse_command(FileFactor, given)
-        except CampaignError as error:
-            sheet.note(row.number, error)
-            continue
-        assert isinstance(command, FileFactor)
-        commands.append((row.number, command))
+    commands: list[tuple[int, FileFactor]]
+    commands, blank = _row_commands(sheet, REQUESTS, FileFactor, day)
     sheet.check()
     filed: list[FiledRow] = []
     appended = 0
