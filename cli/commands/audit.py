@@ -311,7 +311,7 @@ def audit_prove(
     if earlier is None:
         event = proof["event"]
         kind = event["topic"].rpartition(":")[2]
-        what = f"event {position} ({kind}, {event['originator_id']}) in the log of"
+        what = f"event {position} ({kind}, {event['originator_id']})\n  in the log of"
     else:
         what = f"the log of {earlier.size:,} events is a prefix of the log of"
     click.echo(
