@@ -4,7 +4,7 @@ requests, and the projects that have not reported (未报送).
 Each is a read-side query like those of `campaign.app.queries`: it replays the log as known at
 `known_at`, reads the projection on `as_of` and carries a receipt. No figure is computed here:
 a project's plan in force, YTD, rate, gap, spi, light, reasons and stage are
-`campaign.figures.project.project_figures`', its rank `campaign.figures.ranking.rank`'s, a
+`campaign.figures.project.project_figures`', its rank `campaign.figures.ranking.ranked`'s, a
 request's due date in force, overdue working days and escalation level
 `campaign.figures.factors.view_request`'s. What the figures do not give, the days with a
 report, is read from the projection (`campaign.read.projection.has_report`).
@@ -26,7 +26,6 @@ from campaign.figures.checkpoint import figures_on
 from campaign.figures.factors import view_request
 from campaign.figures.investment import investment_figures
 from campaign.figures.project import MILESTONES, AsOf, project_figures
-from campaign.figures.ranking import rank
 from campaign.figures.rates import is_listed, reached_by
 from campaign.figures.receipt import receipt
 from campaign.figures.rounding import amount, exact, percent, rate4, round2
@@ -99,9 +98,8 @@ def project_card(
     state = projection.projects.get(code)
     if state is None or state.registered_on > at.text:
         raise Refused("project", code, _unknown(projection, code, at))
-    _, figures = figures_on(projection, at.date)
-    rank(figures)  # its rank among the listed projects
-    (f,) = (f for f in figures if f.state.code == code)
+    _, figures = figures_on(projection, at.date)  # its rank among the listed projects
+    (f,) = (figures.row(i) for i, s in enumerate(figures.states) if s.code == code)
     document = {
         **_heading(at, known_at),
         "time_progress": rate4(exact(at.progress)),

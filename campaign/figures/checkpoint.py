@@ -11,24 +11,33 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from campaign.figures.factors import RequestView, factor_figures
-from campaign.figures.investment import below_half, double_half, investment_figures
-from campaign.figures.project import AsOf, ProjectFigures, project_figures, spi4
-from campaign.figures.ranking import group, rank
-from campaign.figures.rates import (
-    commissioning_rate,
-    early_starts,
-    fulfilment_rate,
-    funds_rate,
-    start_rate,
-)
+import numpy as np
+
+from campaign.figures.investment import double_half, investment_figures
+from campaign.figures.project import AsOf, spi4
+from campaign.figures.ranking import group
+from campaign.figures.rates import funds_rate
 from campaign.figures.rounding import amount, exact, percent, rate4
+from campaign.figures.table import (
+    GREEN,
+    NA,
+    NEVER,
+    RED,
+    YELLOW,
+    Figures,
+    Requests,
+    amounts,
+    investment_columns,
+)
 from campaign.figures.targets import targets
 
 if TYPE_CHECKING:
     import datetime as dt
     from fractions import Fraction
 
+    from numpy.typing import NDArray
+
+    from campaign.figures.table import Ints
     from campaign.read.projection import Projection
 
 PROJECT_KEYS = (
@@ -56,72 +65,94 @@ PROJECT_KEYS = (
 """The keys of a project's row, in order (the projects table of the report and the CSV)."""
 
 
-def figures_on(projection: Projection, as_of: dt.date) -> tuple[AsOf, list[ProjectFigures]]:
-    """Every project registered by as_of, by code, with its figures."""
+def figures_on(projection: Projection, as_of: dt.date) -> tuple[AsOf, Figures]:
+    """Every project registered by as_of, by code, with its figures (as columns)."""
     at = AsOf(projection, as_of)
-    figures = [
-        project_figures(state, at)
-        for state in projection.projects.values()
-        if state.registered_on <= at.text
-    ]
-    figures.sort(key=lambda f: f.state.code)
-    return at, figures
+    return at, Figures(projection, at)
 
 
-def summary(at: AsOf, figures: list[ProjectFigures], *, breakdowns: bool) -> dict[str, Any]:
+def _sum(column: Ints, mask: NDArray[np.bool_]) -> int:
+    return int(column[mask].sum())
+
+
+def _count(mask: NDArray[np.bool_]) -> int:
+    return int(np.count_nonzero(mask))
+
+
+def summary(at: AsOf, figures: Figures, *, breakdowns: bool) -> dict[str, Any]:
     """The zone figures, the factor figures (by category and unit with `breakdowns`) and the
     targets."""
-    progress, day = at.progress, at.text
-    listed = [f for f in figures if f.listed]
-    plan = sum(f.plan for f in listed)
-    ytd = sum(f.ytd_investment for f in listed)
-    funds = sum(f.ytd_funds for f in listed)
-    states = [f.state for f in listed]
-    fulfilled, signed = fulfilment_rate((f.state for f in figures), day)
-    started, due_to_start = start_rate(states, day)
-    commissioned, due_to_commission = commissioning_rate(states, day)
-    lights = {"green": 0, "yellow": 0, "red": 0, "na": 0}
-    for f in listed:
-        lights[f.light] += 1
+    progress, f = at.progress, figures
+    listed = f.listed
+    plan = _sum(f.plan, listed)
+    ytd = _sum(f.ytd_investment, listed)
+    funds = _sum(f.ytd_funds, listed)
+    day = f.day
+    reached = f.reached
+    # 履约率 over every registered project; the other rates over the listed ones
+    signed = reached["signed"]
+    fulfilled = _count(signed & ~f.terminated)
+    due_to_start = listed & f.new & (f.planned_start <= day)
+    started = _count(due_to_start & reached["started"])
+    planned_later = (f.planned_start > day) & (f.planned_start != NEVER)
+    early = _count(listed & reached["started"] & planned_later)
+    due_to_commission = listed & (f.planned_completion <= day)
+    commissioned = _count(due_to_commission & (reached["completed"] | reached["production"]))
+    lights = {name: _count(listed & (f.light == code)) for code, name in _LIGHT_ORDER}
+    below = listed & (f.plan > 0) & (2 * f.ytd_investment < f.plan)
 
-    factors = factor_figures(v for f in figures for v in f.requests)
+    requests = f.requests
+    factors = requests.figures()
+    wanted = at.settings.targets
     if breakdowns:
-        by_category: dict[str, list[RequestView]] = defaultdict(list)
-        by_unit: dict[str, list[RequestView]] = defaultdict(list)
-        for f in figures:
-            for v in f.requests:
-                by_category[v.request.category].append(v)
-                by_unit[f.state.unit].append(v)
-        factors["by_category"] = {k: factor_figures(v) for k, v in sorted(by_category.items())}
-        factors["by_unit"] = {k: factor_figures(v) for k, v in sorted(by_unit.items())}
+        categories = [r.category for r in requests.items]
+        units = [f.states[row].unit for row in requests.owner.tolist()]
+        factors["by_category"] = _factor_groups(requests, categories)
+        factors["by_unit"] = _factor_groups(requests, units)
 
     return {
         "zone": {
-            "projects": len(listed),
-            "registered": len(figures),
-            "terminated": len(figures) - len(listed),
+            "projects": _count(listed),
+            "registered": len(f),
+            "terminated": len(f) - _count(listed),
             "annual_plan": amount(plan),
             "ytd_investment": amount(ytd),
             **investment_figures(ytd, plan, progress),
             "double_half": double_half(progress, ytd, plan),
             "ytd_funds": amount(funds),
             "funds_rate": rate4(funds_rate(funds, plan)),
-            "fulfilment_rate": rate4((fulfilled, signed)),
+            "fulfilment_rate": rate4((fulfilled, _count(signed))),
             "fulfilled": fulfilled,
-            "signed": signed,
-            "start_rate": rate4((started, due_to_start)),
+            "signed": _count(signed),
+            "start_rate": rate4((started, _count(due_to_start))),
             "started": started,
-            "due_to_start": due_to_start,
-            "early_starts": early_starts(states, day),
-            "commissioning_rate": rate4((commissioned, due_to_commission)),
+            "due_to_start": _count(due_to_start),
+            "early_starts": early,
+            "commissioning_rate": rate4((commissioned, _count(due_to_commission))),
             "commissioned": commissioned,
-            "due_to_commission": due_to_commission,
+            "due_to_commission": _count(due_to_commission),
             "lights": lights,
-            "below_half": sum(1 for f in listed if below_half(f.ytd_investment, f.plan)),
+            "below_half": _count(below),
         },
         "factors": factors,
-        "targets": targets(at.settings.targets, figures, at.campaign.year),
+        "targets": targets(wanted, f.target_rows(), at.campaign.year) if wanted else [],
     }
+
+
+_LIGHT_ORDER = ((GREEN, "green"), (YELLOW, "yellow"), (RED, "red"), (NA, "na"))
+
+
+def _factor_groups(requests: Requests, keys: list[str]) -> dict[str, Any]:
+    """The factor figures of the requests of each key (a category, a unit), by key."""
+    members: dict[str, list[int]] = defaultdict(list)
+    for k, key in enumerate(keys):
+        members[key].append(k)
+    found = {}
+    for key in sorted(members):
+        mask = np.zeros(len(keys), dtype=bool)
+        mask[members[key]] = True
+        found[key] = requests.figures(mask)
+    return found
 
 
 def checkpoint(
@@ -129,14 +160,20 @@ def checkpoint(
 ) -> dict[str, Any]:
     """The checkpoint document of SPEC §6.8 (without its receipt)."""
     at, figures = figures_on(projection, as_of)
-    rank(figures)
     return document(at, figures, known_at=known_at)
 
 
-def document(at: AsOf, figures: list[ProjectFigures], *, known_at: str | None) -> dict[str, Any]:
+def document(at: AsOf, figures: Figures, *, known_at: str | None) -> dict[str, Any]:
     """The checkpoint document of the figures of every project registered by as_of, ranked
     (what `checkpoint` gives; the report builds more from the same figures)."""
     progress = at.progress
+    f = figures
+    ranks = f.ranks
+    lights = f.light_names
+    lagging = sorted(
+        (i for i, light in enumerate(lights) if light in ("red", "yellow")),
+        key=lambda i: (lights[i] != "red", ranks[i] or 0),
+    )
     return {
         "campaign": at.campaign.name,
         "as_of": at.text,
@@ -148,43 +185,45 @@ def document(at: AsOf, figures: list[ProjectFigures], *, known_at: str | None) -
         "categories": group(figures, "category", progress),
         "lagging": [
             {
-                "code": f.state.code,
-                "name": f.state.name,
-                "light": f.light,
-                "unit": f.state.unit,
-                "leader": f.state.leader,
-                "spi": spi4(f.spi_num, f.spi_den),
-                "reasons": f.reasons,
+                "code": f.states[i].code,
+                "name": f.states[i].name,
+                "light": lights[i],
+                "unit": f.states[i].unit,
+                "leader": f.states[i].leader,
+                "spi": spi4(int(f.spi_num[i]), int(f.spi_den[i])),
+                "reasons": f.reasons(i),
             }
-            for f in sorted(
-                (f for f in figures if f.listed and f.light in ("red", "yellow")),
-                key=lambda f: (f.light != "red", f.rank or 0),
-            )
+            for i in lagging
         ],
-        "projects": [project_row(f, progress) for f in figures],
+        "projects": project_rows(f, progress),
     }
 
 
-def project_row(f: ProjectFigures, progress: Fraction) -> dict[str, Any]:
-    """A project's figures as written: the keys of PROJECT_KEYS."""
-    s = f.state
-    return {
-        "code": s.code,
-        "name": s.name,
-        "sector": s.sector,
-        "category": s.category,
-        "unit": s.unit,
-        "leader": s.leader,
-        "annual_plan": amount(f.plan),
-        "ytd_investment": amount(f.ytd_investment),
-        **investment_figures(f.ytd_investment, f.plan, progress),
-        "light": f.light,
-        "stage": f.stage,
-        "started_on": f.started_on,
-        "start_overdue_days": f.start_overdue_days,
-        "ytd_funds": amount(f.ytd_funds),
-        "physical_pct": None if f.physical_hundredths is None else percent(f.physical_hundredths),
-        "open_factors": sum(1 for v in f.requests if v.open),
-        "overdue_factors": sum(1 for v in f.requests if v.overdue),
-        "rank": f.rank,
-    }
+def project_rows(f: Figures, progress: Fraction) -> list[dict[str, Any]]:
+    """Each project's figures as written: the keys of PROJECT_KEYS, a row each."""
+    plan, ytd = f.plan, f.ytd_investment
+    shown = investment_columns(ytd, plan, progress)
+    physical = f.physical.tolist()
+    columns = (
+        [s.code for s in f.states],
+        [s.name for s in f.states],
+        [s.sector for s in f.states],
+        [s.category for s in f.states],
+        [s.unit for s in f.states],
+        [s.leader for s in f.states],
+        amounts(plan),
+        amounts(ytd),
+        shown["investment_rate"],
+        shown["gap_pp"],
+        shown["spi"],
+        f.light_names,
+        f.stages,
+        f.started_on,
+        f.start_overdue_days.tolist(),
+        amounts(f.ytd_funds),
+        [None if p < 0 else percent(p) for p in physical],
+        f.open_factors.tolist(),
+        f.overdue_factors.tolist(),
+        f.ranks,
+    )
+    return [dict(zip(PROJECT_KEYS, values, strict=True)) for values in zip(*columns, strict=True)]

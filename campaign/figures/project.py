@@ -59,8 +59,9 @@ class AsOf:
         self._origin = dt.date(campaign.year - 2, 12, 31)
         self._counts: dict[str, int] = {}
 
-    def _count(self, day: str) -> int:
-        """Working days in (origin, day], remembered by the day's text."""
+    def working_days_count(self, day: str) -> int:
+        """Working days in (origin, day], remembered by the day's text: the working days in
+        (a, b] are the count of b less the count of a."""
         count = self._counts.get(day)
         if count is None:
             count = self.settings.calendar.working_days_between(
@@ -71,7 +72,7 @@ class AsOf:
 
     def working_days(self, after: str, through: str) -> int:
         """Working days d with after < d <= through."""
-        return max(0, self._count(through) - self._count(after))
+        return max(0, self.working_days_count(through) - self.working_days_count(after))
 
 
 @dataclass(slots=True)

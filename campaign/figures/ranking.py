@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from campaign.domain.vocabulary import CATEGORY_LABELS, SECTOR_LABELS, Category, Sector
 from campaign.figures.investment import (
@@ -21,8 +21,22 @@ from campaign.figures.rounding import amount, value
 if TYPE_CHECKING:
     import datetime as dt
 
+    from numpy.typing import NDArray
+
     from campaign.figures.project import ProjectFigures
-    from campaign.read.projection import Projection
+    from campaign.read.projection import Projection, ProjectState
+
+
+class Members(Protocol):
+    """What `group` reads of the projects' figures (`campaign.figures.table.Figures`)."""
+
+    states: list[ProjectState]
+    listed: NDArray[Any]
+    plan: NDArray[Any]
+    ytd_investment: NDArray[Any]
+
+    @property
+    def light_names(self) -> list[str]: ...
 
 
 def rank(figures: list[ProjectFigures]) -> None:
@@ -78,27 +92,28 @@ def ranks_on(projection: Projection, day: dt.date) -> dict[str, int]:
     return {code: position for position, code in enumerate(ranked(entries), 1)}
 
 
-def group(figures: list[ProjectFigures], key: str, progress: Fraction) -> list[dict[str, Any]]:
+def group(figures: Members, key: str, progress: Fraction) -> list[dict[str, Any]]:
     """Listed projects summed by `key` (unit, sector or category), ranked by spi like the
     projects (None last, ties by name)."""
-    groups: dict[str, list[ProjectFigures]] = defaultdict(list)
-    for f in figures:
-        if f.listed:
-            groups[getattr(f.state, key)].append(f)
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, (state, listed) in enumerate(zip(figures.states, figures.listed.tolist(), strict=True)):
+        if listed:
+            members[getattr(state, key)].append(i)
+    lights = figures.light_names
     ranked: list[tuple[Fraction | None, str, dict[str, Any]]] = []
-    for name, members in groups.items():
-        plan = sum(f.plan for f in members)
-        ytd = sum(f.ytd_investment for f in members)
+    for name, rows in members.items():
+        plan = int(figures.plan[rows].sum())
+        ytd = int(figures.ytd_investment[rows].sum())
         shown = investment_figures(ytd, plan, progress)
         row: dict[str, Any] = {
             key: name,
-            "projects": len(members),
+            "projects": len(rows),
             "annual_plan": amount(plan),
             "ytd_investment": amount(ytd),
             "investment_rate": shown["investment_rate"],
             "spi": shown["spi"],
-            "red": sum(1 for f in members if f.light == "red"),
-            "yellow": sum(1 for f in members if f.light == "yellow"),
+            "red": sum(1 for i in rows if lights[i] == "red"),
+            "yellow": sum(1 for i in rows if lights[i] == "yellow"),
         }
         if key == "sector":
             row["label"] = SECTOR_LABELS.get(Sector(name), name)

@@ -7,27 +7,41 @@ exact (whole yuan, m² in hundredths) until the report rounds them.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from campaign.domain.values import YUAN_PER_WAN
 from campaign.domain.vocabulary import TargetKind
 from campaign.figures.rounding import exact, rate4, round2
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from campaign.domain.values import Target
-    from campaign.figures.project import ProjectFigures
+    from campaign.read.projection import ProjectState
+
+
+class TargetFacts(Protocol):
+    """What the targets read of a project's figures (`campaign.figures.project`'s have it)."""
+
+    @property
+    def state(self) -> ProjectState: ...
+    @property
+    def listed(self) -> bool: ...
+    @property
+    def started_on(self) -> str | None: ...
+    @property
+    def ytd_investment(self) -> int: ...
+
 
 INDUSTRIAL_MIN = 10_000 * YUAN_PER_WAN  # 1亿 = 10,000 万元
 TECH_RENOVATION_MIN = 500 * YUAN_PER_WAN  # 500 万元
 
 
-def started_in_year(f: ProjectFigures, year: int) -> bool:
+def started_in_year(f: TargetFacts, year: int) -> bool:
     return f.started_on is not None and f.started_on >= f"{year}-01-01"
 
 
-def industrial_projects_started(listed: list[ProjectFigures], year: int) -> int:
+def industrial_projects_started(listed: Sequence[TargetFacts], year: int) -> int:
     """Listed projects flagged industrial with total_investment >= 10,000 万元 that started in
     the campaign year."""
     return sum(
@@ -39,31 +53,31 @@ def industrial_projects_started(listed: list[ProjectFigures], year: int) -> int:
     )
 
 
-def factory_area_started_m2(listed: list[ProjectFigures], year: int) -> Fraction:
+def factory_area_started_m2(listed: Sequence[TargetFacts], year: int) -> Fraction:
     """The factory area (m²) of the listed projects that started in the campaign year."""
     return Fraction(sum(f.state.factory_area for f in listed if started_in_year(f, year)), 100)
 
 
-def fixed_asset_investment(registered: list[ProjectFigures]) -> Fraction:
+def fixed_asset_investment(registered: Sequence[TargetFacts]) -> Fraction:
     """YTD investment (万元) of all registered projects, terminated ones included."""
     return Fraction(sum(f.ytd_investment for f in registered), YUAN_PER_WAN)
 
 
-def is_tech_renovation(f: ProjectFigures) -> bool:
+def is_tech_renovation(f: TargetFacts) -> bool:
     return f.state.tech_renovation and f.state.total_investment >= TECH_RENOVATION_MIN
 
 
-def tech_renovation_projects(listed: list[ProjectFigures]) -> int:
+def tech_renovation_projects(listed: Sequence[TargetFacts]) -> int:
     """Listed projects flagged tech_renovation with total_investment >= 500 万元."""
     return sum(1 for f in listed if is_tech_renovation(f))
 
 
-def tech_renovation_investment(listed: list[ProjectFigures]) -> Fraction:
+def tech_renovation_investment(listed: Sequence[TargetFacts]) -> Fraction:
     """Their YTD investment (万元)."""
     return Fraction(sum(f.ytd_investment for f in listed if is_tech_renovation(f)), YUAN_PER_WAN)
 
 
-def tech_renovation_share(listed: list[ProjectFigures]) -> Fraction | None:
+def tech_renovation_share(listed: Sequence[TargetFacts]) -> Fraction | None:
     """Their YTD investment / the listed projects' YTD investment; None with none."""
     total = sum(f.ytd_investment for f in listed)
     tech = sum(f.ytd_investment for f in listed if is_tech_renovation(f))
@@ -80,7 +94,7 @@ def over_half(kind: TargetKind, actual: Fraction | int | None, goal: Fraction) -
 
 
 def targets(
-    wanted: tuple[Target, ...], figures: list[ProjectFigures], year: int
+    wanted: tuple[Target, ...], figures: Sequence[TargetFacts], year: int
 ) -> list[dict[str, Any]]:
     """Each of the campaign's targets on as_of: name, kind, goal, actual, ratio, over_half
     (a share's actual to 4 decimals, an amount's to 2)."""

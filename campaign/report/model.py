@@ -14,17 +14,23 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from campaign.app.queries import replay, resolve_as_of
 from campaign.figures.checkpoint import document, figures_on
 from campaign.figures.investment import investment_figures, plan_in_force, time_progress
-from campaign.figures.ranking import rank, ranks_on
+from campaign.figures.project import ProjectFigures
+from campaign.figures.ranking import ranks_on
 from campaign.figures.receipt import receipt
 from campaign.figures.rounding import amount, exact, rate4
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
     from campaign.app.engine import Engine
-    from campaign.figures.project import AsOf, ProjectFigures
-    from campaign.read.projection import Projection
+    from campaign.figures.project import AsOf
+    from campaign.figures.table import Figures
+    from campaign.read.projection import Projection, ProjectState
     from campaign.read.replay import Progress, Replayed
 
 RATES = (
@@ -111,7 +117,6 @@ def report_of(
     """The report of one replayed projection at as_of."""
     projection = replayed.projection
     at, figures = figures_on(projection, as_of)
-    rank(figures)
     found = document(at, figures, known_at=known_at)
     found["receipt"] = receipt(found, replayed)
     checkpoints = sorted(d for d in at.settings.checkpoints if d <= as_of)
@@ -119,25 +124,21 @@ def report_of(
     previous = earlier[-1] if earlier else None
     before = ranks_on(projection, previous) if previous is not None else None
     campaign = at.campaign
-    listed = [f for f in figures if f.listed]
+    listed = figures.listed
+    states = figures.states
+    not_due = figures.planned_start > figures.day  # or none planned
     return Report(
         document=found,
         campaign_start=campaign.start.isoformat(),
         campaign_end=campaign.end.isoformat(),
         previous=None if previous is None else previous.isoformat(),
-        total_investment=amount(sum(f.state.total_investment for f in listed)),
+        total_investment=amount(sum(states[i].total_investment for i in _where(listed))),
         burnup=burnup(projection, at, [*checkpoints, as_of]) if with_burnup else None,
-        groups=groups(found, listed, at),
+        groups=groups(found, figures, at),
         ranking=ranking(found["projects"], before),
-        start_overdue=start_overdue(listed),
-        start_not_due=sum(
-            1
-            for f in listed
-            if f.state.category == "new"
-            and f.started_on is None
-            and (f.state.planned_start is None or f.state.planned_start > at.text)
-        ),
-        completions=completions(listed, at),
+        start_overdue=start_overdue(figures),
+        start_not_due=len(_where(listed & figures.new & ~figures.reached["started"] & not_due)),
+        completions=completions(figures, at),
         overdue_requests=overdue_requests(figures),
     )
 
@@ -149,8 +150,6 @@ def burnup(projection: Projection, at: AsOf, marks: list[dt.date]) -> Burnup:
     A project reports nothing before its registration, so the sum of every ledger is the
     zone's daily investment until a project is terminated: from then on its YTD leaves the
     zone's. The plans are summed from their changes (registration, revisions, termination)."""
-    import numpy as np  # noqa: PLC0415 (only a report needs it: the command line starts light)
-
     days = at.index + 1
     daily = np.zeros(days, dtype=np.int64)
     plans = np.zeros(days + 1, dtype=np.int64)
@@ -194,20 +193,22 @@ GROUPS = (("categories", "category"), ("sectors", "sector"), ("units", "unit"))
 """The document's breakdowns, in the order a report gives them, and the key of their rows."""
 
 
-def groups(found: dict[str, Any], listed: list[ProjectFigures], at: AsOf) -> dict[str, Any]:
+def groups(found: dict[str, Any], figures: Figures, at: AsOf) -> dict[str, Any]:
     """The document's breakdowns by category, sector and unit, each row with its gap to 序时
     in points (computed like the zone's, from the group's exact sums)."""
     shown: dict[str, Any] = {}
+    listed = _where(figures.listed)
+    plan, ytd_investment = figures.plan.tolist(), figures.ytd_investment.tolist()
     for key, field in GROUPS:
         sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for f in listed:
-            total = sums[getattr(f.state, field)]
-            total[0] += f.ytd_investment
-            total[1] += f.plan
+        for i in listed:
+            total = sums[getattr(figures.states[i], field)]
+            total[0] += ytd_investment[i]
+            total[1] += plan[i]
         rows = []
         for row in found[key]:
-            ytd, plan = sums[row[field]]
-            rows.append({**row, "gap_pp": investment_figures(ytd, plan, at.progress)["gap_pp"]})
+            ytd, in_force = sums[row[field]]
+            rows.append({**row, "gap_pp": investment_figures(ytd, in_force, at.progress)["gap_pp"]})
         shown[key] = rows
     return shown
 
@@ -230,51 +231,57 @@ def ranking(projects: list[dict[str, Any]], before: dict[str, int] | None) -> li
     return rows
 
 
-def start_overdue(listed: list[ProjectFigures]) -> list[dict[str, Any]]:
+def start_overdue(figures: Figures) -> list[dict[str, Any]]:
     """The listed projects not started after their planned start, the longest overdue first."""
+    days = figures.start_overdue_days.tolist()
     late = sorted(
-        (f for f in listed if f.start_overdue_days > 0),
-        key=lambda f: (-f.start_overdue_days, f.state.code),
+        (i for i in _where(figures.start_overdue_days > 0)),
+        key=lambda i: (-days[i], figures.states[i].code),
     )
-    return [
-        {
-            **_who(f),
-            "category": f.state.category,
-            "planned_start": f.state.planned_start,
-            "overdue_days": f.start_overdue_days,
-            "stage": f.stage,
-            "light": f.light,
-        }
-        for f in late
-    ]
+    rows = []
+    for i in late:
+        f = figures.row(i)
+        rows.append(
+            {
+                **_who(f),
+                "category": f.state.category,
+                "planned_start": f.state.planned_start,
+                "overdue_days": f.start_overdue_days,
+                "stage": f.stage,
+                "light": f.light,
+            }
+        )
+    return rows
 
 
-def completions(listed: list[ProjectFigures], at: AsOf) -> list[dict[str, Any]]:
+def completions(figures: Figures, at: AsOf) -> list[dict[str, Any]]:
     """竣工投产: the listed projects due to be completed by as_of (planned completion on or
     before it), and those completed or in production in the campaign year though not due yet;
     the due ones not done first, then by planned completion."""
     year = f"{at.campaign.year}-01-01"
     rows = []
-    for f in listed:
-        milestones = f.state.milestones
+    stages = figures.stages
+    for i in _where(figures.listed):
+        state = figures.states[i]
+        milestones = state.milestones
         completed = milestones.get("completed")
         production = milestones.get("production")
         completed = completed if completed is not None and completed <= at.text else None
         production = production if production is not None and production <= at.text else None
-        planned = f.state.planned_completion
+        planned = state.planned_completion
         due = planned is not None and planned <= at.text
         done_this_year = any(d is not None and d >= year for d in (completed, production))
         if not due and not done_this_year:
             continue
         rows.append(
             {
-                **_who(f),
+                **_who(state),
                 "planned_completion": planned,
                 "completed_on": completed,
                 "production_on": production,
                 "due": due,
                 "done": completed is not None or production is not None,
-                "stage": f.stage,
+                "stage": stages[i],
             }
         )
     rows.sort(
@@ -288,28 +295,35 @@ def completions(listed: list[ProjectFigures], at: AsOf) -> list[dict[str, Any]]:
     return rows
 
 
-def overdue_requests(figures: list[ProjectFigures]) -> list[dict[str, Any]]:
+def overdue_requests(figures: Figures) -> list[dict[str, Any]]:
     """The open factor requests past their due date in force (terminated projects' included:
     they stay open until resolved), the most overdue first, with their 督办 level."""
-    rows = [
-        {
-            **_who(f),
-            "id": v.request.id,
-            "category": v.request.category,
-            "detail": v.request.detail,
-            "filed_on": v.request.filed_on,
-            "due": v.due,
-            "overdue_wd": v.overdue_wd,
-            "level": v.level,
-        }
-        for f in figures
-        for v in f.requests
-        if v.overdue
-    ]
+    requests = figures.requests
+    owners = requests.owner.tolist()
+    rows = []
+    for k in _where(requests.overdue):
+        v = requests.view(k)
+        rows.append(
+            {
+                **_who(figures.states[owners[k]]),
+                "id": v.request.id,
+                "category": v.request.category,
+                "detail": v.request.detail,
+                "filed_on": v.request.filed_on,
+                "due": v.due,
+                "overdue_wd": v.overdue_wd,
+                "level": v.level,
+            }
+        )
     rows.sort(key=lambda r: (-r["overdue_wd"], r["id"]))
     return rows
 
 
-def _who(f: ProjectFigures) -> dict[str, Any]:
-    s = f.state
+def _where(mask: NDArray[np.bool_]) -> list[int]:
+    """The rows `mask` picks."""
+    return list(np.flatnonzero(mask).tolist())
+
+
+def _who(who: ProjectFigures | ProjectState) -> dict[str, Any]:
+    s = who.state if isinstance(who, ProjectFigures) else who
     return {"code": s.code, "name": s.name, "unit": s.unit, "leader": s.leader}

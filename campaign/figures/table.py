@@ -1,0 +1,471 @@
+"""Every project's §6 figures on as_of, computed over arrays: one column per figure, one row
+per project registered by as_of (by code), and one row per factor request filed by then.
+
+A checkpoint of ten thousand projects is a few dozen array operations instead of ten
+thousand Python objects. The formulas are those of `investment`, `rates`, `lights` and
+`factors`, applied to whole columns: `tests/unit/test_table.py` holds each column to its
+named function, project by project and request by request, on random campaigns. Money and
+spi products are 64-bit integers while every value fits with room to spare
+(`FITS`), and Python integers in object arrays beyond that, so no figure is ever rounded
+or wrapped on the way. Dates become day numbers (days since 1970-01-01; a date not given is
+`NEVER`, later than any day).
+
+`ProjectFigures` objects, the rows the report's lists and the look-ups read, are built from
+the columns only for the projects asked for (`Figures.row`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from campaign.domain.history import in_force
+from campaign.domain.values import YUAN_PER_WAN
+from campaign.figures.factors import RequestView, manual_level, median_resolution_wd
+from campaign.figures.investment import plan_in_force
+from campaign.figures.project import MILESTONES, AsOf, ProjectFigures, spi4
+from campaign.figures.ranking import ranked
+from campaign.figures.rounding import amount, half_even
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from fractions import Fraction
+
+    from numpy.typing import NDArray
+
+    from campaign.read.projection import Projection, ProjectState, RequestState
+
+    Ints = NDArray[Any]  # int64, or object (Python ints) for values beyond FITS
+
+NEVER = np.iinfo(np.int64).max
+"""The day number of a date not given (a milestone not reached, no resolution): later than
+any day."""
+
+FITS = 1 << 36
+"""Money columns stay 64-bit integers while every amount is below this many yuan (687 亿):
+their products with the largest factors used (372 for time progress's denominator, 100 × 100
+for gap_pp's rounding, a light threshold's terms) stay well below 2^63."""
+
+TERMS = 1 << 12
+"""A light threshold whose numerator or denominator reaches this compares in Python ints."""
+
+LIGHTS = ("na", "green", "yellow", "red")
+"""Light codes, in order of severity (the index is the code)."""
+NA, GREEN, YELLOW, RED = range(4)
+
+STAGES = ("registered", *MILESTONES, "terminated")
+
+
+EPOCH = dt.date(1970, 1, 1)
+
+_NUMBERS: dict[str | None, int] = {None: NEVER}
+"""Day numbers by ISO text, as met (a campaign's dates are a few hundred days)."""
+
+
+def day_numbers(texts: Sequence[str | None]) -> NDArray[np.int64]:
+    """ISO dates as day numbers; None as NEVER."""
+    numbers = _NUMBERS
+    try:
+        return np.array([numbers[t] for t in texts], dtype=np.int64).reshape(len(texts))
+    except KeyError:
+        for t in texts:
+            if t not in numbers:
+                assert t is not None
+                numbers[t] = (dt.date.fromisoformat(t) - EPOCH).days
+        return np.array([numbers[t] for t in texts], dtype=np.int64).reshape(len(texts))
+
+
+def day_number(day: dt.date) -> int:
+    return (day - EPOCH).days
+
+
+def integers(values: Sequence[int]) -> Ints:
+    """Integers as int64 when all are below FITS in magnitude, else as Python ints."""
+    array = np.array(values, dtype=np.int64) if _fit(values) else np.array(values, dtype=object)
+    return array.reshape(len(values))
+
+
+def _fit(values: Sequence[int]) -> bool:
+    return not values or (max(values) < FITS and min(values) > -FITS)
+
+
+def half_even_all(numerators: Ints, denominators: Ints, scale: int) -> list[float | None]:
+    """`rounding.half_even` of each pair (None where the denominator is 0): integer arithmetic
+    in int64, and each quotient's nearest double (exact below 2^53)."""
+    if object in (numerators.dtype, denominators.dtype):
+        return [
+            None if d == 0 else half_even(n, d, scale)
+            for n, d in zip(numerators.tolist(), denominators.tolist(), strict=True)
+        ]
+    defined = denominators != 0
+    safe = np.where(defined, denominators, 1)
+    scaled = numerators * scale
+    quotient = scaled // safe
+    twice = 2 * (scaled - quotient * safe)
+    quotient += (twice > safe) | ((twice == safe) & (quotient % 2 == 1))
+    shown = quotient / scale
+    if defined.all():
+        return list(shown.tolist())
+    return [v if ok else None for v, ok in zip(shown.tolist(), defined.tolist(), strict=True)]
+
+
+def amounts(yuan: Ints) -> list[float]:
+    """`rounding.amount` of each value (万元)."""
+    if yuan.dtype == object:
+        return [amount(v) for v in yuan.tolist()]
+    return list((yuan / YUAN_PER_WAN).tolist())
+
+
+def investment_columns(ytd: Ints, plan: Ints, progress: Fraction) -> dict[str, list[float | None]]:
+    """`investment.investment_figures` of each project: investment_rate, gap_pp and spi,
+    rounded; None where the plan is 0."""
+    p, q = progress.numerator, progress.denominator
+    return {
+        "investment_rate": half_even_all(ytd, plan, 10_000),
+        "gap_pp": half_even_all(100 * (ytd * q - p * plan), plan * q, 100),
+        "spi": half_even_all(ytd * q, plan * p, 10_000),
+    }
+
+
+def ledger_matrix(states: Sequence[ProjectState], name: str, width: int) -> NDArray[np.int64]:
+    """Days 0..width-1 of one day ledger of each project, a row each."""
+    joined = b"".join([memoryview(getattr(s, name))[:width] for s in states])
+    return np.frombuffer(joined, dtype=np.int64).reshape(len(states), width)
+
+
+def year_to_date_all(matrix: NDArray[np.int64]) -> Ints:
+    """`investment.year_to_date` of each row (the matrix holds days 0..index)."""
+    if matrix.size and int(np.abs(matrix).max()) >= FITS // max(1, matrix.shape[1]):
+        return integers([sum(row) for row in matrix.tolist()])
+    sums: Ints = matrix.sum(axis=1, dtype=np.int64)
+    return sums
+
+
+def physical_pct_all(matrix: NDArray[np.int64]) -> NDArray[np.int64]:
+    """`project.physical_pct` of each row (-1 for None): the last day that gives one."""
+    given = matrix >= 0
+    if not matrix.shape[1]:
+        return np.full(matrix.shape[0], -1, dtype=np.int64)
+    last = matrix.shape[1] - 1 - np.argmax(given[:, ::-1], axis=1)
+    found = matrix[np.arange(matrix.shape[0]), last]
+    return np.where(given.any(axis=1), found, -1)
+
+
+class Requests:
+    """The factor requests filed by as_of, project by project (by code), each project's in the
+    order the log filed them; `owner` is the row of the project."""
+
+    def __init__(self, states: Sequence[ProjectState], at: AsOf, day: int) -> None:
+        text = at.text
+        chosen: list[RequestState] = []
+        owner: list[int] = []
+        for row, state in enumerate(states):
+            if state.requests:
+                for r in state.requests:
+                    if r.filed_on <= text:
+                        chosen.append(r)
+                        owner.append(row)
+        self.items = chosen
+        self.owner = np.array(owner, dtype=np.int64)
+        self.filed = day_numbers([r.filed_on for r in chosen])
+        self.resolved_on = day_numbers([r.resolved_on for r in chosen])
+        # what needs a request's history: the due in force on as_of and on resolution, and
+        # the manual level; only requests that were extended or escalated have one
+        due_today = [r.sla_due for r in chosen]
+        due_resolved = list(due_today)
+        manual = np.zeros(len(chosen), dtype=np.int64)
+        for k, r in enumerate(chosen):
+            if r.extensions:
+                due_today[k] = in_force(r.extensions, text, r.sla_due)
+                if r.resolved_on is not None:
+                    due_resolved[k] = in_force(r.extensions, r.resolved_on, r.sla_due)
+            if r.escalations:
+                manual[k] = manual_level(r, text)
+        self.due_text = due_today
+        self.due = day_numbers(due_today)
+        due_at_resolution = day_numbers(due_resolved)
+        self.resolved = self.resolved_on <= day
+        self.open = ~self.resolved
+        self.is_due = self.resolved | (self.due <= day)
+        self.overdue = self.open & (self.due < day)
+        self.on_time = self.resolved & (self.resolved_on <= due_at_resolution)
+        counts = _working_day_counts(at, [self.filed, self.due, self.resolved_on], day)
+        today = counts(np.array([day], dtype=np.int64))[0]
+        self.overdue_wd = np.where(self.overdue, np.maximum(0, today - counts(self.due)), 0)
+        self.resolution_wd = np.where(
+            self.resolved,
+            np.maximum(0, counts(self.resolved_on) - counts(self.filed)),
+            -1,
+        )
+        derived = np.select(
+            [self.overdue_wd >= 16, self.overdue_wd >= 6, self.overdue_wd >= 1], [3, 2, 1], 0
+        )
+        self.level = np.where(self.open, np.maximum(manual, derived), 0)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def figures(self, mask: NDArray[np.bool_] | None = None) -> dict[str, Any]:
+        """`factors.factor_figures` over the requests `mask` picks (all by default)."""
+        if mask is None:
+            mask = np.ones(len(self.items), dtype=bool)
+        filed = int(mask.sum())
+        resolved = int((mask & self.resolved).sum())
+        due = int((mask & self.is_due).sum())
+        on_time = int((mask & self.is_due & self.on_time).sum())
+        median = median_resolution_wd(self.resolution_wd[mask & self.resolved].tolist())
+        return {
+            "filed": filed,
+            "resolved": resolved,
+            "closure_rate": half_even(resolved, filed, 10_000) if filed else None,
+            "due": due,
+            "on_time": on_time,
+            "on_time_rate": half_even(on_time, due, 10_000) if due else None,
+            "overdue_open": int((mask & self.overdue).sum()),
+            "median_resolution_wd": None if median is None else float(median),
+            "open": filed - resolved,
+            "escalated_open": int((mask & self.open & (self.level >= 1)).sum()),
+        }
+
+    def view(self, k: int) -> RequestView:
+        """Request `k` as `factors.view_request` gives it."""
+        resolved = bool(self.resolved[k])
+        return RequestView(
+            request=self.items[k],
+            resolved=resolved,
+            open=not resolved,
+            due=self.due_text[k],
+            is_due=bool(self.is_due[k]),
+            overdue=bool(self.overdue[k]),
+            on_time=bool(self.on_time[k]),
+            overdue_wd=int(self.overdue_wd[k]),
+            level=int(self.level[k]),
+            resolution_wd=int(self.resolution_wd[k]) if resolved else None,
+        )
+
+
+def _working_day_counts(at: AsOf, columns: list[NDArray[np.int64]], day: int) -> Any:
+    """A function from day numbers to working days counted from a fixed origin (so that the
+    working days in (a, b] are counts(b) - counts(a)), exact for the days in `columns`."""
+    known = np.unique(np.concatenate([*[c[c != NEVER] for c in columns], [day]]))
+    counted = np.array(
+        [at.working_days_count((EPOCH + dt.timedelta(days=int(d))).isoformat()) for d in known],
+        dtype=np.int64,
+    )
+
+    def counts(days: NDArray[np.int64]) -> NDArray[np.int64]:
+        where = np.searchsorted(known, np.where(days == NEVER, known[-1], days))
+        return np.asarray(counted[np.minimum(where, len(known) - 1)])
+
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRow:
+    state: ProjectState
+    listed: bool
+    started_on: str | None
+    ytd_investment: int
+
+
+class Figures:
+    """Every project registered by as_of, by code, with its figures as columns."""
+
+    def __init__(self, projection: Projection, at: AsOf) -> None:
+        self.at = at
+        text = at.text
+        states = sorted(
+            (s for s in projection.projects.values() if s.registered_on <= text),
+            key=lambda s: s.code,
+        )
+        self.states = states
+        n = len(states)
+        day = day_number(at.date)
+        self.day = day
+        terminated_on = day_numbers([s.terminated_on for s in states])
+        self.terminated = terminated_on <= day
+        self.listed = ~self.terminated
+        self.plan = integers([plan_in_force(s.revisions, text) for s in states])
+        width = at.index + 1
+        self.ytd_investment = year_to_date_all(ledger_matrix(states, "investment", width))
+        self.ytd_funds = year_to_date_all(ledger_matrix(states, "funds", width))
+        self.physical = physical_pct_all(ledger_matrix(states, "pct", width))
+        progress = at.progress
+        self.spi_num = self.ytd_investment * progress.denominator
+        self.spi_den = self.plan * progress.numerator
+        self.milestone = {m: day_numbers([s.milestones.get(m) for s in states]) for m in MILESTONES}
+        reached = {m: days <= day for m, days in self.milestone.items()}
+        self.reached = reached
+        stage = np.zeros(n, dtype=np.int64)
+        for k, m in enumerate(MILESTONES, 1):
+            stage = np.where(reached[m], k, stage)
+        self.stage_code = np.where(self.terminated, len(STAGES) - 1, stage)
+        self.new = np.array([s.category == "new" for s in states], dtype=bool)
+        self.planned_start = day_numbers([s.planned_start for s in states])
+        self.planned_completion = day_numbers([s.planned_completion for s in states])
+        started = reached["started"]
+        late_start = self.listed & (self.planned_start < day) & ~started
+        self.start_overdue_days = np.where(late_start, day - self.planned_start, 0)
+        self.requests = Requests(states, at, day)
+        requests = self.requests
+        self.open_factors = np.bincount(requests.owner[requests.open], minlength=n)
+        self.overdue_factors = np.bincount(requests.owner[requests.overdue], minlength=n)
+        worst = np.zeros(n, dtype=np.int64)
+        np.maximum.at(worst, requests.owner, np.where(requests.open, requests.overdue_wd, 0))
+        self.worst_overdue_wd = worst
+        self.investment_light = self._investment_lights()
+        start_light = np.select(
+            [self.start_overdue_days > 30, self.start_overdue_days >= 1], [RED, YELLOW], GREEN
+        )
+        factor_light = np.select([worst >= 6, worst >= 1], [RED, YELLOW], GREEN)
+        self.start_light = start_light
+        self.factor_light = factor_light
+        worst_light = np.maximum(np.maximum(self.investment_light, start_light), factor_light)
+        light = np.where(worst_light == NA, GREEN, worst_light)
+        only_na = (self.investment_light == NA) & (start_light == GREEN) & (factor_light == GREEN)
+        self.light = np.where(self.listed, np.where(only_na, NA, light), NA)
+        self._rows: dict[int, ProjectFigures] = {}
+
+    def __len__(self) -> int:
+        return len(self.states)
+
+    def _investment_lights(self) -> NDArray[np.int64]:
+        """`lights.investment_light` of each project."""
+        green, yellow = self.at.green, self.at.yellow
+        num, den = self.spi_num, self.spi_den
+        terms = (green.numerator, green.denominator, yellow.numerator, yellow.denominator)
+        if max(terms) >= TERMS:
+            num, den = num.astype(object), den.astype(object)
+        at_green = num * green.denominator >= green.numerator * den
+        at_yellow = num * yellow.denominator >= yellow.numerator * den
+        return np.where(den == 0, NA, np.where(at_green, GREEN, np.where(at_yellow, YELLOW, RED)))
+
+    @cached_property
+    def ranks(self) -> list[int | None]:
+        """`ranking.rank`: 1..n over the listed projects by unrounded spi (None for others)."""
+        codes = [s.code for s in self.states]
+        listed = self.listed.tolist()
+        entries = [
+            (codes[i], num, den)
+            for i, (num, den) in enumerate(
+                zip(self.spi_num.tolist(), self.spi_den.tolist(), strict=True)
+            )
+            if listed[i]
+        ]
+        where = {code: i for i, code in enumerate(codes)}
+        ranks: list[int | None] = [None] * len(codes)
+        for position, code in enumerate(ranked(entries), 1):
+            ranks[where[code]] = position
+        return ranks
+
+    @cached_property
+    def light_names(self) -> list[str]:
+        return [LIGHTS[k] for k in self.light.tolist()]
+
+    @cached_property
+    def stages(self) -> list[str]:
+        return [STAGES[k] for k in self.stage_code.tolist()]
+
+    @cached_property
+    def started_on(self) -> list[str | None]:
+        return [
+            s.milestones.get("started") if ok else None
+            for s, ok in zip(self.states, self.reached["started"].tolist(), strict=True)
+        ]
+
+    @cached_property
+    def requests_of(self) -> list[list[int]]:
+        """Each project's requests (their rows), in filing order."""
+        of: list[list[int]] = [[] for _ in self.states]
+        for k, row in enumerate(self.requests.owner.tolist()):
+            of[row].append(k)
+        return of
+
+    def reasons(self, i: int) -> list[dict[str, Any]]:
+        """Why project `i`'s light is not green (see `project.Reason`); none when unlisted."""
+        if not self.listed[i]:
+            return []
+        reasons: list[dict[str, Any]] = []
+        inv = int(self.investment_light[i])
+        if inv in (YELLOW, RED):
+            lights = self.at.settings.lights
+            threshold = lights.yellow if inv == RED else lights.green
+            plan = int(self.plan[i])
+            reasons.append(
+                {
+                    "kind": "investment",
+                    "investment_rate": half_even(int(self.ytd_investment[i]), plan, 10_000),
+                    "spi": spi4(int(self.spi_num[i]), int(self.spi_den[i])),
+                    "below": float(threshold),
+                }
+            )
+        if self.start_light[i] != GREEN:
+            reasons.append(
+                {
+                    "kind": "start",
+                    "overdue_days": int(self.start_overdue_days[i]),
+                    "planned_start": self.states[i].planned_start,
+                }
+            )
+        if self.factor_light[i] != GREEN:
+            requests = self.requests
+            late = sorted(
+                (k for k in self.requests_of[i] if requests.overdue_wd[k]),
+                key=lambda k: -int(requests.overdue_wd[k]),
+            )
+            reasons.extend(
+                {
+                    "kind": "factor",
+                    "request": requests.items[k].id,
+                    "category": requests.items[k].category,
+                    "overdue_wd": int(requests.overdue_wd[k]),
+                }
+                for k in late
+            )
+        return reasons
+
+    def target_rows(self) -> list[TargetRow]:
+        """What the zone targets read of each project (`targets.ProjectFigures`)."""
+        return [
+            TargetRow(state, listed, started_on, ytd)
+            for state, listed, started_on, ytd in zip(
+                self.states,
+                self.listed.tolist(),
+                self.started_on,
+                self.ytd_investment.tolist(),
+                strict=True,
+            )
+        ]
+
+    def row(self, i: int) -> ProjectFigures:
+        """Project `i` as a `ProjectFigures` (what `project.project_figures` gives, ranked)."""
+        found = self._rows.get(i)
+        if found is None:
+            physical = int(self.physical[i])
+            found = ProjectFigures(
+                state=self.states[i],
+                listed=bool(self.listed[i]),
+                terminated=bool(self.terminated[i]),
+                plan=int(self.plan[i]),
+                ytd_investment=int(self.ytd_investment[i]),
+                ytd_funds=int(self.ytd_funds[i]),
+                spi_num=int(self.spi_num[i]),
+                spi_den=int(self.spi_den[i]),
+                physical_hundredths=None if physical < 0 else physical,
+                stage=self.stages[i],
+                started_on=self.started_on[i],
+                start_overdue_days=int(self.start_overdue_days[i]),
+                requests=[self.requests.view(k) for k in self.requests_of[i]],
+                light=self.light_names[i],  # type: ignore[arg-type]
+                reasons=self.reasons(i),
+                rank=self.ranks[i],
+            )
+            self._rows[i] = found
+        return found
+
+    def __iter__(self) -> Iterator[ProjectFigures]:
+        return (self.row(i) for i in range(len(self.states)))

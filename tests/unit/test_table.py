@@ -1,0 +1,166 @@
+"""The figures over arrays (`campaign.figures.table`) against the named functions they apply to
+whole columns: project by project and request by request (`project.project_figures`,
+`factors.view_request`, `ranking.rank`), on campaigns of both generators at days across the
+year; and each column function against its scalar one on random values, huge ones included
+(where the columns fall back to Python integers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from array import array
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from benchmarks.heldout import generate as heldout
+from campaign import FixedClock, Settings
+from campaign.bootstrap import open_store
+from campaign.figures.checkpoint import figures_on
+from campaign.figures.factors import factor_figures
+from campaign.figures.investment import investment_figures, year_to_date
+from campaign.figures.project import AsOf, physical_pct, project_figures
+from campaign.figures.ranking import rank
+from campaign.figures.rounding import amount, half_even
+from campaign.figures.table import (
+    FITS,
+    amounts,
+    half_even_all,
+    integers,
+    investment_columns,
+    physical_pct_all,
+    year_to_date_all,
+)
+from campaign.read.replay import replay_log
+from cli.context import Config
+from cli.main import cli
+from scenarios.generator import generate
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from campaign.read.projection import Projection
+
+LATER = FixedClock(dt.datetime(2021, 3, 1, tzinfo=dt.UTC))
+DAYS = [dt.date(2020, 1, 1) + dt.timedelta(days=d) for d in range(0, 366, 17)] + [
+    dt.date(2020, 6, 30),
+    dt.date(2020, 12, 31),
+]
+
+
+@pytest.fixture(scope="module", params=["generator", "heldout"])
+def projection(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Projection:
+    folder = tmp_path_factory.mktemp("table")
+    scenario: Path = folder / "scenario.jsonl"
+    with scenario.open("w", encoding="utf-8") as handle:
+        if request.param == "generator":
+            generate(handle, projects=80, seed=5)
+        else:
+            heldout(handle, projects=80, seed=5)
+    db = folder / "store.db"
+    result = CliRunner().invoke(
+        cli, ["scenario", "run", str(scenario), "--db", str(db)], obj=Config(clock=LATER)
+    )
+    assert result.exit_code == 0, result.output
+    with open_store(Settings(db=str(db)), create=False) as store:
+        reader = store.reader()
+        try:
+            return replay_log(reader).projection
+        finally:
+            reader.close()
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_every_row_is_what_the_named_functions_give(projection: Projection, day: dt.date) -> None:
+    at = AsOf(projection, day)
+    expected = [
+        project_figures(state, at)
+        for state in sorted(projection.projects.values(), key=lambda s: s.code)
+        if state.registered_on <= at.text
+    ]
+    rank(expected)
+    _, table = figures_on(projection, day)
+    assert len(table) == len(expected)
+    assert list(table) == expected
+    # and the columns the document is written from
+    assert table.light_names == [f.light for f in expected]
+    assert table.open_factors.tolist() == [sum(v.open for v in f.requests) for f in expected]
+    assert table.overdue_factors.tolist() == [sum(v.overdue for v in f.requests) for f in expected]
+    assert table.requests.figures() == factor_figures(v for f in expected for v in f.requests)
+    shown = investment_columns(table.ytd_investment, table.plan, at.progress)
+    for k, f in enumerate(expected):
+        assert {key: column[k] for key, column in shown.items()} == investment_figures(
+            f.ytd_investment, f.plan, at.progress
+        )
+
+
+def test_the_campaigns_have_what_the_columns_must_handle(projection: Projection) -> None:
+    """Not a vacuous comparison: the campaigns read have late requests, extensions,
+    escalations, resolutions, terminations and projects with no plan in force."""
+    requests = list(projection.requests.values())
+    assert any(r.extensions for r in requests)
+    assert any(r.escalations for r in requests)
+    assert any(r.resolved_on for r in requests)
+    assert any(s.terminated_on for s in projection.projects.values())
+    _, table = figures_on(projection, dt.date(2020, 6, 30))
+    assert int(table.requests.overdue.sum()) > 0
+    assert set(table.light_names) >= {"green", "yellow", "red"}
+
+
+money = st.integers(min_value=-(10**20), max_value=10**20)
+small = st.integers(min_value=-(FITS - 1), max_value=FITS - 1)
+
+
+@given(st.lists(st.tuples(st.one_of(small, money), st.integers(0, 10**20)), max_size=30))
+def test_half_even_of_columns_is_half_even_of_each(pairs: list[tuple[int, int]]) -> None:
+    numerators = integers([n for n, _ in pairs])
+    denominators = integers([d for _, d in pairs])
+    for scale in (100, 10_000):
+        assert half_even_all(numerators, denominators, scale) == [
+            None if d == 0 else half_even(n, d, scale) for n, d in pairs
+        ]
+
+
+@given(st.lists(st.one_of(small, money), max_size=30))
+def test_amounts_of_a_column_are_each_amount(values: list[int]) -> None:
+    assert amounts(integers(values)) == [amount(v) for v in values]
+
+
+@given(
+    st.integers(1, 20).flatmap(
+        lambda width: st.lists(
+            st.lists(
+                st.one_of(small, st.integers(-(2**62), 2**62)), min_size=width, max_size=width
+            ),
+            min_size=1,
+            max_size=8,
+        )
+    )
+)
+def test_year_to_date_of_a_matrix_is_each_rows(rows: list[list[int]]) -> None:
+    matrix = np.array(rows, dtype=np.int64)
+    width = matrix.shape[1]
+    assert year_to_date_all(matrix).tolist() == [
+        year_to_date(array("q", row), width - 1) for row in rows
+    ]
+
+
+@given(
+    st.integers(1, 20).flatmap(
+        lambda width: st.lists(
+            st.lists(st.integers(-2, 10_000), min_size=width, max_size=width),
+            min_size=1,
+            max_size=8,
+        )
+    )
+)
+def test_physical_pct_of_a_matrix_is_each_rows(rows: list[list[int]]) -> None:
+    matrix = np.array(rows, dtype=np.int64)
+    width = matrix.shape[1]
+    expected = [physical_pct(row, width - 1) for row in rows]
+    assert physical_pct_all(matrix).tolist() == [-1 if e is None else e for e in expected]
