@@ -30,6 +30,7 @@ from campaign.figures.rates import is_listed, reached_by
 from campaign.figures.receipt import receipt
 from campaign.figures.rounding import amount, exact, percent, rate4, round2
 from campaign.read.projection import days_with_report, last_report, reported_between
+from campaign.read.replay import without_collector
 
 if TYPE_CHECKING:
     from enum import StrEnum
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 NOT_REGISTERED = "is not a registered project (as known then)"
 
 
+@without_collector
 def project_list(
     engine: Engine,
     as_of: dt.date | None,
@@ -81,6 +83,7 @@ def project_list(
     return _with_receipt(document, replayed)
 
 
+@without_collector
 def project_card(
     engine: Engine,
     code: str,
@@ -108,6 +111,7 @@ def project_card(
     return _with_receipt(document, replayed)
 
 
+@without_collector
 def factor_list(
     engine: Engine,
     as_of: dt.date | None,
@@ -159,6 +163,7 @@ def factor_list(
     return _with_receipt(document, replayed)
 
 
+@without_collector
 def missing_reports(
     engine: Engine,
     day: dt.date | None,

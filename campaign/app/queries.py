@@ -20,7 +20,7 @@ from campaign.figures.project import AsOf, project_figures
 from campaign.figures.receipt import receipt
 from campaign.figures.rounding import amount, percent
 from campaign.figures.series import PERIODS, period_ends, series_rows
-from campaign.read.replay import Replayed, replay_log
+from campaign.read.replay import Replayed, replay_log, without_collector
 from campaign.read.snapshots import FORMAT, key_id
 from campaign.store.chain import link_entry
 from campaign.store.heads import head_at
@@ -140,6 +140,7 @@ def snapshots_behind(engine: Engine) -> bool:
         reader.close()
 
 
+@without_collector
 def catch_up(engine: Engine, progress: Progress | None = None) -> int:
     """After a bulk write (a load, an import): fold the log from its latest snapshot to its
     head, keeping the snapshots a query would keep (the ends of checkpoint days, the head), so
@@ -154,6 +155,7 @@ def catch_up(engine: Engine, progress: Progress | None = None) -> int:
         reader.close()
 
 
+@without_collector
 def checkpoint_document(
     engine: Engine,
     as_of: dt.date | None,
@@ -171,6 +173,7 @@ def checkpoint_document(
     return document
 
 
+@without_collector
 def series_document(
     engine: Engine,
     period: str,
@@ -198,6 +201,7 @@ def series_document(
     return document
 
 
+@without_collector
 def project_states(
     engine: Engine,
     as_of: dt.date | None,
@@ -262,6 +266,7 @@ def project_states(
     return document
 
 
+@without_collector
 def publish(
     engine: Engine, as_of: dt.date | None, known_at: str | None, *, actor: str
 ) -> tuple[dict[str, Any], bool]:

@@ -10,9 +10,12 @@ long stretches of a SQLite log on two processes. What the events do to the proje
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import functools
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -23,12 +26,42 @@ from campaign.read.fold import Folder, elided
 from campaign.store.readers import SplitReader
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable
 
     from campaign.read.projection import Projection
     from campaign.read.snapshots import SnapshotStore
     from campaign.store.heads import TreeHead
     from campaign.store.readers import LogReader, Row
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """A query restores and computes hundreds of thousands of objects that make no reference
+    cycles; Python's cyclic collector would rescan them again and again as they grow (a third
+    of a snapshot's restore). Nothing is collected at the end: what a query makes is freed by
+    reference counting."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def without_collector(query: Callable[P, R]) -> Callable[P, R]:
+    """`query` run with the cyclic collector paused (see `collector_paused`)."""
+
+    @functools.wraps(query)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        with collector_paused():
+            return query(*args, **kwargs)
+
+    return paused
+
 
 Progress = Callable[[int, int], None]
 """Called with (events done, events in all) as a replay goes."""

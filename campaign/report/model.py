@@ -23,6 +23,7 @@ from campaign.figures.project import ProjectFigures
 from campaign.figures.ranking import ranks_on
 from campaign.figures.receipt import receipt
 from campaign.figures.rounding import amount, exact, rate4
+from campaign.read.replay import without_collector
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -95,6 +96,7 @@ class Report:
         ]
 
 
+@without_collector
 def build(
     engine: Engine,
     as_of: dt.date | None,
