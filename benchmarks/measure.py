@@ -337,3 +337,34 @@ def table_ratio(db: Path, as_of: str, rounds: int = 3) -> tuple[float, float, fl
     table = best(lambda: command_wall(*query), rounds)
     as_json = best(lambda: command_wall(*query, "--json"), rounds)
     return table, as_json, table / as_json
+
+
+def postgres_floor_and_replay(url: str, rounds: int = 3) -> tuple[int, float, float]:
+    """(events, floor events/s, full replay events/s) on a PostgreSQL store: the floor reads
+    the rows the replay reads, through the same named (server-side) cursor, and decodes each
+    state with orjson; the replay is `replay_log` from the first event. Each the best of
+    `rounds`, interleaved."""
+    floors, replays = [], []
+    with open_store(Settings(db=url), create=False) as store:
+        for _ in range(rounds):
+            reader = store.reader()
+            head, _, _ = reader.head()
+            started = time.perf_counter()
+            count = 0
+            for batch in reader.batches(0, head):
+                for _topic, state in batch:
+                    orjson.loads(state)
+                count += len(batch)
+            floors.append(time.perf_counter() - started)
+            reader.close()
+            if count != head:
+                raise RuntimeError(f"the floor read {count} of {head} events")
+            reader = store.reader()
+            gc.collect()
+            started = time.perf_counter()
+            replayed = replay_log(reader)
+            replays.append(time.perf_counter() - started)
+            reader.close()
+            if replayed.position != head:
+                raise RuntimeError(f"the replay stopped at {replayed.position} of {head}")
+    return head, head / min(floors), head / min(replays)

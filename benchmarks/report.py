@@ -7,8 +7,9 @@ floor, measured in one run on stores built once from the generator.
     python -m benchmarks.report --reports  # only the 通报 and the checkpoint's tables
     python -m benchmarks.report --shared   # only N=8 writers x 50 commands and kill -9, both
                                            # backends (a durable PostgreSQL is started)
-    python -m benchmarks.report --scale    # only the scale targets, on the 1M stores of both
-                                           # generators (the project's and benchmarks/heldout)
+    python -m benchmarks.report --scale    # only the scale targets, on the 1M and 3M stores of
+                                           # both generators (the project's and
+                                           # benchmarks/heldout), and on PostgreSQL
     python -m benchmarks.report --heldout  # only the floor and the replay, on stores from both
                                            # generators (benchmarks/heldout)
 """
@@ -277,6 +278,59 @@ def scale_rows(source: stores.Source) -> list[Row]:
     return rows
 
 
+def large_rows(source: stores.Source) -> list[Row]:
+    """The cold checkpoint on the 3M store of `source` (32k projects and more)."""
+    say(f"the 3M {source} store ...")
+    big = stores.store(stores.projects_for(3_000_000, source), source=source)
+    events = measure.events_in(big)
+    wall = measure.cold_checkpoint_wall(big, "2020-06-30", None, rounds=2)
+    projects = stores.projects_for(3_000_000, source)
+    return [
+        Row(
+            f"cold checkpoint 06-30, 3M {source} ({events:,} events, {projects:,} projects)",
+            f"{wall:.2f} s",
+            "<= 1.5 s",
+            "",
+            wall <= 1.5,
+        )
+    ]
+
+
+def postgres_rows(source: stores.Source) -> list[Row]:
+    """The full replay on PostgreSQL against its own floor: the 1M store of `source`, exported
+    and imported into a PostgreSQL started for the purpose."""
+    say(f"PostgreSQL replay, 1M {source} (export, import, replay) ...")
+    big = stores.store(stores.projects_for(1_000_000, source), source=source)
+    log = stores.scratch() / f"log-{source}.jsonl"
+    measure.command_wall("export", str(log), "--db", str(big))
+    with shared.server() as pg:
+        url = pg.create_database(f"replay_{source}")
+        shared.ok("admin", "init", db=url)
+        measure.command_wall("import", str(log), "--db", url)
+        events, floor, replay = measure.postgres_floor_and_replay(url)
+    log.unlink()
+    return [
+        Row(
+            f"PostgreSQL floor: named cursor + orjson.loads, 1M {source} ({events:,} events)",
+            f"{floor:,.0f} events/s",
+            "",
+            "1.00",
+        ),
+        Row(
+            f"PostgreSQL full replay, 1M {source}",
+            f"{replay:,.0f} events/s",
+            ">= 0.7 x its floor",
+            f"{replay / floor:.2f}",
+            replay / floor >= 0.7,
+        ),
+    ]
+
+
+def scale(source: stores.Source) -> list[Row]:
+    """Every row of the scale targets for one generator's stores."""
+    return scale_rows(source) + large_rows(source) + postgres_rows(source)
+
+
 def shared_rows(writers: int = 8, commands: int = 50, kills: int = 5) -> list[Row]:
     say(f"{writers} writers x {commands} commands and kill -9, on SQLite and PostgreSQL ...")
     writes, killed = shared.measure(writers, commands, kills)
@@ -346,7 +400,7 @@ def main() -> None:
     parser.add_argument(
         "--scale",
         action="store_true",
-        help="only the scale targets, on the 1M stores of both generators",
+        help="only the scale targets, on the 1M and 3M stores of both generators",
     )
     parser.add_argument(
         "--heldout",
@@ -364,7 +418,7 @@ def main() -> None:
     elif args.appends:
         rows = append_rows()
     elif args.scale:
-        rows = scale_rows("generator") + scale_rows("heldout")
+        rows = scale("generator") + scale("heldout")
     elif args.heldout:
         rows = []
         for events, label in ((100_000, "100k"), (1_000_000, "1M")):
@@ -374,7 +428,7 @@ def main() -> None:
         if args.curve:
             rows += replay_rows(3_000_000, "3M")
         rows += checkpoint_rows() + report_rows() + append_rows() + import_rows()
-        rows += memory_and_audit_rows() + scale_rows("generator") + scale_rows("heldout")
+        rows += memory_and_audit_rows() + scale("generator") + scale("heldout")
         rows += shared_rows()
     print_table(rows)
     say(f"measured in {time.perf_counter() - started:.0f} s, Python {sys.version.split()[0]}")

@@ -105,8 +105,9 @@ def summary(at: AsOf, figures: Figures, *, breakdowns: bool) -> dict[str, Any]:
     factors = requests.figures()
     wanted = at.settings.targets
     if breakdowns:
-        categories = [r.category for r in requests.items]
-        units = [f.states[row].unit for row in requests.owner.tolist()]
+        categories = requests.column("category")
+        unit_of = f.column("unit")
+        units = [unit_of[i] for i in requests.owner.tolist()]
         factors["by_category"] = _factor_groups(requests, categories)
         factors["by_unit"] = _factor_groups(requests, units)
 
@@ -170,6 +171,7 @@ def document(at: AsOf, figures: Figures, *, known_at: str | None) -> dict[str, A
     f = figures
     ranks = f.ranks
     lights = f.light_names
+    states = f.states
     lagging = sorted(
         (i for i, light in enumerate(lights) if light in ("red", "yellow")),
         key=lambda i: (lights[i] != "red", ranks[i] or 0),
@@ -185,11 +187,11 @@ def document(at: AsOf, figures: Figures, *, known_at: str | None) -> dict[str, A
         "categories": group(figures, "category", progress),
         "lagging": [
             {
-                "code": f.states[i].code,
-                "name": f.states[i].name,
+                "code": states[i].code,
+                "name": states[i].name,
                 "light": lights[i],
-                "unit": f.states[i].unit,
-                "leader": f.states[i].leader,
+                "unit": states[i].unit,
+                "leader": states[i].leader,
                 "spi": spi4(int(f.spi_num[i]), int(f.spi_den[i])),
                 "reasons": f.reasons(i),
             }
@@ -205,12 +207,12 @@ def project_rows(f: Figures, progress: Fraction) -> list[dict[str, Any]]:
     shown = investment_columns(ytd, plan, progress)
     physical = f.physical.tolist()
     columns = (
-        [s.code for s in f.states],
-        [s.name for s in f.states],
-        [s.sector for s in f.states],
-        [s.category for s in f.states],
-        [s.unit for s in f.states],
-        [s.leader for s in f.states],
+        f.column("code"),
+        f.column("name"),
+        f.column("sector"),
+        f.column("category"),
+        f.column("unit"),
+        f.column("leader"),
         amounts(plan),
         amounts(ytd),
         shown["investment_rate"],

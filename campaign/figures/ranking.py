@@ -24,19 +24,19 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from campaign.figures.project import ProjectFigures
-    from campaign.read.projection import Projection, ProjectState
+    from campaign.read.projection import Projection
 
 
 class Members(Protocol):
     """What `group` reads of the projects' figures (`campaign.figures.table.Figures`)."""
 
-    states: list[ProjectState]
     listed: NDArray[Any]
     plan: NDArray[Any]
     ytd_investment: NDArray[Any]
 
     @property
     def light_names(self) -> list[str]: ...
+    def column(self, name: str) -> list[Any]: ...
 
 
 def rank(figures: list[ProjectFigures]) -> None:
@@ -96,9 +96,11 @@ def group(figures: Members, key: str, progress: Fraction) -> list[dict[str, Any]
     """Listed projects summed by `key` (unit, sector or category), ranked by spi like the
     projects (None last, ties by name)."""
     members: dict[str, list[int]] = defaultdict(list)
-    for i, (state, listed) in enumerate(zip(figures.states, figures.listed.tolist(), strict=True)):
+    for i, (name, listed) in enumerate(
+        zip(figures.column(key), figures.listed.tolist(), strict=True)
+    ):
         if listed:
-            members[getattr(state, key)].append(i)
+            members[name].append(i)
     lights = figures.light_names
     ranked: list[tuple[Fraction | None, str, dict[str, Any]]] = []
     for name, rows in members.items():

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
     from numpy.typing import NDArray
 
-    from campaign.read.projection import Projection, ProjectState, RequestState
+    from campaign.read.projection import Ledgers, Projection, ProjectState, RequestState
 
     Ints = NDArray[Any]  # int64, or object (Python ints) for values beyond FITS
 
@@ -70,13 +71,12 @@ def day_numbers(texts: Sequence[str | None]) -> NDArray[np.int64]:
     """ISO dates as day numbers; None as NEVER."""
     numbers = _NUMBERS
     try:
-        return np.array([numbers[t] for t in texts], dtype=np.int64).reshape(len(texts))
+        return np.fromiter(map(numbers.__getitem__, texts), dtype=np.int64, count=len(texts))
     except KeyError:
-        for t in texts:
-            if t not in numbers:
-                assert t is not None
-                numbers[t] = (dt.date.fromisoformat(t) - EPOCH).days
-        return np.array([numbers[t] for t in texts], dtype=np.int64).reshape(len(texts))
+        for t in set(texts) - numbers.keys():
+            assert t is not None
+            numbers[t] = (dt.date.fromisoformat(t) - EPOCH).days
+        return np.fromiter(map(numbers.__getitem__, texts), dtype=np.int64, count=len(texts))
 
 
 def day_number(day: dt.date) -> int:
@@ -131,10 +131,17 @@ def investment_columns(ytd: Ints, plan: Ints, progress: Fraction) -> dict[str, l
     }
 
 
-def ledger_matrix(states: Sequence[ProjectState], name: str, width: int) -> NDArray[np.int64]:
-    """Days 0..width-1 of one day ledger of each project, a row each."""
-    joined = b"".join([memoryview(getattr(s, name))[:width] for s in states])
-    return np.frombuffer(joined, dtype=np.int64).reshape(len(states), width)
+def picked(values: Sequence[Any], rows: Sequence[int]) -> list[Any]:
+    """values[row] for each of `rows`, in order."""
+    if len(rows) > 1:
+        return list(itemgetter(*rows)(values))
+    return [values[row] for row in rows]
+
+
+def ledger_matrix(ledgers: Ledgers, name: str, width: int) -> NDArray[np.int64]:
+    """Days 0..width-1 of one day ledger of every project, a row each (a view of the block)."""
+    block = np.frombuffer(ledgers.used(name), dtype=np.int64)
+    return block.reshape(ledgers.rows, ledgers.days)[:, :width]
 
 
 def year_to_date_all(matrix: NDArray[np.int64]) -> Ints:
@@ -157,34 +164,46 @@ def physical_pct_all(matrix: NDArray[np.int64]) -> NDArray[np.int64]:
 
 class Requests:
     """The factor requests filed by as_of, project by project (by code), each project's in the
-    order the log filed them; `owner` is the row of the project."""
+    order the log filed them; `owner` is the project's index in the figures, `rows` the
+    request's row of the projection's `Requests`."""
 
-    def __init__(self, states: Sequence[ProjectState], at: AsOf, day: int) -> None:
+    def __init__(self, projection: Projection, order: Sequence[int], at: AsOf, day: int) -> None:
         text = at.text
-        chosen: list[RequestState] = []
-        owner: list[int] = []
-        for row, state in enumerate(states):
-            if state.requests:
-                for r in state.requests:
-                    if r.filed_on <= text:
-                        chosen.append(r)
-                        owner.append(row)
-        self.items = chosen
-        self.owner = np.array(owner, dtype=np.int64)
-        self.filed = day_numbers([r.filed_on for r in chosen])
-        self.resolved_on = day_numbers([r.resolved_on for r in chosen])
+        table = projection.requests
+        self.table = table
+        # every request of a project in `order` filed by as_of: by the project's place in
+        # `order`, then in filing order
+        place = np.full(len(projection.projects) + 1, -1, dtype=np.int64)
+        place[np.array(order, dtype=np.int64)] = np.arange(len(order))
+        row_of = projection.projects.row_of
+        owner = place[np.fromiter(map(row_of.__getitem__, table.code), np.int64, len(table))]
+        filed = day_numbers(table.filed_on)
+        chosen_at = np.flatnonzero((filed <= day) & (owner >= 0))
+        chosen_at = chosen_at[np.argsort(owner[chosen_at], kind="stable")]
+        chosen: list[int] = chosen_at.tolist()
+        self.rows = chosen
+        self.owner = owner[chosen_at]
+        self.filed = filed[chosen_at]
+        resolved_on = table.resolved_on
+        self.resolved_on = day_numbers(picked(resolved_on, chosen))
         # what needs a request's history: the due in force on as_of and on resolution, and
         # the manual level; only requests that were extended or escalated have one
-        due_today = [r.sla_due for r in chosen]
+        sla_due, extensions, escalations = table.sla_due, table.extensions, table.escalations
+        due_today = picked(sla_due, chosen)
         due_resolved = list(due_today)
         manual = np.zeros(len(chosen), dtype=np.int64)
-        for k, r in enumerate(chosen):
-            if r.extensions:
-                due_today[k] = in_force(r.extensions, text, r.sla_due)
-                if r.resolved_on is not None:
-                    due_resolved[k] = in_force(r.extensions, r.resolved_on, r.sla_due)
-            if r.escalations:
-                manual[k] = manual_level(r, text)
+        n = len(chosen)
+        extended = np.fromiter(map(bool, picked(extensions, chosen)), bool, n)
+        escalated = np.fromiter(map(bool, picked(escalations, chosen)), bool, n)
+        for j in np.flatnonzero(extended | escalated).tolist():
+            k = chosen[j]
+            if extensions[k]:
+                due_today[j] = in_force(extensions[k], text, sla_due[k])
+                resolved = resolved_on[k]
+                if resolved is not None:
+                    due_resolved[j] = in_force(extensions[k], resolved, sla_due[k])
+            if escalations[k]:
+                manual[j] = manual_level(table.view(k), text)
         self.due_text = due_today
         self.due = day_numbers(due_today)
         due_at_resolution = day_numbers(due_resolved)
@@ -206,13 +225,21 @@ class Requests:
         )
         self.level = np.where(self.open, np.maximum(manual, derived), 0)
 
+    def item(self, k: int) -> RequestState:
+        """Request `k` (of those filed by as_of)."""
+        return self.table.view(self.rows[k])
+
+    def column(self, name: str) -> list[Any]:
+        """One column of the projection's requests, for those filed by as_of."""
+        return picked(getattr(self.table, name), self.rows)
+
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self.rows)
 
     def figures(self, mask: NDArray[np.bool_] | None = None) -> dict[str, Any]:
         """`factors.factor_figures` over the requests `mask` picks (all by default)."""
         if mask is None:
-            mask = np.ones(len(self.items), dtype=bool)
+            mask = np.ones(len(self.rows), dtype=bool)
         filed = int(mask.sum())
         resolved = int((mask & self.resolved).sum())
         due = int((mask & self.is_due).sum())
@@ -235,7 +262,7 @@ class Requests:
         """Request `k` as `factors.view_request` gives it."""
         resolved = bool(self.resolved[k])
         return RequestView(
-            request=self.items[k],
+            request=self.item(k),
             resolved=resolved,
             open=not resolved,
             due=self.due_text[k],
@@ -265,8 +292,20 @@ def _working_day_counts(at: AsOf, columns: list[NDArray[np.int64]], day: int) ->
 
 
 @dataclass(frozen=True, slots=True)
+class TargetState:
+    """What the zone targets read of a project's facts."""
+
+    industrial: bool
+    tech_renovation: bool
+    total_investment: int
+    factory_area: int
+
+
+@dataclass(frozen=True, slots=True)
 class TargetRow:
-    state: ProjectState
+    """What the zone targets read of a project's figures (`targets.TargetFacts`)."""
+
+    state: TargetState
     listed: bool
     started_on: str | None
     ytd_investment: int
@@ -278,45 +317,58 @@ class Figures:
     def __init__(self, projection: Projection, at: AsOf) -> None:
         self.at = at
         text = at.text
-        states = sorted(
-            (s for s in projection.projects.values() if s.registered_on <= text),
-            key=lambda s: s.code,
+        projects = projection.projects
+        self.projects = projects
+        code, registered_on = projects.code, projects.registered_on
+        order = sorted(
+            (row for row, day in enumerate(registered_on) if day <= text), key=code.__getitem__
         )
-        self.states = states
-        n = len(states)
+        self.order = order  # the projects' rows of the projection's `Projects`, by code
+        self._columns: dict[str, list[Any]] = {}
+        n = len(order)
         day = day_number(at.date)
         self.day = day
-        terminated_on = day_numbers([s.terminated_on for s in states])
+        terminated_on = day_numbers(self.column("terminated_on"))
         self.terminated = terminated_on <= day
         self.listed = ~self.terminated
-        self.plan = integers([plan_in_force(s.revisions, text) for s in states])
+        self.plan = integers(
+            [plan_in_force(revisions, text) for revisions in self.column("revisions")]
+        )
         width = at.index + 1
-        self.ytd_investment = year_to_date_all(ledger_matrix(states, "investment", width))
-        self.ytd_funds = year_to_date_all(ledger_matrix(states, "funds", width))
-        self.physical = physical_pct_all(ledger_matrix(states, "pct", width))
+        rows = np.array(order, dtype=np.int64)
+        ledgers = projects.ledgers
+        self.ytd_investment = year_to_date_all(ledger_matrix(ledgers, "investment", width))[rows]
+        self.ytd_funds = year_to_date_all(ledger_matrix(ledgers, "funds", width))[rows]
+        self.physical = physical_pct_all(ledger_matrix(ledgers, "pct", width))[rows]
         progress = at.progress
         self.spi_num = self.ytd_investment * progress.denominator
         self.spi_den = self.plan * progress.numerator
-        self.milestone = {m: day_numbers([s.milestones.get(m) for s in states]) for m in MILESTONES}
+        milestones = self.column("milestones")
+        self.milestone = {m: day_numbers([done.get(m) for done in milestones]) for m in MILESTONES}
         reached = {m: days <= day for m, days in self.milestone.items()}
         self.reached = reached
         stage = np.zeros(n, dtype=np.int64)
         for k, m in enumerate(MILESTONES, 1):
             stage = np.where(reached[m], k, stage)
         self.stage_code = np.where(self.terminated, len(STAGES) - 1, stage)
-        self.new = np.array([s.category == "new" for s in states], dtype=bool)
-        self.planned_start = day_numbers([s.planned_start for s in states])
-        self.planned_completion = day_numbers([s.planned_completion for s in states])
+        self.new = np.array([c == "new" for c in self.column("category")], dtype=bool)
+        self.planned_start = day_numbers(self.column("planned_start"))
+        self.planned_completion = day_numbers(self.column("planned_completion"))
         started = reached["started"]
         late_start = self.listed & (self.planned_start < day) & ~started
         self.start_overdue_days = np.where(late_start, day - self.planned_start, 0)
-        self.requests = Requests(states, at, day)
+        self.requests = Requests(projection, order, at, day)
         requests = self.requests
         self.open_factors = np.bincount(requests.owner[requests.open], minlength=n)
         self.overdue_factors = np.bincount(requests.owner[requests.overdue], minlength=n)
         worst = np.zeros(n, dtype=np.int64)
         np.maximum.at(worst, requests.owner, np.where(requests.open, requests.overdue_wd, 0))
         self.worst_overdue_wd = worst
+        self._lights(worst)
+        self._rows: dict[int, ProjectFigures] = {}
+
+    def _lights(self, worst: NDArray[np.int64]) -> None:
+        """`lights.project_light` of each listed project, and the three lights it is of."""
         self.investment_light = self._investment_lights()
         start_light = np.select(
             [self.start_overdue_days > 30, self.start_overdue_days >= 1], [RED, YELLOW], GREEN
@@ -328,10 +380,21 @@ class Figures:
         light = np.where(worst_light == NA, GREEN, worst_light)
         only_na = (self.investment_light == NA) & (start_light == GREEN) & (factor_light == GREEN)
         self.light = np.where(self.listed, np.where(only_na, NA, light), NA)
-        self._rows: dict[int, ProjectFigures] = {}
 
     def __len__(self) -> int:
-        return len(self.states)
+        return len(self.order)
+
+    def column(self, name: str) -> list[Any]:
+        """One column of the projects (a field of PROJECT_FIELDS), by code (read once)."""
+        found = self._columns.get(name)
+        if found is None:
+            found = self._columns[name] = picked(getattr(self.projects, name), self.order)
+        return found
+
+    @cached_property
+    def states(self) -> list[ProjectState]:
+        """A `ProjectState` view of each project, by code."""
+        return [self.projects.view(row) for row in self.order]
 
     def _investment_lights(self) -> NDArray[np.int64]:
         """`lights.investment_light` of each project."""
@@ -347,7 +410,7 @@ class Figures:
     @cached_property
     def ranks(self) -> list[int | None]:
         """`ranking.rank`: 1..n over the listed projects by unrounded spi (None for others)."""
-        codes = [s.code for s in self.states]
+        codes = self.column("code")
         listed = self.listed.tolist()
         entries = [
             (codes[i], num, den)
@@ -373,14 +436,16 @@ class Figures:
     @cached_property
     def started_on(self) -> list[str | None]:
         return [
-            s.milestones.get("started") if ok else None
-            for s, ok in zip(self.states, self.reached["started"].tolist(), strict=True)
+            done.get("started") if ok else None
+            for done, ok in zip(
+                self.column("milestones"), self.reached["started"].tolist(), strict=True
+            )
         ]
 
     @cached_property
     def requests_of(self) -> list[list[int]]:
         """Each project's requests (their rows), in filing order."""
-        of: list[list[int]] = [[] for _ in self.states]
+        of: list[list[int]] = [[] for _ in self.order]
         for k, row in enumerate(self.requests.owner.tolist()):
             of[row].append(k)
         return of
@@ -408,7 +473,7 @@ class Figures:
                 {
                     "kind": "start",
                     "overdue_days": int(self.start_overdue_days[i]),
-                    "planned_start": self.states[i].planned_start,
+                    "planned_start": self.projects.planned_start[self.order[i]],
                 }
             )
         if self.factor_light[i] != GREEN:
@@ -420,8 +485,8 @@ class Figures:
             reasons.extend(
                 {
                     "kind": "factor",
-                    "request": requests.items[k].id,
-                    "category": requests.items[k].category,
+                    "request": requests.table.id[requests.rows[k]],
+                    "category": requests.table.category[requests.rows[k]],
                     "overdue_wd": int(requests.overdue_wd[k]),
                 }
                 for k in late
@@ -429,17 +494,23 @@ class Figures:
         return reasons
 
     def target_rows(self) -> list[TargetRow]:
-        """What the zone targets read of each project (`targets.ProjectFigures`)."""
-        return [
-            TargetRow(state, listed, started_on, ytd)
-            for state, listed, started_on, ytd in zip(
-                self.states,
+        """What the zone targets read of each project (`targets.TargetFacts`)."""
+        facts = map(
+            TargetState,
+            self.column("industrial"),
+            self.column("tech_renovation"),
+            self.column("total_investment"),
+            self.column("factory_area"),
+        )
+        return list(
+            map(
+                TargetRow,
+                facts,
                 self.listed.tolist(),
                 self.started_on,
                 self.ytd_investment.tolist(),
-                strict=True,
             )
-        ]
+        )
 
     def row(self, i: int) -> ProjectFigures:
         """Project `i` as a `ProjectFigures` (what `project.project_figures` gives, ranked)."""
@@ -468,4 +539,4 @@ class Figures:
         return found
 
     def __iter__(self) -> Iterator[ProjectFigures]:
-        return (self.row(i) for i in range(len(self.states)))
+        return (self.row(i) for i in range(len(self.order)))

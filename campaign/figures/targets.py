@@ -17,14 +17,26 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from campaign.domain.values import Target
-    from campaign.read.projection import ProjectState
+
+
+class ProjectFacts(Protocol):
+    """What the targets read of a project (`campaign.read.projection.ProjectState` has it)."""
+
+    @property
+    def industrial(self) -> bool: ...
+    @property
+    def tech_renovation(self) -> bool: ...
+    @property
+    def total_investment(self) -> int: ...
+    @property
+    def factory_area(self) -> int: ...
 
 
 class TargetFacts(Protocol):
     """What the targets read of a project's figures (`campaign.figures.project`'s have it)."""
 
     @property
-    def state(self) -> ProjectState: ...
+    def state(self) -> ProjectFacts: ...
     @property
     def listed(self) -> bool: ...
     @property
@@ -64,7 +76,7 @@ def fixed_asset_investment(registered: Sequence[TargetFacts]) -> Fraction:
 
 
 def is_tech_renovation(f: TargetFacts) -> bool:
-    return f.state.tech_renovation and f.state.total_investment >= TECH_RENOVATION_MIN
+    return bool(f.state.tech_renovation) and f.state.total_investment >= TECH_RENOVATION_MIN
 
 
 def tech_renovation_projects(listed: Sequence[TargetFacts]) -> int:

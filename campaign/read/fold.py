@@ -24,7 +24,7 @@ from campaign.domain.catalogue import (
     Project,
     Publication,
 )
-from campaign.read.projection import Projection, ProjectState, RequestState, record_day
+from campaign.read.projection import Projection, record_day
 from campaign.store.codec import current_schema, upcast
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ Handler = Callable[[dict[str, Any]], None]
 REPORTED = get_topic(DailyReport.Reported)
 CORRECTED = get_topic(DailyReport.Corrected)
 REGISTERED = get_topic(Project.Registered)
+OPENED = get_topic(Campaign.Opened)
 
 
 def elided() -> str | None:
@@ -59,6 +60,7 @@ class Folder:
         for topic, handler in list(self.handlers.items()):
             if current_schema(topic) > 1:  # old states in the log are upcast first
                 self.handlers[topic] = _upcasting(topic, handler)
+        self.reshaping = {REGISTERED, OPENED}
         self.ignored = {get_topic(FactorKey.Assigned)} | {
             get_topic(e) for e in (Access.Granted, Access.Regranted, Access.Revoked)
         }
@@ -78,8 +80,11 @@ class Folder:
         Nothing here makes reference cycles, so the cyclic collector is paused."""
         handler_of = self.handler
         loads = orjson.loads
-        projects = self.p.projects
         day_index = self.p.day_index
+        projects = self.p.projects
+        row_of = projects.row_of
+        ledgers = projects.ledgers
+        investment, funds, pct, days = ledgers.investment, ledgers.funds, ledgers.pct, ledgers.days
         count = 0
         collecting = gc.isenabled()
         gc.disable()
@@ -89,12 +94,18 @@ class Folder:
                 for topic, state in batch:
                     e = loads(state)
                     if topic is None:  # a daily report (see `elided`)
-                        p = projects[e["code"]]
-                        record_day(p.investment, p.funds, p.pct, day_index[e["date"]], e)
+                        at = row_of[e["code"]] * days + day_index[e["date"]]
+                        record_day(investment, funds, pct, at, e)
                         continue
                     handler = handler_of(topic)
                     if handler is not None:
                         handler(e)
+                        if topic in self.reshaping:  # a new campaign or project: new blocks
+                            projects = self.p.projects
+                            row_of = projects.row_of
+                            ledgers = projects.ledgers
+                            investment, funds, pct = ledgers.investment, ledgers.funds, ledgers.pct
+                            days = ledgers.days
         finally:
             if collecting:
                 gc.enable()
@@ -103,34 +114,35 @@ class Folder:
 
 
 def _report_handlers(p: Projection) -> dict[str, Handler]:
-    projects = p.projects
     day_index = p.day_index
 
     def reported(e: dict[str, Any]) -> None:  # a report or its correction: the later wins
-        project = projects[e["code"]]
-        record_day(project.investment, project.funds, project.pct, day_index[e["date"]], e)
+        projects = p.projects
+        ledgers = projects.ledgers
+        at = projects.row_of[e["code"]] * ledgers.days + day_index[e["date"]]
+        record_day(ledgers.investment, ledgers.funds, ledgers.pct, at, e)
 
     return {REPORTED: reported, CORRECTED: reported}
 
 
 def _project_handlers(p: Projection) -> dict[str, Handler]:
-    projects = p.projects
-    day_index = p.day_index
-
     def registered(e: dict[str, Any]) -> None:
-        projects[e["code"]] = ProjectState(e, len(day_index))
+        p.projects.register(e)
 
     def plan_revised(e: dict[str, Any]) -> None:
-        projects[e["code"]].revisions.append((e["date"], e["annual_plan_yuan"]))
+        projects = p.projects
+        projects.revisions[projects.row_of[e["code"]]].append((e["date"], e["annual_plan_yuan"]))
 
     def milestone(e: dict[str, Any]) -> None:
-        projects[e["code"]].milestones[e["milestone"]] = e["date"]
+        projects = p.projects
+        projects.milestones[projects.row_of[e["code"]]][e["milestone"]] = e["date"]
 
     def terminated(e: dict[str, Any]) -> None:
-        projects[e["code"]].terminated_on = e["date"]
+        projects = p.projects
+        projects.terminated_on[projects.row_of[e["code"]]] = e["date"]
 
     return {
-        get_topic(Campaign.Opened): p.open,
+        OPENED: p.open,
         get_topic(Campaign.Amended): p.amend,
         REGISTERED: registered,
         get_topic(Project.PlanRevised): plan_revised,
@@ -140,31 +152,23 @@ def _project_handlers(p: Projection) -> dict[str, Handler]:
 
 
 def _request_handlers(p: Projection) -> dict[str, Handler]:
-    projects = p.projects
     requests = p.requests
 
     def filed(e: dict[str, Any]) -> None:
-        request = RequestState(
-            request_id=e["request_id"],
-            code=e["code"],
-            category=e["category"],
-            detail=e["detail"],
-            filed_on=e["date"],
-            sla_due=e["due"],
-        )
-        requests[request.id] = request
-        projects[request.code].requests.append(request)
+        row = requests.file(e)
+        projects = p.projects
+        projects.requests[projects.row_of[e["code"]]].append(row)
 
     def extended(e: dict[str, Any]) -> None:
-        requests[e["request_id"]].extensions.append((e["date"], e["due"]))
+        requests.extensions[requests.row_of[e["request_id"]]].append((e["date"], e["due"]))
 
     def escalated(e: dict[str, Any]) -> None:
-        requests[e["request_id"]].escalations.append((e["date"], e["level"]))
+        requests.escalations[requests.row_of[e["request_id"]]].append((e["date"], e["level"]))
 
     def resolved(e: dict[str, Any]) -> None:
-        request = requests[e["request_id"]]
-        request.resolved_on = e["date"]
-        request.outcome = e["outcome"]
+        row = requests.row_of[e["request_id"]]
+        requests.resolved_on[row] = e["date"]
+        requests.outcome[row] = e["outcome"]
 
     return {
         get_topic(FactorRequest.Filed): filed,

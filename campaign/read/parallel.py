@@ -3,10 +3,11 @@
 Nine events in ten are daily reports, and each writes its own cell of a project's day ledger
 (one report per project and day), so the order in which reports are folded does not matter;
 corrections, which do depend on order, are kept back and applied after, in log order. The
-ledgers go into shared memory; this process folds the reports whose notification id is a
-multiple of three and every other event, a forked second process the other two reports in
-three. Each side reads all rows but decodes only its own share (the rest come without their
-state), so a long replay runs much faster than on one process.
+ledgers are in shared memory already (`campaign.read.projection.Ledgers`); this process folds
+the reports whose notification id is a multiple of three and every other event, a forked
+second process the other two reports in three. Each side reads all rows but decodes only its
+own share (the rest come without their state), so a long replay runs much faster than on one
+process.
 
 Used for long stretches of a SQLite log; shorter ones, other backends, or a daily report
 whose events need upcasting, fold in one process.
@@ -15,33 +16,27 @@ whose events need upcasting, fold in one process.
 from __future__ import annotations
 
 import gc
-import mmap
 import os
 import signal
 import time
-from array import array
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from campaign.domain.catalogue import Project
 from campaign.read.fold import CORRECTED, REGISTERED, REPORTED, elided
-from campaign.read.projection import LEDGERS, NO_PCT, record_day
+from campaign.read.projection import record_day
 from campaign.store.readers import SplitReader
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from campaign.read.fold import Folder
-    from campaign.read.projection import Projection, ProjectState
+    from campaign.read.projection import Projection, Projects
     from campaign.store.readers import SplitRow
 
 MIN_EVENTS = 200_000
 SHARE = 3  # this process folds one report in three: it also folds every other event
-
-Ledgers = tuple[memoryview, memoryview, memoryview]
-"""A project's investment, funds and physical % ledgers, in the shared memory."""
-
 
 PROCESSES = "CAMPAIGN_REPLAY_PROCESSES"
 """1: always one process; 2: two for every long stretch; unset: two when a core is spare."""
@@ -94,47 +89,15 @@ def usable(
     return None
 
 
-class _Shared:
-    """The projects' ledgers in shared memory: the projects already folded, in order, then
-    each one registered in the span, in log order (both processes assign the same slots)."""
-
-    def __init__(self, view: memoryview, days: int, codes: list[str]) -> None:
-        self.view = view
-        self.days = days
-        self.slots: dict[str, Ledgers] = {}
-        for code in codes:
-            self.add(code)
-
-    def add(self, code: str) -> None:
-        base = len(self.slots) * 3 * self.days
-        days = self.days
-        self.slots[code] = (
-            self.view[base : base + days],
-            self.view[base + days : base + 2 * days],
-            self.view[base + 2 * days : base + 3 * days],
-        )
-
-
 def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> int:
     """Fold the events with after < notification id <= upto; returns how many were read.
-    The projects' ledgers are in the shared memory while it runs: after an exception the
-    folder is not to be folded on (its callers let it go)."""
+    The ledgers' mapping is made big enough for every project registered by `upto` first, so
+    that both processes write into the same pages and add the same rows."""
     p = folder.p
-    days = p.year_days
-    existing = list(p.projects.values())
-    total = len(existing) + reader.count_created(Project.id_for(""), after, upto)
-    memory = mmap.mmap(-1, max(8, total * 3 * days * 8))
-    raw = memoryview(memory)
-    view = raw.cast("q")
-    empty_pct = array("q", [NO_PCT]) * days
-    for k in range(total):
-        view[(3 * k + 2) * days : (3 * k + 3) * days] = empty_pct
-    shared = _Shared(view, days, [project.code for project in existing])
-    for project in existing:
-        for ledger, kept in zip(shared.slots[project.code], _ledgers(project), strict=True):
-            ledger[:] = kept
-        _held_in_shared_memory(project)
-
+    projects = p.projects
+    ledgers = projects.ledgers
+    ledgers.reserve(len(projects) + reader.count_created(Project.id_for(""), after, upto))
+    mapping = ledgers.memory  # both processes must write into it to the end
     child = os.fork()
     if child == 0:  # the second process: two reports in three into shared memory, then exit
         status = 1
@@ -143,86 +106,59 @@ def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> in
             rows = reader.reopen().split_batches(
                 after, upto, split=REPORTED, keep=REGISTERED, every=SHARE, first=False
             )
-            _fold_reports(rows, shared, p.day_index)
-            status = 0
+            _fold_reports(rows, projects, p.day_index)
+            status = 0 if ledgers.memory is mapping else 1
         finally:
             os._exit(status)
     try:
-        count, corrections = _fold_rest(folder, reader, (after, upto), shared)
+        count, corrections = _fold_rest(folder, reader, (after, upto))
     except BaseException:
         os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
         raise
     _, status = os.waitpid(child, 0)
-    if status != 0:
+    if status != 0 or ledgers.memory is not mapping:
         raise RuntimeError("the second replay process failed; nothing was folded from it")
-    freed = 0  # the shared memory's pages copied out are given back as the copy proceeds
-    for k, (code, ledgers) in enumerate(shared.slots.items(), 1):
-        project = p.projects[code]
-        for name, ledger in zip(LEDGERS, ledgers, strict=True):
-            setattr(project, name, array("q", ledger.tobytes()))
-            ledger.release()
-        freed = _give_back(memory, freed, k * 3 * days * 8)
-    view.release()
-    raw.release()
-    memory.close()
     corrected = folder.handlers[CORRECTED]
     for e in corrections:
         corrected(e)
     return count
 
 
-FREE_EVERY = 1 << 22  # bytes of shared memory copied out before they are given back
-
-
-def _give_back(memory: mmap.mmap, freed: int, copied: int) -> int:
-    """Give the kernel back the whole pages of `memory` below `copied` bytes not given back
-    yet (at most every FREE_EVERY bytes), so that the ledgers are not held twice at the end of
-    the fold; returns where the pages given back end."""
-    end = copied - copied % mmap.PAGESIZE
-    if end - freed < FREE_EVERY or not hasattr(mmap, "MADV_REMOVE"):
-        return freed
-    memory.madvise(mmap.MADV_REMOVE, freed, end - freed)
-    return end
-
-
-def _held_in_shared_memory(project: ProjectState) -> None:
-    """The project's ledgers live in the shared memory until the fold ends: its own copies
-    are let go (they would hold the ledgers twice), and set again from the shared ones."""
-    project.investment, project.funds, project.pct = array("q"), array("q"), array("q")
-
-
-def _ledgers(project: ProjectState) -> tuple[array[int], array[int], array[int]]:
-    return project.investment, project.funds, project.pct
-
-
 def _fold_reports(
-    batches: Iterator[list[SplitRow]], shared: _Shared, day_index: dict[str, int]
+    batches: Iterator[list[SplitRow]], projects: Projects, day_index: dict[str, int]
 ) -> int:
     """The second process: its share of the reports into the shared ledgers; registrations
-    for the slots."""
+    for their rows."""
     loads = orjson.loads
-    slots = shared.slots
+    row_of = projects.row_of
+    ledgers = projects.ledgers
+    investment, funds, pct, days = ledgers.investment, ledgers.funds, ledgers.pct, ledgers.days
     count = 0
     for batch in batches:
         count += len(batch)
         for kind, state in batch:
             if kind == 0:
                 e = loads(state)
-                record_day(*slots[e["code"]], day_index[e["date"]], e)
+                record_day(
+                    investment, funds, pct, row_of[e["code"]] * days + day_index[e["date"]], e
+                )
             elif kind == REGISTERED:
-                shared.add(loads(state)["code"])
+                projects.register(loads(state))
     return count
 
 
 def _fold_rest(
-    folder: Folder, reader: SplitReader, span: tuple[int, int], shared: _Shared
+    folder: Folder, reader: SplitReader, span: tuple[int, int]
 ) -> tuple[int, list[dict[str, Any]]]:
     """This process: its share of the reports into the shared ledgers, every other event
     into the projection, corrections kept for after."""
     handler_of = folder.handler
     loads = orjson.loads
-    slots = shared.slots
+    projects = folder.p.projects
+    row_of = projects.row_of
+    ledgers = projects.ledgers
+    investment, funds, pct, days = ledgers.investment, ledgers.funds, ledgers.pct, ledgers.days
     day_index = folder.p.day_index
     corrections: list[dict[str, Any]] = []
     count = 0
@@ -238,7 +174,9 @@ def _fold_rest(
             for kind, state in batch:
                 if kind == 0:
                     e = loads(state)
-                    record_day(*slots[e["code"]], day_index[e["date"]], e)
+                    record_day(
+                        investment, funds, pct, row_of[e["code"]] * days + day_index[e["date"]], e
+                    )
                     continue
                 assert isinstance(kind, str)
                 if kind == CORRECTED:
@@ -246,11 +184,7 @@ def _fold_rest(
                     continue
                 handler = handler_of(kind)
                 if handler is not None:
-                    e = loads(state)
-                    handler(e)
-                    if kind == REGISTERED:
-                        shared.add(e["code"])
-                        _held_in_shared_memory(folder.p.projects[e["code"]])
+                    handler(loads(state))
     finally:
         if collecting:
             gc.enable()

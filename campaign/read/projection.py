@@ -12,6 +12,7 @@ extension is in force on a day is `campaign.domain.history.in_force`.
 from __future__ import annotations
 
 import datetime as dt
+import mmap
 from array import array
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +23,7 @@ from campaign.domain.time import DEFAULT_TIMEZONE
 from campaign.domain.values import Lights, Target
 
 if TYPE_CHECKING:
+    from collections.abc import KeysView, Sequence
     from typing import Protocol
 
     class Ledger(Protocol):
@@ -123,27 +125,133 @@ REQUEST_FIELDS = (
     "resolved_on",
     "outcome",
 )
-"""A request's state, in the order snapshots keep it."""
+"""A request's state: the columns of `Requests`, in the order snapshots keep them."""
+
+
+class Requests:
+    """Every factor request filed in the log, as columns (one list per field of
+    REQUEST_FIELDS, a row per request in filing order), with a `RequestState` view of each
+    row; a mapping from request id to that view."""
+
+    def __init__(self) -> None:
+        self.row_of: dict[str, int] = {}
+        self.id: list[str] = []
+        self.code: list[str] = []
+        self.category: list[str] = []
+        self.detail: list[str] = []
+        self.filed_on: list[str] = []
+        self.sla_due: list[str] = []
+        self.extensions: list[list[tuple[str, str]]] = []  # (in force from, due), log order
+        self.escalations: list[list[tuple[str, int]]] = []  # (date, level)
+        self.resolved_on: list[str | None] = []
+        self.outcome: list[str | None] = []
+
+    def file(self, e: dict[str, Any]) -> int:
+        """A request from its Filed event, as stored; its row."""
+        row = len(self.id)
+        self.row_of[e["request_id"]] = row
+        self.id.append(e["request_id"])
+        self.code.append(e["code"])
+        self.category.append(e["category"])
+        self.detail.append(e["detail"])
+        self.filed_on.append(e["date"])
+        self.sla_due.append(e["due"])
+        self.extensions.append([])
+        self.escalations.append([])
+        self.resolved_on.append(None)
+        self.outcome.append(None)
+        return row
+
+    def restore(self, columns: dict[str, list[Any]]) -> None:
+        """Every column as a snapshot keeps it."""
+        for name in REQUEST_FIELDS:
+            setattr(self, name, columns[name])
+        self.row_of = {request_id: row for row, request_id in enumerate(self.id)}
+
+    def columns(self) -> dict[str, list[Any]]:
+        return {name: getattr(self, name) for name in REQUEST_FIELDS}
+
+    def view(self, row: int) -> RequestState:
+        return RequestState.at(self, row)
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def __getitem__(self, request_id: str) -> RequestState:
+        return RequestState.at(self, self.row_of[request_id])
+
+    def __contains__(self, request_id: object) -> bool:
+        return request_id in self.row_of
+
+    def get(self, request_id: str) -> RequestState | None:
+        row = self.row_of.get(request_id)
+        return None if row is None else RequestState.at(self, row)
+
+    def keys(self) -> KeysView[str]:
+        return self.row_of.keys()
+
+    def values(self) -> list[RequestState]:
+        return [RequestState.at(self, row) for row in range(len(self.id))]
+
+
+def _column(name: str) -> property:
+    """A field of a view: the view's row of its table's column `name`."""
+
+    def get(view: Any) -> Any:
+        return getattr(view.table, name)[view.row]
+
+    def put(view: Any, value: Any) -> None:
+        getattr(view.table, name)[view.row] = value
+
+    return property(get, put, doc=f"The {name} of this row.")
 
 
 class RequestState:
-    """A factor request and its history, as known at the cut."""
+    """A factor request and its history, as known at the cut: a row of `Requests`."""
 
-    __slots__ = REQUEST_FIELDS
+    __slots__ = ("row", "table")
 
     def __init__(
         self, *, request_id: str, code: str, category: str, detail: str, filed_on: str, sla_due: str
     ) -> None:
-        self.id = request_id
-        self.code = code
-        self.category = category
-        self.detail = detail
-        self.filed_on = filed_on
-        self.sla_due = sla_due
-        self.extensions: list[tuple[str, str]] = []  # (in force from, due), in log order
-        self.escalations: list[tuple[str, int]] = []  # (date, level)
-        self.resolved_on: str | None = None
-        self.outcome: str | None = None
+        """A request of its own (a table of one row)."""
+        self.table = Requests()
+        self.row = self.table.file(
+            {
+                "request_id": request_id,
+                "code": code,
+                "category": category,
+                "detail": detail,
+                "date": filed_on,
+                "due": sla_due,
+            }
+        )
+
+    @classmethod
+    def at(cls, table: Requests, row: int) -> RequestState:
+        view = cls.__new__(cls)
+        view.table = table
+        view.row = row
+        return view
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, RequestState) and other.table is self.table and other.row == self.row
+        )
+
+    def __hash__(self) -> int:
+        return hash((id(self.table), self.row))
+
+    id = _column("id")
+    code = _column("code")
+    category = _column("category")
+    detail = _column("detail")
+    filed_on = _column("filed_on")
+    sla_due = _column("sla_due")
+    extensions = _column("extensions")
+    escalations = _column("escalations")
+    resolved_on = _column("resolved_on")
+    outcome = _column("outcome")
 
 
 PROJECT_FIELDS = (
@@ -164,41 +272,225 @@ PROJECT_FIELDS = (
     "terminated_on",
     "revisions",
 )
-"""A project's facts, in the order snapshots keep them (its ledgers and requests aside)."""
+"""A project's facts: columns of `Projects`, in the order snapshots keep them (its ledgers and
+requests aside)."""
 
 LEDGERS = ("investment", "funds", "pct")
 """A project's day ledgers: investment and funds in yuan, physical % in hundredths."""
 
 
-class ProjectState:
-    """One project as known at the cut; dates are ISO text, money integer yuan."""
+class Ledgers:
+    """Every project's day ledgers: for each of LEDGERS a block of 64-bit integers, `days` of
+    them per project (row r's day i at r × days + i), the three blocks in one anonymous shared
+    mapping, so that a forked second fold process writes into the same pages. Rows are added
+    as projects register; a full mapping is copied into one twice its size."""
 
-    __slots__ = (*PROJECT_FIELDS, *LEDGERS, "requests")
+    def __init__(self, days: int, capacity: int = 64) -> None:
+        self.days = days
+        self.rows = 0
+        self.filled = 0  # rows whose physical % ledger is set to NO_PCT
+        self.capacity = 0
+        self.memory: mmap.mmap | None = None
+        self.investment = self.funds = self.pct = memoryview(bytearray(8)).cast("q")[:0]
+        self._empty_pct = array("q", [NO_PCT]) * days
+        self._map(max(1, capacity))
+
+    def _map(self, capacity: int) -> None:
+        """Move to a mapping of `capacity` rows, keeping the rows there are."""
+        size = capacity * self.days
+        memory = mmap.mmap(-1, max(8, 3 * size * 8))
+        whole = memoryview(memory).cast("q")
+        blocks = (whole[:size], whole[size : 2 * size], whole[2 * size : 3 * size])
+        used = max(self.rows, self.filled) * self.days
+        if used:
+            for block, kept in zip(blocks, (self.investment, self.funds, self.pct), strict=True):
+                block[:used] = kept[:used]
+        self.investment, self.funds, self.pct = blocks
+        self.memory = memory
+        self.capacity = capacity
+
+    def add(self) -> int:
+        """A new row (its ledgers empty); its number."""
+        row = self.rows
+        if row == self.capacity:
+            self._map(2 * self.capacity)
+        if row >= self.filled:
+            self.pct[row * self.days : (row + 1) * self.days] = self._empty_pct
+            self.filled = row + 1
+        self.rows = row + 1
+        return row
+
+    def reserve(self, rows: int, *, set_empty: bool = True) -> None:
+        """Room for `rows` rows in all, their physical % ledgers set already: adding them
+        writes nothing and maps nothing (a forked process adds the same rows). Without
+        `set_empty`, the caller sets every day of the new rows' physical % ledgers itself."""
+        if rows > self.capacity:
+            self._map(rows)
+        days = self.days
+        if set_empty:
+            for row in range(self.filled, rows):
+                self.pct[row * days : (row + 1) * days] = self._empty_pct
+        self.filled = max(self.filled, rows)
+
+    def ledger(self, name: str, row: int) -> memoryview:
+        """One ledger of one row (a view: writing to it writes the block)."""
+        block: memoryview = getattr(self, name)
+        return block[row * self.days : (row + 1) * self.days]
+
+    def used(self, name: str) -> memoryview:
+        """One block's rows there are."""
+        block: memoryview = getattr(self, name)
+        return block[: self.rows * self.days]
+
+
+class Projects:
+    """Every project registered in the log, as columns (one list per field of PROJECT_FIELDS,
+    a row per project in registration order), their day ledgers (`Ledgers`) and their
+    requests' rows in `requests`; a mapping from code to a `ProjectState` view of a row."""
+
+    def __init__(self, days: int, requests: Requests | None = None) -> None:
+        self.ledgers = Ledgers(days)
+        self.request_table = Requests() if requests is None else requests
+        self.row_of: dict[str, int] = {}
+        self.code: list[str] = []
+        self.name: list[str] = []
+        self.sector: list[str] = []
+        self.category: list[str] = []
+        self.unit: list[str] = []
+        self.leader: list[str] = []
+        self.total_investment: list[int] = []
+        self.registered_on: list[str] = []
+        self.planned_start: list[str | None] = []
+        self.planned_completion: list[str | None] = []
+        self.industrial: list[bool] = []
+        self.tech_renovation: list[bool] = []
+        self.factory_area: list[int] = []  # m², hundredths
+        self.milestones: list[dict[str, str]] = []
+        self.terminated_on: list[str | None] = []
+        # The registered plan, then each revision (in force from, plan), in log order.
+        self.revisions: list[list[tuple[str, int]]] = []
+        self.requests: list[list[int]] = []  # rows of `request_table`, in filing order
+
+    def register(self, e: dict[str, Any]) -> int:
+        """A project from its Registered event, as stored, with empty ledgers; its row."""
+        row = self.ledgers.add()
+        self.row_of[e["code"]] = row
+        self.code.append(e["code"])
+        self.name.append(e["name"])
+        self.sector.append(e["sector"])
+        self.category.append(e["category"])
+        self.unit.append(e["unit"])
+        self.leader.append(e["leader"])
+        self.total_investment.append(e["total_investment_yuan"])
+        self.registered_on.append(e["date"])
+        self.planned_start.append(e.get("planned_start"))
+        self.planned_completion.append(e.get("planned_completion"))
+        self.industrial.append(e.get("industrial", False))
+        self.tech_renovation.append(e.get("tech_renovation", False))
+        area = e.get("factory_area_m2")
+        self.factory_area.append(cents(area) if area is not None else 0)
+        self.milestones.append({})
+        self.terminated_on.append(None)
+        self.revisions.append([("", e["annual_plan_yuan"])])
+        self.requests.append([])
+        return row
+
+    def restore(self, columns: dict[str, list[Any]]) -> None:
+        """Every column as a snapshot keeps it (the ledgers' rows added apart)."""
+        for name in (*PROJECT_FIELDS, "requests"):
+            setattr(self, name, columns[name])
+        self.row_of = {code: row for row, code in enumerate(self.code)}
+
+    def columns(self) -> dict[str, list[Any]]:
+        return {name: getattr(self, name) for name in (*PROJECT_FIELDS, "requests")}
+
+    def view(self, row: int) -> ProjectState:
+        return ProjectState.at(self, row)
+
+    def __len__(self) -> int:
+        return len(self.code)
+
+    def __getitem__(self, code: str) -> ProjectState:
+        return ProjectState.at(self, self.row_of[code])
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.row_of
+
+    def get(self, code: str) -> ProjectState | None:
+        row = self.row_of.get(code)
+        return None if row is None else ProjectState.at(self, row)
+
+    def keys(self) -> KeysView[str]:
+        return self.row_of.keys()
+
+    def values(self) -> list[ProjectState]:
+        return [ProjectState.at(self, row) for row in range(len(self.code))]
+
+
+def _ledger(name: str) -> property:
+    """A day ledger of a view: its row of the block (writing to it writes the block)."""
+
+    def get(view: Any) -> memoryview:
+        ledger: memoryview = view.table.ledgers.ledger(name, view.row)
+        return ledger
+
+    def put(view: Any, value: Sequence[int]) -> None:
+        view.table.ledgers.ledger(name, view.row)[:] = array("q", value)
+
+    return property(get, put, doc=f"The {name} ledger of this row.")
+
+
+class ProjectState:
+    """One project as known at the cut (dates ISO text, money integer yuan): a row of
+    `Projects`."""
+
+    __slots__ = ("row", "table")
 
     def __init__(self, e: dict[str, Any], days: int) -> None:
-        """From the project's Registered event, as stored, with empty ledgers of `days`."""
-        self.code: str = e["code"]
-        self.name: str = e["name"]
-        self.sector: str = e["sector"]
-        self.category: str = e["category"]
-        self.unit: str = e["unit"]
-        self.leader: str = e["leader"]
-        self.total_investment: int = e["total_investment_yuan"]
-        self.registered_on: str = e["date"]
-        self.planned_start: str | None = e.get("planned_start")
-        self.planned_completion: str | None = e.get("planned_completion")
-        self.industrial: bool = e.get("industrial", False)
-        self.tech_renovation: bool = e.get("tech_renovation", False)
-        area = e.get("factory_area_m2")
-        self.factory_area = cents(area) if area is not None else 0  # m², hundredths
-        # The registered plan, then each revision (in force from, plan), in log order.
-        self.revisions: list[tuple[str, int]] = [("", e["annual_plan_yuan"])]
-        self.investment = array("q", bytes(8 * days))
-        self.funds = array("q", bytes(8 * days))
-        self.pct = array("q", [NO_PCT]) * days
-        self.milestones: dict[str, str] = {}
-        self.terminated_on: str | None = None
-        self.requests: list[RequestState] = []
+        """A project of its own (a table of one row), from its Registered event as stored."""
+        self.table = Projects(days)
+        self.row = self.table.register(e)
+
+    @classmethod
+    def at(cls, table: Projects, row: int) -> ProjectState:
+        view = cls.__new__(cls)
+        view.table = table
+        view.row = row
+        return view
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, ProjectState) and other.table is self.table and other.row == self.row
+        )
+
+    def __hash__(self) -> int:
+        return hash((id(self.table), self.row))
+
+    @property
+    def requests(self) -> list[RequestState]:
+        """Its factor requests, in filing order."""
+        table = self.table.request_table
+        return [RequestState.at(table, k) for k in self.table.requests[self.row]]
+
+    code = _column("code")
+    name = _column("name")
+    sector = _column("sector")
+    category = _column("category")
+    unit = _column("unit")
+    leader = _column("leader")
+    total_investment = _column("total_investment")
+    registered_on = _column("registered_on")
+    planned_start = _column("planned_start")
+    planned_completion = _column("planned_completion")
+    industrial = _column("industrial")
+    tech_renovation = _column("tech_renovation")
+    factory_area = _column("factory_area")
+    milestones = _column("milestones")
+    terminated_on = _column("terminated_on")
+    revisions = _column("revisions")
+    investment = _ledger("investment")
+    funds = _ledger("funds")
+    pct = _ledger("pct")
 
 
 def record_day(
@@ -225,7 +517,7 @@ def record_day(
 
 def has_report(state: ProjectState, i: int) -> bool:
     """Day `i` has a report (as corrected): any trace in the ledgers (see ZERO_REPORT)."""
-    return state.investment[i] != 0 or state.funds[i] != 0 or state.pct[i] != NO_PCT
+    return bool(state.investment[i] != 0 or state.funds[i] != 0 or state.pct[i] != NO_PCT)
 
 
 def last_report(state: ProjectState, index: int) -> int | None:
@@ -245,7 +537,7 @@ def reported_between(state: ProjectState, first: int, last: int) -> bool:
     """Some day from day `first` through day `last` has a report (`has_report`, a ledger at
     a time: the office asks this of every project over weeks)."""
     days = slice(first, last + 1)
-    pct = state.pct[days]
+    pct = state.pct[days].tolist()
     return any(state.investment[days]) or any(state.funds[days]) or pct.count(NO_PCT) < len(pct)
 
 
@@ -256,8 +548,8 @@ class Projection:
     campaign: CampaignInfo | None = None
     opened: dict[str, Any] | None = None  # the campaign's Opened event, as stored
     amended: list[dict[str, Any]] = field(default_factory=list)  # its Amended events, as stored
-    projects: dict[str, ProjectState] = field(default_factory=dict)
-    requests: dict[str, RequestState] = field(default_factory=dict)
+    requests: Requests = field(default_factory=Requests)
+    projects: Projects = field(default_factory=lambda: Projects(0))
     publications: list[dict[str, Any]] = field(default_factory=list)
     position: int = 0
     day_index: dict[str, int] = field(default_factory=dict)
@@ -285,6 +577,7 @@ class Projection:
         self.day_index.update({(first + dt.timedelta(days=i)).isoformat(): i for i in range(days)})
         self.campaign = CampaignInfo.opened(e)
         self.opened = e
+        self.projects = Projects(days, self.requests)
 
     def amend(self, e: dict[str, Any]) -> None:
         """Amend the campaign's settings (its Amended event, as stored)."""

@@ -8,9 +8,12 @@ that no query after a load pays for them. They are a cache beside the log, never
 never change a result: one is used only when the chain hash at its position is the one it was
 taken at, and auditors can always ask for a full replay (`--no-snapshot`).
 
-The format is a small JSON header (projects, requests, publications, the campaign's opening
-event) followed by the day ledgers as raw 64-bit integers, zlib-compressed; no pickle, so a
-snapshot can never run code.
+The format is a JSON header (the projects' and the requests' columns, publications, the
+campaign's opening event, how many days of each ledger are kept) followed by each ledger's block
+as raw integers (32-bit when every value fits, else 64-bit), a row per project, without the
+days after the last one any project reported (most of the year, mid-year); zlib-compressed, and
+no pickle, so a snapshot can never run code. Restoring one makes no object per project or
+request.
 """
 
 from __future__ import annotations
@@ -18,78 +21,67 @@ from __future__ import annotations
 import hashlib
 import hmac
 import zlib
-from array import array
 from typing import TYPE_CHECKING
 
 import orjson
 
 from campaign.domain.errors import StoreError
-from campaign.read.projection import (
-    LEDGERS,
-    NO_PCT,
-    PROJECT_FIELDS,
-    REQUEST_FIELDS,
-    Projection,
-    ProjectState,
-    RequestState,
-)
+from campaign.read.projection import LEDGERS, NO_PCT, Projection
 from campaign.version import __version__
 
 if TYPE_CHECKING:
     from campaign.store.readers import LogReader, SnapshotWriter
 
 # 2: ledgers in whole yuan; 3: rows as lists, ledgers trimmed; 4: amendments and the marker of
-# a report of 0 (ZERO_REPORT)
-LAYOUT = 4
+# a report of 0 (ZERO_REPORT); 5: projects and requests as columns
+LAYOUT = 5
 # A snapshot is used only by the engine version that took it (a later version may fold
 # differently); both go into the number stored beside it.
 FORMAT = zlib.crc32(f"{LAYOUT}:{__version__}".encode())
 
 
-def _trimmed(ledger: array[int], empty: bytes) -> bytes:
-    """A day ledger without its trailing empty days (most of the year, mid-year)."""
-    raw = ledger.tobytes()
-    size = len(raw.rstrip(empty))
-    return raw[: -(-size // 8) * 8]
+EMPTY = {"investment": 0, "funds": 0, "pct": NO_PCT}
+"""What each ledger holds on a day without a report."""
 
 
 def dump(projection: Projection) -> bytes:
     """The projection as bytes (see the module's docstring for the layout)."""
-    ledgers: list[bytes] = []
-    rows = []
-    for p in projection.projects.values():
-        trimmed = (
-            _trimmed(p.investment, b"\0"),
-            _trimmed(p.funds, b"\0"),
-            _trimmed(p.pct, b"\xff"),
-        )
-        ledgers.extend(trimmed)
-        rows.append(
-            [
-                *(getattr(p, name) for name in PROJECT_FIELDS),
-                [r.id for r in p.requests],
-                [len(t) for t in trimmed],
-            ]
-        )
+    import numpy as np  # noqa: PLC0415 (a write command that takes no snapshot starts light)
+
+    projects = projection.projects
+    ledgers = projects.ledgers
+    rows, days = ledgers.rows, ledgers.days
+    widths: list[tuple[int, int]] = []
+    kept: list[bytes] = []
+    for name in LEDGERS:
+        matrix = np.frombuffer(ledgers.used(name), dtype=np.int64).reshape(rows, days)
+        used = np.flatnonzero((matrix != EMPTY[name]).any(axis=0))
+        width = int(used[-1]) + 1 if used.size else 0
+        block = matrix[:, :width]
+        small = not block.size or (block.min() >= -(2**31) and block.max() < 2**31)
+        widths.append((width, 4 if small else 8))
+        kept.append(block.astype(np.int32 if small else np.int64).tobytes())
     header = {
         "format": FORMAT,
         "position": projection.position,
         "opened": projection.opened,
         "amended": projection.amended,
         "publications": projection.publications,
-        "projects": rows,
-        "requests": [
-            [getattr(r, name) for name in REQUEST_FIELDS] for r in projection.requests.values()
-        ],
+        "projects": projects.columns(),
+        "ledgers": widths,
+        "requests": projection.requests.columns(),
     }
     head = orjson.dumps(header)
-    body = len(head).to_bytes(8, "big") + head + b"".join(ledgers)
+    body = len(head).to_bytes(8, "big") + head + b"".join(kept)
     return zlib.compress(body, 1)
 
 
 def restore(data: bytes) -> Projection:
-    """The projection a snapshot holds (ready to fold the events after it). Lists come back
-    where the fold keeps tuples ([since, due] pairs); they are read alike."""
+    """The projection a snapshot holds (ready to fold the events after it): its columns as
+    they were kept, and its day ledgers copied into one mapping; no object per project.
+    Lists come back where the fold keeps tuples ([since, due] pairs); they are read alike."""
+    import numpy as np  # noqa: PLC0415 (a write command that takes no snapshot starts light)
+
     body = zlib.decompress(data)
     size = int.from_bytes(body[:8], "big")
     header = orjson.loads(body[8 : 8 + size])
@@ -100,29 +92,22 @@ def restore(data: bytes) -> Projection:
         projection.open(header["opened"])
     for amended in header["amended"]:
         projection.amend(amended)
-    days = projection.year_days
-    empties = (bytes(8 * days), bytes(8 * days), array("q", [NO_PCT] * days).tobytes())
-    view = memoryview(body)
+    projection.requests.restore(header["requests"])
+    projects = projection.projects
+    projects.restore(header["projects"])
+    ledgers = projects.ledgers
+    rows, days = len(projects), ledgers.days
+    ledgers.reserve(rows, set_empty=False)  # every day of every row is written below
+    ledgers.rows = rows
     offset = 8 + size
-    requests = projection.requests
-    for values in header["requests"]:
-        request = RequestState.__new__(RequestState)
-        for name, value in zip(REQUEST_FIELDS, values, strict=True):
-            setattr(request, name, value)
-        requests[request.id] = request
-    for values in header["projects"]:
-        state = ProjectState.__new__(ProjectState)
-        *facts, request_ids, sizes = values
-        for name, value in zip(PROJECT_FIELDS, facts, strict=True):
-            setattr(state, name, value)
-        state.requests = [requests[i] for i in request_ids]
-        for name, kept, empty in zip(LEDGERS, sizes, empties, strict=True):
-            ledger = array("q")
-            ledger.frombytes(view[offset : offset + kept])
-            ledger.frombytes(empty[kept:])  # the trimmed empty days
-            setattr(state, name, ledger)
-            offset += kept
-        projection.projects[state.code] = state
+    view = memoryview(body)
+    for name, (width, size) in zip(LEDGERS, header["ledgers"], strict=True):
+        matrix = np.frombuffer(ledgers.used(name), dtype=np.int64).reshape(rows, days)
+        end = offset + rows * width * size
+        kept = np.frombuffer(view[offset:end], dtype=np.int32 if size == 4 else np.int64)
+        matrix[:, :width] = kept.reshape(rows, width)
+        matrix[:, width:] = EMPTY[name]
+        offset = end
     projection.publications = header["publications"]
     projection.position = header["position"]
     return projection

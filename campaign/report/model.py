@@ -203,8 +203,9 @@ def groups(found: dict[str, Any], figures: Figures, at: AsOf) -> dict[str, Any]:
     plan, ytd_investment = figures.plan.tolist(), figures.ytd_investment.tolist()
     for key, field in GROUPS:
         sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        names = figures.column(field)
         for i in listed:
-            total = sums[getattr(figures.states[i], field)]
+            total = sums[names[i]]
             total[0] += ytd_investment[i]
             total[1] += plan[i]
         rows = []

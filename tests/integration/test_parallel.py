@@ -84,23 +84,6 @@ def test_two_processes_fold_the_same_projection_as_one(
     assert calls  # the two-process fold really ran
 
 
-def test_giving_the_shared_memory_back_page_by_page_changes_nothing(
-    generated: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    given: list[int] = []
-    give_back = parallel._give_back
-
-    def spy(memory: Any, freed: int, copied: int) -> int:
-        given.append(end := give_back(memory, freed, copied))
-        return end
-
-    monkeypatch.setattr(parallel, "FREE_EVERY", 1)
-    monkeypatch.setattr(parallel, "_give_back", spy)
-    with open_store(Settings(db=generated)) as store:
-        assert folded(store, TWO) == folded(store, ONE)
-    assert max(given) > 0  # pages were given back on the way
-
-
 def test_with_snapshots_on_the_way_the_result_is_the_same(generated: str, tmp_path: Path) -> None:
     with open_store(Settings(db=generated)) as store:
         reader = store.reader()

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from campaign.figures.project import physical_pct
 from campaign.read.projection import (
+    LEDGERS,
     NO_PCT,
     ZERO_REPORT,
+    Ledgers,
+    Projection,
     ProjectState,
     days_with_report,
     has_report,
@@ -16,6 +21,7 @@ from campaign.read.projection import (
     record_day,
     reported_between,
 )
+from campaign.read.snapshots import dump, restore
 
 WAN = 10_000  # yuan in a 万元
 REGISTERED = {
@@ -99,3 +105,44 @@ def test_every_kind_of_trace_is_a_report_in_a_period() -> None:
     for state, day in ((funds_only, 10), (pct_only, 20), (invested, 30)):
         assert reported_between(state, day, day) and reported_between(state, 0, 365)
         assert not reported_between(state, day + 1, 365) and not reported_between(state, 0, day - 1)
+
+
+def test_ledgers_keep_every_row_as_their_mapping_grows() -> None:
+    ledgers = Ledgers(5, capacity=1)
+    for row in range(9):
+        assert ledgers.add() == row
+        ledgers.ledger("investment", row)[row % 5] = row + 1
+    assert ledgers.capacity >= 9
+    for row in range(9):
+        assert ledgers.ledger("investment", row).tolist() == [
+            row + 1 if day == row % 5 else 0 for day in range(5)
+        ]
+        assert ledgers.ledger("pct", row).tolist() == [NO_PCT] * 5
+
+
+def test_rows_reserved_are_added_without_a_write_or_a_new_mapping() -> None:
+    ledgers = Ledgers(3, capacity=1)
+    ledgers.reserve(4)
+    mapping = ledgers.memory
+    ledgers.pct[5] = 7  # row 1's last day, written before the row is added (another process)
+    for _ in range(4):
+        ledgers.add()
+    assert ledgers.memory is mapping
+    assert ledgers.ledger("pct", 1).tolist() == [NO_PCT, NO_PCT, 7]
+
+
+@pytest.mark.parametrize("value", [1, 2**31 - 1, 2**31, -(2**31) - 1, 2**62])
+def test_a_snapshot_gives_back_every_ledger_value(value: int) -> None:
+    projection = Projection()
+    projection.open({"name": "试", "year": 2020, "start": "2020-03-01", "end": "2020-06-30"})
+    state = projection.projects.get("ZZ-001")
+    assert state is None
+    row = projection.projects.register(REGISTERED)
+    investment, funds, pct = (projection.projects.ledgers.ledger(n, row) for n in LEDGERS)
+    e = {"investment_yuan": value, "funds_yuan": 3, "physical_pct": 12.5}
+    record_day(investment, funds, pct, 40, e)
+    again = restore(dump(projection))
+    kept = again.projects["ZZ-001"]
+    assert (kept.investment[40], kept.funds[40], kept.pct[40]) == (value, 3, 1250)
+    assert kept.pct[41] == NO_PCT and kept.investment[365] == 0
+    assert dump(again) == dump(projection)
