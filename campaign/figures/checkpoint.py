@@ -21,7 +21,6 @@ from campaign.figures.rounding import amount, exact, percent, rate4
 from campaign.figures.table import (
     GREEN,
     NA,
-    NEVER,
     RED,
     YELLOW,
     Figures,
@@ -30,6 +29,7 @@ from campaign.figures.table import (
     investment_columns,
 )
 from campaign.figures.targets import targets
+from campaign.read.projection import NEVER
 
 if TYPE_CHECKING:
     import datetime as dt

@@ -17,10 +17,10 @@ the columns only for the projects asked for (`Figures.row`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -31,20 +31,17 @@ from campaign.figures.investment import plan_in_force
 from campaign.figures.project import MILESTONES, AsOf, ProjectFigures, spi4
 from campaign.figures.ranking import ranked
 from campaign.figures.rounding import amount, half_even
+from campaign.read.projection import EPOCH, NEVER, day_number
 
 if TYPE_CHECKING:
+    from array import array
     from collections.abc import Iterator, Sequence
-    from fractions import Fraction
 
     from numpy.typing import NDArray
 
     from campaign.read.projection import Ledgers, Projection, ProjectState, RequestState
 
     Ints = NDArray[Any]  # int64, or object (Python ints) for values beyond FITS
-
-NEVER = np.iinfo(np.int64).max
-"""The day number of a date not given (a milestone not reached, no resolution): later than
-any day."""
 
 FITS = 1 << 36
 """Money columns stay 64-bit integers while every amount is below this many yuan (687 亿):
@@ -61,25 +58,13 @@ NA, GREEN, YELLOW, RED = range(4)
 STAGES = ("registered", *MILESTONES, "terminated")
 
 
-EPOCH = dt.date(1970, 1, 1)
-
-_NUMBERS: dict[str | None, int] = {None: NEVER}
-"""Day numbers by ISO text, as met (a campaign's dates are a few hundred days)."""
-
-
-def day_numbers(texts: Sequence[str | None]) -> NDArray[np.int64]:
-    """ISO dates as day numbers; None as NEVER."""
-    numbers = _NUMBERS
-    try:
-        return np.fromiter(map(numbers.__getitem__, texts), dtype=np.int64, count=len(texts))
-    except KeyError:
-        for t in set(texts) - numbers.keys():
-            assert t is not None
-            numbers[t] = (dt.date.fromisoformat(t) - EPOCH).days
-        return np.fromiter(map(numbers.__getitem__, texts), dtype=np.int64, count=len(texts))
+def numbers(column: array[int]) -> NDArray[np.int64]:
+    """A column of day numbers (or rows) as an array of its own (a copy: the column may grow
+    while the array lives)."""
+    return np.array(column, dtype=np.int64).reshape(len(column))
 
 
-def day_number(day: dt.date) -> int:
+def today_number(day: dt.date) -> int:
     return (day - EPOCH).days
 
 
@@ -173,40 +158,35 @@ class Requests:
         self.table = table
         # every request of a project in `order` filed by as_of: by the project's place in
         # `order`, then in filing order
-        place = np.full(len(projection.projects) + 1, -1, dtype=np.int64)
+        place = np.full(len(projection.projects) + 1, -1, dtype=np.int64)  # [-1]: no project
         place[np.array(order, dtype=np.int64)] = np.arange(len(order))
-        row_of = projection.projects.row_of
-        owner = place[np.fromiter(map(row_of.__getitem__, table.code), np.int64, len(table))]
-        filed = day_numbers(table.filed_on)
+        owner = place[numbers(table.project)]
+        filed = numbers(table.days["filed_on"])
         chosen_at = np.flatnonzero((filed <= day) & (owner >= 0))
         chosen_at = chosen_at[np.argsort(owner[chosen_at], kind="stable")]
         chosen: list[int] = chosen_at.tolist()
         self.rows = chosen
         self.owner = owner[chosen_at]
         self.filed = filed[chosen_at]
-        resolved_on = table.resolved_on
-        self.resolved_on = day_numbers(picked(resolved_on, chosen))
+        self.resolved_on = numbers(table.days["resolved_on"])[chosen_at]
         # what needs a request's history: the due in force on as_of and on resolution, and
         # the manual level; only requests that were extended or escalated have one
-        sla_due, extensions, escalations = table.sla_due, table.extensions, table.escalations
-        due_today = picked(sla_due, chosen)
-        due_resolved = list(due_today)
+        self.due = numbers(table.days["sla_due"])[chosen_at]
+        due_at_resolution = self.due.copy()
         manual = np.zeros(len(chosen), dtype=np.int64)
-        n = len(chosen)
-        extended = np.fromiter(map(bool, picked(extensions, chosen)), bool, n)
-        escalated = np.fromiter(map(bool, picked(escalations, chosen)), bool, n)
-        for j in np.flatnonzero(extended | escalated).tolist():
+        self.due_text: dict[int, str] = {}  # the due in force, where it is not the SLA's
+        history = np.array(sorted(table.with_history), dtype=np.int64)
+        sla_due, extensions, escalations = table.sla_due, table.extensions, table.escalations
+        for j in np.flatnonzero(np.isin(chosen_at, history)).tolist():
             k = chosen[j]
             if extensions[k]:
-                due_today[j] = in_force(extensions[k], text, sla_due[k])
-                resolved = resolved_on[k]
+                due = self.due_text[j] = in_force(extensions[k], text, sla_due[k])
+                self.due[j] = day_number(due)
+                resolved = table.resolved_on[k]
                 if resolved is not None:
-                    due_resolved[j] = in_force(extensions[k], resolved, sla_due[k])
+                    due_at_resolution[j] = day_number(in_force(extensions[k], resolved, sla_due[k]))
             if escalations[k]:
                 manual[j] = manual_level(table.view(k), text)
-        self.due_text = due_today
-        self.due = day_numbers(due_today)
-        due_at_resolution = day_numbers(due_resolved)
         self.resolved = self.resolved_on <= day
         self.open = ~self.resolved
         self.is_due = self.resolved | (self.due <= day)
@@ -265,7 +245,7 @@ class Requests:
             request=self.item(k),
             resolved=resolved,
             open=not resolved,
-            due=self.due_text[k],
+            due=self.due_text.get(k) or self.table.sla_due[self.rows[k]],
             is_due=bool(self.is_due[k]),
             overdue=bool(self.overdue[k]),
             on_time=bool(self.on_time[k]),
@@ -291,8 +271,7 @@ def _working_day_counts(at: AsOf, columns: list[NDArray[np.int64]], day: int) ->
     return counts
 
 
-@dataclass(frozen=True, slots=True)
-class TargetState:
+class TargetState(NamedTuple):
     """What the zone targets read of a project's facts."""
 
     industrial: bool
@@ -301,8 +280,7 @@ class TargetState:
     factory_area: int
 
 
-@dataclass(frozen=True, slots=True)
-class TargetRow:
+class TargetRow(NamedTuple):
     """What the zone targets read of a project's figures (`targets.TargetFacts`)."""
 
     state: TargetState
@@ -319,23 +297,21 @@ class Figures:
         text = at.text
         projects = projection.projects
         self.projects = projects
-        code, registered_on = projects.code, projects.registered_on
-        order = sorted(
-            (row for row, day in enumerate(registered_on) if day <= text), key=code.__getitem__
-        )
+        day = today_number(at.date)
+        self.day = day
+        by_code = np.array(projects.by_code(), dtype=np.int64)
+        rows = by_code[numbers(projects.days["registered_on"])[by_code] <= day]
+        order: list[int] = rows.tolist()
         self.order = order  # the projects' rows of the projection's `Projects`, by code
         self._columns: dict[str, list[Any]] = {}
         n = len(order)
-        day = day_number(at.date)
-        self.day = day
-        terminated_on = day_numbers(self.column("terminated_on"))
-        self.terminated = terminated_on <= day
+        days = {name: numbers(column)[rows] for name, column in projects.days.items()}
+        self.terminated = days["terminated_on"] <= day
         self.listed = ~self.terminated
         self.plan = integers(
             [plan_in_force(revisions, text) for revisions in self.column("revisions")]
         )
         width = at.index + 1
-        rows = np.array(order, dtype=np.int64)
         ledgers = projects.ledgers
         self.ytd_investment = year_to_date_all(ledger_matrix(ledgers, "investment", width))[rows]
         self.ytd_funds = year_to_date_all(ledger_matrix(ledgers, "funds", width))[rows]
@@ -343,17 +319,16 @@ class Figures:
         progress = at.progress
         self.spi_num = self.ytd_investment * progress.denominator
         self.spi_den = self.plan * progress.numerator
-        milestones = self.column("milestones")
-        self.milestone = {m: day_numbers([done.get(m) for done in milestones]) for m in MILESTONES}
-        reached = {m: days <= day for m, days in self.milestone.items()}
+        self.milestone = {m: days[m] for m in MILESTONES}
+        reached = {m: done <= day for m, done in self.milestone.items()}
         self.reached = reached
         stage = np.zeros(n, dtype=np.int64)
         for k, m in enumerate(MILESTONES, 1):
             stage = np.where(reached[m], k, stage)
         self.stage_code = np.where(self.terminated, len(STAGES) - 1, stage)
         self.new = np.array([c == "new" for c in self.column("category")], dtype=bool)
-        self.planned_start = day_numbers(self.column("planned_start"))
-        self.planned_completion = day_numbers(self.column("planned_completion"))
+        self.planned_start = days["planned_start"]
+        self.planned_completion = days["planned_completion"]
         started = reached["started"]
         late_start = self.listed & (self.planned_start < day) & ~started
         self.start_overdue_days = np.where(late_start, day - self.planned_start, 0)
@@ -409,20 +384,43 @@ class Figures:
 
     @cached_property
     def ranks(self) -> list[int | None]:
-        """`ranking.rank`: 1..n over the listed projects by unrounded spi (None for others)."""
-        codes = self.column("code")
-        listed = self.listed.tolist()
-        entries = [
-            (codes[i], num, den)
-            for i, (num, den) in enumerate(
-                zip(self.spi_num.tolist(), self.spi_den.tolist(), strict=True)
-            )
-            if listed[i]
-        ]
-        where = {code: i for i, code in enumerate(codes)}
-        ranks: list[int | None] = [None] * len(codes)
-        for position, code in enumerate(ranked(entries), 1):
-            ranks[where[code]] = position
+        """`ranking.rank`: 1..n over the listed projects by unrounded spi (None for others).
+
+        As `ranking.ranked` does: sorted on spi's nearest doubles (exact for 64-bit columns,
+        whose terms are below 2^53), each run of equal doubles then put in exact order; the
+        projects are by code already, so the sort is stable on their order."""
+        listed = np.flatnonzero(self.listed)
+        num, den = self.spi_num[listed], self.spi_den[listed]
+        ranks: list[int | None] = [None] * len(self.order)
+        if object in (num.dtype, den.dtype):
+            codes = self.column("code")
+            where = {codes[i]: i for i in listed.tolist()}
+            entries = [(codes[i], int(n), int(d)) for i, n, d in zip(listed, num, den, strict=True)]
+            for position, code in enumerate(ranked(entries), 1):
+                ranks[where[code]] = position
+            return ranks
+        none = den == 0
+        doubles = np.where(none, 0.0, num / np.where(none, 1, den))
+        order = np.lexsort((-doubles, none))  # stable: by code within equal keys
+        picked_rows = listed[order].tolist()
+        nums, dens, keys = num[order].tolist(), den[order].tolist(), doubles[order].tolist()
+        blanks = none[order].tolist()
+        start = 0
+        while start < len(picked_rows):
+            end = start + 1
+            while (
+                end < len(picked_rows)
+                and not blanks[start]
+                and not blanks[end]
+                and keys[end] == keys[start]
+            ):
+                end += 1
+            if end - start > 1 and not blanks[start]:
+                run = sorted(range(start, end), key=lambda k: -Fraction(nums[k], dens[k]))
+                picked_rows[start:end] = [picked_rows[k] for k in run]
+            start = end
+        for position, row in enumerate(picked_rows, 1):
+            ranks[row] = position
         return ranks
 
     @cached_property
@@ -448,6 +446,17 @@ class Figures:
         of: list[list[int]] = [[] for _ in self.order]
         for k, row in enumerate(self.requests.owner.tolist()):
             of[row].append(k)
+        return of
+
+    @cached_property
+    def late_of(self) -> dict[int, list[int]]:
+        """The requests past due by a working day or more (`overdue_wd`), by project, each
+        project's in filing order."""
+        requests = self.requests
+        late = np.flatnonzero(requests.overdue_wd > 0)
+        of: dict[int, list[int]] = {}
+        for k, i in zip(late.tolist(), requests.owner[late].tolist(), strict=True):
+            of.setdefault(i, []).append(k)
         return of
 
     def reasons(self, i: int) -> list[dict[str, Any]]:
@@ -478,10 +487,7 @@ class Figures:
             )
         if self.factor_light[i] != GREEN:
             requests = self.requests
-            late = sorted(
-                (k for k in self.requests_of[i] if requests.overdue_wd[k]),
-                key=lambda k: -int(requests.overdue_wd[k]),
-            )
+            late = sorted(self.late_of.get(i, ()), key=lambda k: -int(requests.overdue_wd[k]))
             reasons.extend(
                 {
                     "kind": "factor",

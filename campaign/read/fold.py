@@ -135,11 +135,11 @@ def _project_handlers(p: Projection) -> dict[str, Handler]:
 
     def milestone(e: dict[str, Any]) -> None:
         projects = p.projects
-        projects.milestones[projects.row_of[e["code"]]][e["milestone"]] = e["date"]
+        projects.reach(projects.row_of[e["code"]], e["milestone"], e["date"])
 
     def terminated(e: dict[str, Any]) -> None:
         projects = p.projects
-        projects.terminated_on[projects.row_of[e["code"]]] = e["date"]
+        projects.terminate(projects.row_of[e["code"]], e["date"])
 
     return {
         OPENED: p.open,
@@ -155,20 +155,18 @@ def _request_handlers(p: Projection) -> dict[str, Handler]:
     requests = p.requests
 
     def filed(e: dict[str, Any]) -> None:
-        row = requests.file(e)
         projects = p.projects
-        projects.requests[projects.row_of[e["code"]]].append(row)
+        project = projects.row_of[e["code"]]
+        projects.requests[project].append(requests.file(e, project))
 
     def extended(e: dict[str, Any]) -> None:
-        requests.extensions[requests.row_of[e["request_id"]]].append((e["date"], e["due"]))
+        requests.extend(requests.row_of[e["request_id"]], e["date"], e["due"])
 
     def escalated(e: dict[str, Any]) -> None:
-        requests.escalations[requests.row_of[e["request_id"]]].append((e["date"], e["level"]))
+        requests.escalate(requests.row_of[e["request_id"]], e["date"], e["level"])
 
     def resolved(e: dict[str, Any]) -> None:
-        row = requests.row_of[e["request_id"]]
-        requests.resolved_on[row] = e["date"]
-        requests.outcome[row] = e["outcome"]
+        requests.resolve(requests.row_of[e["request_id"]], e["date"], e["outcome"])
 
     return {
         get_topic(FactorRequest.Filed): filed,

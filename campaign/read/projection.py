@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from campaign.domain.settings import Amendment, CampaignSettings, settings_on
 from campaign.domain.time import DEFAULT_TIMEZONE
 from campaign.domain.values import Lights, Target
+from campaign.domain.vocabulary import Milestone
 
 if TYPE_CHECKING:
     from collections.abc import KeysView, Sequence
@@ -40,6 +41,25 @@ ZERO_REPORT = -2
 """A day of the physical-progress ledger whose report gives no physical % and 0 investment:
 such a report leaves no other trace in the ledgers (a day without any report reads 0, 0,
 NO_PCT), so it marks its day here. Like NO_PCT, it is not a physical %."""
+
+
+NEVER = 2**63 - 1
+"""The day number of a date not given (a milestone not reached, no termination, no
+resolution): later than any day."""
+
+EPOCH = dt.date(1970, 1, 1)
+
+_NUMBERS: dict[str, int] = {}
+
+
+def day_number(text: str | None) -> int:
+    """An ISO date as a day number (days since 1970-01-01); None as NEVER."""
+    if text is None:
+        return NEVER
+    number = _NUMBERS.get(text)
+    if number is None:
+        number = _NUMBERS[text] = (dt.date.fromisoformat(text) - EPOCH).days
+    return number
 
 
 def cents(text: str) -> int:
@@ -127,6 +147,9 @@ REQUEST_FIELDS = (
 )
 """A request's state: the columns of `Requests`, in the order snapshots keep them."""
 
+REQUEST_DAYS = ("filed_on", "sla_due", "resolved_on")
+"""The request dates also kept as day numbers."""
+
 
 class Requests:
     """Every factor request filed in the log, as columns (one list per field of
@@ -145,10 +168,18 @@ class Requests:
         self.escalations: list[list[tuple[str, int]]] = []  # (date, level)
         self.resolved_on: list[str | None] = []
         self.outcome: list[str | None] = []
+        # for the figures over arrays: the same dates as day numbers (`day_number`), each
+        # request's project (its row of `Projects`, -1 for none) and the rows of the requests
+        # extended or escalated
+        self.days: dict[str, array[int]] = {name: array("q") for name in REQUEST_DAYS}
+        self.project: array[int] = array("q")
+        self.with_history: set[int] = set()
 
-    def file(self, e: dict[str, Any]) -> int:
-        """A request from its Filed event, as stored; its row."""
+    def file(self, e: dict[str, Any], project: int = -1) -> int:
+        """A request from its Filed event, as stored, of the project at row `project`; its
+        row."""
         row = len(self.id)
+        self.project.append(project)
         self.row_of[e["request_id"]] = row
         self.id.append(e["request_id"])
         self.code.append(e["code"])
@@ -160,16 +191,45 @@ class Requests:
         self.escalations.append([])
         self.resolved_on.append(None)
         self.outcome.append(None)
+        days = self.days
+        days["filed_on"].append(day_number(e["date"]))
+        days["sla_due"].append(day_number(e["due"]))
+        days["resolved_on"].append(NEVER)
         return row
 
-    def restore(self, columns: dict[str, list[Any]]) -> None:
+    def extend(self, row: int, date: str, due: str) -> None:
+        self.extensions[row].append((date, due))
+        self.with_history.add(row)
+
+    def escalate(self, row: int, date: str, level: int) -> None:
+        self.escalations[row].append((date, level))
+        self.with_history.add(row)
+
+    def resolve(self, row: int, date: str, outcome: str) -> None:
+        self.resolved_on[row] = date
+        self.outcome[row] = outcome
+        self.days["resolved_on"][row] = day_number(date)
+
+    def restore(self, columns: dict[str, Any]) -> None:
         """Every column as a snapshot keeps it."""
         for name in REQUEST_FIELDS:
             setattr(self, name, columns[name])
+        self.days = {name: array("q", columns["days"][name]) for name in REQUEST_DAYS}
+        self.project = array("q", columns["project"])
+        self.with_history = {
+            row
+            for row, (extended, escalated) in enumerate(
+                zip(self.extensions, self.escalations, strict=True)
+            )
+            if extended or escalated
+        }
         self.row_of = {request_id: row for row, request_id in enumerate(self.id)}
 
-    def columns(self) -> dict[str, list[Any]]:
-        return {name: getattr(self, name) for name in REQUEST_FIELDS}
+    def columns(self) -> dict[str, Any]:
+        found: dict[str, Any] = {name: getattr(self, name) for name in REQUEST_FIELDS}
+        found["days"] = {name: days.tolist() for name, days in self.days.items()}
+        found["project"] = self.project.tolist()
+        return found
 
     def view(self, row: int) -> RequestState:
         return RequestState.at(self, row)
@@ -202,6 +262,36 @@ def _column(name: str) -> property:
 
     def put(view: Any, value: Any) -> None:
         getattr(view.table, name)[view.row] = value
+
+    return property(get, put, doc=f"The {name} of this row.")
+
+
+def _request_date(name: str) -> property:
+    """A date field of a request view: setting it sets its day number too."""
+
+    def get(view: Any) -> Any:
+        return getattr(view.table, name)[view.row]
+
+    def put(view: Any, value: str | None) -> None:
+        getattr(view.table, name)[view.row] = value
+        view.table.days[name][view.row] = day_number(value)
+
+    return property(get, put, doc=f"The {name} of this row.")
+
+
+def _request_history(name: str) -> property:
+    """The extensions or escalations of a request view: setting them keeps `with_history`."""
+
+    def get(view: Any) -> Any:
+        return getattr(view.table, name)[view.row]
+
+    def put(view: Any, value: list[Any]) -> None:
+        table = view.table
+        getattr(table, name)[view.row] = value
+        if table.extensions[view.row] or table.escalations[view.row]:
+            table.with_history.add(view.row)
+        else:
+            table.with_history.discard(view.row)
 
     return property(get, put, doc=f"The {name} of this row.")
 
@@ -246,11 +336,11 @@ class RequestState:
     code = _column("code")
     category = _column("category")
     detail = _column("detail")
-    filed_on = _column("filed_on")
-    sla_due = _column("sla_due")
-    extensions = _column("extensions")
-    escalations = _column("escalations")
-    resolved_on = _column("resolved_on")
+    filed_on = _request_date("filed_on")
+    sla_due = _request_date("sla_due")
+    extensions = _request_history("extensions")
+    escalations = _request_history("escalations")
+    resolved_on = _request_date("resolved_on")
     outcome = _column("outcome")
 
 
@@ -274,6 +364,15 @@ PROJECT_FIELDS = (
 )
 """A project's facts: columns of `Projects`, in the order snapshots keep them (its ledgers and
 requests aside)."""
+
+PROJECT_DAYS = (
+    "registered_on",
+    "planned_start",
+    "planned_completion",
+    "terminated_on",
+    *(m.value for m in Milestone),
+)
+"""The project dates also kept as day numbers: its own, and each milestone's."""
 
 LEDGERS = ("investment", "funds", "pct")
 """A project's day ledgers: investment and funds in yuan, physical % in hundredths."""
@@ -370,6 +469,9 @@ class Projects:
         # The registered plan, then each revision (in force from, plan), in log order.
         self.revisions: list[list[tuple[str, int]]] = []
         self.requests: list[list[int]] = []  # rows of `request_table`, in filing order
+        # the dates as day numbers (`day_number`), for the figures over arrays
+        self.days: dict[str, array[int]] = {name: array("q") for name in PROJECT_DAYS}
+        self._by_code: list[int] | None = None
 
     def register(self, e: dict[str, Any]) -> int:
         """A project from its Registered event, as stored, with empty ledgers; its row."""
@@ -393,16 +495,44 @@ class Projects:
         self.terminated_on.append(None)
         self.revisions.append([("", e["annual_plan_yuan"])])
         self.requests.append([])
+        days = self.days
+        for name in PROJECT_DAYS:
+            days[name].append(NEVER)
+        days["registered_on"][row] = day_number(e["date"])
+        days["planned_start"][row] = day_number(e.get("planned_start"))
+        days["planned_completion"][row] = day_number(e.get("planned_completion"))
+        self._by_code = None
         return row
 
-    def restore(self, columns: dict[str, list[Any]]) -> None:
+    def reach(self, row: int, milestone: str, date: str) -> None:
+        """Project `row` reached `milestone` on `date`."""
+        self.milestones[row][milestone] = date
+        self.days[milestone][row] = day_number(date)
+
+    def terminate(self, row: int, date: str) -> None:
+        self.terminated_on[row] = date
+        self.days["terminated_on"][row] = day_number(date)
+
+    def by_code(self) -> list[int]:
+        """Every row, by code (sorted once)."""
+        if self._by_code is None:
+            self._by_code = sorted(range(len(self.code)), key=self.code.__getitem__)
+        return self._by_code
+
+    def restore(self, columns: dict[str, Any]) -> None:
         """Every column as a snapshot keeps it (the ledgers' rows added apart)."""
         for name in (*PROJECT_FIELDS, "requests"):
             setattr(self, name, columns[name])
+        self.days = {name: array("q", columns["days"][name]) for name in PROJECT_DAYS}
         self.row_of = {code: row for row, code in enumerate(self.code)}
+        self._by_code = None
 
-    def columns(self) -> dict[str, list[Any]]:
-        return {name: getattr(self, name) for name in (*PROJECT_FIELDS, "requests")}
+    def columns(self) -> dict[str, Any]:
+        found: dict[str, Any] = {
+            name: getattr(self, name) for name in (*PROJECT_FIELDS, "requests")
+        }
+        found["days"] = {name: days.tolist() for name, days in self.days.items()}
+        return found
 
     def view(self, row: int) -> ProjectState:
         return ProjectState.at(self, row)
@@ -425,6 +555,34 @@ class Projects:
 
     def values(self) -> list[ProjectState]:
         return [ProjectState.at(self, row) for row in range(len(self.code))]
+
+
+def _date_column(name: str) -> property:
+    """A date field of a project view: setting it sets its day number too."""
+
+    def get(view: Any) -> Any:
+        return getattr(view.table, name)[view.row]
+
+    def put(view: Any, value: str | None) -> None:
+        getattr(view.table, name)[view.row] = value
+        view.table.days[name][view.row] = day_number(value)
+
+    return property(get, put, doc=f"The {name} of this row.")
+
+
+def _milestones() -> property:
+    """The milestones of a project view: setting them sets their day numbers too."""
+
+    def get(view: Any) -> dict[str, str]:
+        found: dict[str, str] = view.table.milestones[view.row]
+        return found
+
+    def put(view: Any, value: dict[str, str]) -> None:
+        view.table.milestones[view.row] = dict(value)
+        for m in Milestone:
+            view.table.days[m.value][view.row] = day_number(value.get(m.value))
+
+    return property(get, put, doc="The milestones reached, by name: their dates.")
 
 
 def _ledger(name: str) -> property:
@@ -479,14 +637,14 @@ class ProjectState:
     unit = _column("unit")
     leader = _column("leader")
     total_investment = _column("total_investment")
-    registered_on = _column("registered_on")
-    planned_start = _column("planned_start")
-    planned_completion = _column("planned_completion")
+    registered_on = _date_column("registered_on")
+    planned_start = _date_column("planned_start")
+    planned_completion = _date_column("planned_completion")
     industrial = _column("industrial")
     tech_renovation = _column("tech_renovation")
     factory_area = _column("factory_area")
-    milestones = _column("milestones")
-    terminated_on = _column("terminated_on")
+    milestones = _milestones()
+    terminated_on = _date_column("terminated_on")
     revisions = _column("revisions")
     investment = _ledger("investment")
     funds = _ledger("funds")

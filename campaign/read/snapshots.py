@@ -33,8 +33,9 @@ if TYPE_CHECKING:
     from campaign.store.readers import LogReader, SnapshotWriter
 
 # 2: ledgers in whole yuan; 3: rows as lists, ledgers trimmed; 4: amendments and the marker of
-# a report of 0 (ZERO_REPORT); 5: projects and requests as columns
-LAYOUT = 5
+# a report of 0 (ZERO_REPORT); 5: projects and requests as columns; 6: their dates as day
+# numbers too
+LAYOUT = 6
 # A snapshot is used only by the engine version that took it (a later version may fold
 # differently); both go into the number stored beside it.
 FORMAT = zlib.crc32(f"{LAYOUT}:{__version__}".encode())

@@ -34,6 +34,7 @@ from campaign.figures.table import (
     physical_pct_all,
     year_to_date_all,
 )
+from campaign.read.projection import Projection
 from campaign.read.replay import replay_log
 from cli.context import Config
 from cli.main import cli
@@ -42,7 +43,6 @@ from scenarios.generator import generate
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from campaign.read.projection import Projection
 
 LATER = FixedClock(dt.datetime(2021, 3, 1, tzinfo=dt.UTC))
 DAYS = [dt.date(2020, 1, 1) + dt.timedelta(days=d) for d in range(0, 366, 17)] + [
@@ -164,3 +164,39 @@ def test_physical_pct_of_a_matrix_is_each_rows(rows: list[list[int]]) -> None:
     width = matrix.shape[1]
     expected = [physical_pct(row, width - 1) for row in rows]
     assert physical_pct_all(matrix).tolist() == [-1 if e is None else e for e in expected]
+
+
+def _registered(code: str, plan: int) -> dict[str, object]:
+    return {
+        "code": code,
+        "name": f"项目{code}",
+        "sector": "other",
+        "category": "continuing",
+        "unit": "区发改局",
+        "leader": "李四",
+        "total_investment_yuan": 10 * FITS,
+        "annual_plan_yuan": plan,
+        "date": "2020-01-06",
+    }
+
+
+def test_ranks_settle_spi_that_share_a_double_exactly_and_keep_no_spi_last() -> None:
+    """On 30 June (time progress 1/2) spi = 2 ytd / plan: C and D hold neighbouring
+    fractions whose spi differ by 2 / (plan_C plan_D), far below a double's step (D's the
+    greater); A has an spi of 0, B none (a plan of 0), E is terminated."""
+    a, b = 20_000_012_347, 60_000_000_001
+    d = -pow(a, -1, b) % b  # c/d follows a/b with c b - a d = 1
+    c = (1 + a * d) // b
+    assert c * b - a * d == 1 and 2 * a / b == 2 * c / d  # distinct, one double
+    projection = Projection()
+    projection.open({"name": "试", "year": 2020, "start": "2020-03-01", "end": "2020-06-30"})
+    projects = projection.projects
+    for code, plan, ytd in (("A", 100, 0), ("B", 0, 5), ("C", b, a), ("D", d, c), ("E", 10, 9)):
+        row = projects.register(_registered(code, plan))
+        projects.ledgers.ledger("investment", row)[40] = ytd
+    projects.terminate(projects.row_of["E"], "2020-05-01")
+    day = dt.date(2020, 6, 30)
+    expected = [project_figures(s, AsOf(projection, day)) for s in projects.values()]
+    rank(expected)
+    _, table = figures_on(projection, day)
+    assert table.ranks == [f.rank for f in expected] == [3, 4, 2, 1, None]
