@@ -33,7 +33,8 @@ from campaign.app.queries import catch_up, checkpoint_document
 from campaign.app.scenario import load
 from campaign.audit.verify import verify
 from campaign.figures.checkpoint import checkpoint
-from campaign.read.replay import collector_paused, replay_log
+from campaign.read.collector import collector_paused
+from campaign.read.replay import replay_log
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -254,7 +255,7 @@ PEAK_RSS = textwrap.dedent(
     except OSError:
         pass
     from campaign import Settings, open_store
-    from campaign.read.replay import collector_paused, replay_log
+    from campaign.read.replay import replay_log
     store = open_store(Settings(db=sys.argv[1]), create=False)
     reader = store.reader()
     replayed = replay_log(reader)
@@ -350,9 +351,10 @@ def postgres_floor_and_replay(url: str, rounds: int = 3) -> tuple[int, float, fl
         for _ in range(rounds):
             reader = store.reader()
             head, _, _ = reader.head()
+            upto, _ = reader.chain_at(head)  # the notification id of the last position
             started = time.perf_counter()
             count = 0
-            for batch in reader.batches(0, head):
+            for batch in reader.batches(0, upto):
                 for _topic, state in batch:
                     orjson.loads(state)
                 count += len(batch)

@@ -4,10 +4,11 @@ requests, and the projects that have not reported (未报送).
 Each is a read-side query like those of `campaign.app.queries`: it replays the log as known at
 `known_at`, reads the projection on `as_of` and carries a receipt. No figure is computed here:
 a project's plan in force, YTD, rate, gap, spi, light, reasons and stage are
-`campaign.figures.project.project_figures`', its rank `campaign.figures.ranking.ranked`'s, a
-request's due date in force, overdue working days and escalation level
-`campaign.figures.factors.view_request`'s. What the figures do not give, the days with a
-report, is read from the projection (`campaign.read.projection.has_report`).
+`campaign.figures.project.project_figures`' (a project's card: its row of
+`campaign.figures.table.Figures`, with its rank among them all), a request's due date in
+force, overdue working days and escalation level `campaign.figures.factors.view_request`'s.
+What the figures do not give, the days with a report, is read from the projection
+(`campaign.read.projection.has_report`).
 
 `known_at` applies to every look-up, the 未报送 list included: "as known at T, who had not
 reported?" leaves out the reports recorded after T, so a late report (补报) takes a project off

@@ -1,6 +1,7 @@
 """The checkpoint document of SPEC §6.8 at an `as_of` date: the assembly of the named figures
-(`investment`, `rates`, `lights`, `factors`, `targets`, `ranking`) over every project's figures
-(`project`). Everything is exact until a value is written into the document.
+(`investment`, `rates`, `lights`, `factors`, `targets`, `ranking`) over every project's figures,
+computed as columns (`table`). Everything is exact until a value is written into the
+document.
 
 More than §6.8 asks: breakdowns by unit, sector and category, the lagging list with reasons,
 factor figures by unit, and counts beside each rate.

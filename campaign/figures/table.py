@@ -80,7 +80,7 @@ def _fit(values: Sequence[int]) -> bool:
 
 def half_even_all(numerators: Ints, denominators: Ints, scale: int) -> list[float | None]:
     """`rounding.half_even` of each pair (None where the denominator is 0): integer arithmetic
-    in int64, and each quotient's nearest double (exact below 2^53)."""
+    in int64, and each quotient's nearest double (exact below 2^53; beyond, in Python)."""
     if object in (numerators.dtype, denominators.dtype):
         return [
             None if d == 0 else half_even(n, d, scale)
@@ -92,6 +92,8 @@ def half_even_all(numerators: Ints, denominators: Ints, scale: int) -> list[floa
     quotient = scaled // safe
     twice = 2 * (scaled - quotient * safe)
     quotient += (twice > safe) | ((twice == safe) & (quotient % 2 == 1))
+    if quotient.size and int(np.abs(quotient).max()) >= 1 << 53:  # beyond a double's integers
+        return half_even_all(numerators.astype(object), denominators.astype(object), scale)
     shown = quotient / scale
     if defined.all():
         return list(shown.tolist())
@@ -130,10 +132,14 @@ def ledger_matrix(ledgers: Ledgers, name: str, width: int) -> NDArray[np.int64]:
 
 
 def year_to_date_all(matrix: NDArray[np.int64]) -> Ints:
-    """`investment.year_to_date` of each row (the matrix holds days 0..index)."""
-    if matrix.size and int(np.abs(matrix).max()) >= FITS // max(1, matrix.shape[1]):
+    """`investment.year_to_date` of each row (the matrix holds days 0..index): summed in
+    64 bits unless a row could overflow them, and as Python integers (`integers`) when a sum
+    reaches FITS."""
+    if matrix.size and int(np.abs(matrix).max()) >= (1 << 63) // max(1, matrix.shape[1]):
         return integers([sum(row) for row in matrix.tolist()])
     sums: Ints = matrix.sum(axis=1, dtype=np.int64)
+    if sums.size and int(np.abs(sums).max()) >= FITS:
+        return integers(sums.tolist())
     return sums
 
 

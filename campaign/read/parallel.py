@@ -129,7 +129,7 @@ def _fold_reports(
     batches: Iterator[list[SplitRow]], projects: Projects, day_index: dict[str, int]
 ) -> int:
     """The second process: its share of the reports into the shared ledgers; registrations
-    for their rows."""
+    for their rows (their code alone: nothing else of them is kept here)."""
     loads = orjson.loads
     row_of = projects.row_of
     ledgers = projects.ledgers
@@ -143,8 +143,8 @@ def _fold_reports(
                 record_day(
                     investment, funds, pct, row_of[e["code"]] * days + day_index[e["date"]], e
                 )
-            elif kind == REGISTERED:
-                projects.register(loads(state))
+            elif kind == REGISTERED:  # its row: the next, as in the other process
+                row_of[loads(state)["code"]] = ledgers.add()
     return count
 
 

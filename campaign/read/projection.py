@@ -4,9 +4,14 @@ Per project: the plan and its revisions, a day-by-day ledger of investment, fund
 progress (as corrected) for the campaign year, milestones, termination, and every factor
 request with its history. Which days have a report at all is read from the ledgers
 (`has_report`: a report of 0 investment is still a report, and the 未报送 lists need it).
-Dates are ISO text (they order as dates do), money integer yuan, percentages integer
-hundredths: the fold never builds a date, a Decimal or a pydantic model. Which revision or
+Dates are ISO text (they order as dates do), each also kept as a day number for the figures
+over arrays (`day_number`, one date built per distinct text), money integer yuan, percentages
+integer hundredths: the fold builds no Decimal and no pydantic model. Which revision or
 extension is in force on a day is `campaign.domain.history.in_force`.
+
+It is kept in columns: `Projects` and `Requests` hold a list per field and a row per project
+or request, `ProjectState` and `RequestState` are views of a row, and `Ledgers` holds every
+project's day ledgers in one block.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import mmap
 from array import array
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from campaign.domain.settings import Amendment, CampaignSettings, settings_on
 from campaign.domain.time import DEFAULT_TIMEZONE
@@ -151,7 +156,39 @@ REQUEST_DAYS = ("filed_on", "sla_due", "resolved_on")
 """The request dates also kept as day numbers."""
 
 
-class Requests:
+V = TypeVar("V")
+
+
+class Rows(Generic[V]):
+    """A table's rows by key (a project's code, a request's id), read as a mapping from the
+    key to a view of the row (`view`)."""
+
+    row_of: dict[str, int]
+
+    def view(self, row: int) -> V:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return len(self.row_of)
+
+    def __getitem__(self, key: str) -> V:
+        return self.view(self.row_of[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.row_of
+
+    def get(self, key: str) -> V | None:
+        row = self.row_of.get(key)
+        return None if row is None else self.view(row)
+
+    def keys(self) -> KeysView[str]:
+        return self.row_of.keys()
+
+    def values(self) -> list[V]:
+        return [self.view(row) for row in range(len(self.row_of))]
+
+
+class Requests(Rows["RequestState"]):
     """Every factor request filed in the log, as columns (one list per field of
     REQUEST_FIELDS, a row per request in filing order), with a `RequestState` view of each
     row; a mapping from request id to that view."""
@@ -177,24 +214,32 @@ class Requests:
 
     def file(self, e: dict[str, Any], project: int = -1) -> int:
         """A request from its Filed event, as stored, of the project at row `project`; its
-        row."""
+        row. Every field is read before a column grows, so a malformed event changes
+        nothing."""
+        values = {
+            "id": e["request_id"],
+            "code": e["code"],
+            "category": e["category"],
+            "detail": e["detail"],
+            "filed_on": e["date"],
+            "sla_due": e["due"],
+            "extensions": [],
+            "escalations": [],
+            "resolved_on": None,
+            "outcome": None,
+        }
+        numbers = {
+            "filed_on": day_number(e["date"]),
+            "sla_due": day_number(e["due"]),
+            "resolved_on": NEVER,
+        }
         row = len(self.id)
+        for name, value in values.items():
+            getattr(self, name).append(value)
+        for name, days in self.days.items():
+            days.append(numbers[name])
         self.project.append(project)
         self.row_of[e["request_id"]] = row
-        self.id.append(e["request_id"])
-        self.code.append(e["code"])
-        self.category.append(e["category"])
-        self.detail.append(e["detail"])
-        self.filed_on.append(e["date"])
-        self.sla_due.append(e["due"])
-        self.extensions.append([])
-        self.escalations.append([])
-        self.resolved_on.append(None)
-        self.outcome.append(None)
-        days = self.days
-        days["filed_on"].append(day_number(e["date"]))
-        days["sla_due"].append(day_number(e["due"]))
-        days["resolved_on"].append(NEVER)
         return row
 
     def extend(self, row: int, date: str, due: str) -> None:
@@ -234,28 +279,10 @@ class Requests:
     def view(self, row: int) -> RequestState:
         return RequestState.at(self, row)
 
-    def __len__(self) -> int:
-        return len(self.id)
 
-    def __getitem__(self, request_id: str) -> RequestState:
-        return RequestState.at(self, self.row_of[request_id])
-
-    def __contains__(self, request_id: object) -> bool:
-        return request_id in self.row_of
-
-    def get(self, request_id: str) -> RequestState | None:
-        row = self.row_of.get(request_id)
-        return None if row is None else RequestState.at(self, row)
-
-    def keys(self) -> KeysView[str]:
-        return self.row_of.keys()
-
-    def values(self) -> list[RequestState]:
-        return [RequestState.at(self, row) for row in range(len(self.id))]
-
-
-def _column(name: str) -> property:
-    """A field of a view: the view's row of its table's column `name`."""
+def _column(name: str, *, settable: bool = True) -> property:
+    """A field of a view: the view's row of its table's column `name` (not `settable`: a
+    key, which the table's index holds)."""
 
     def get(view: Any) -> Any:
         return getattr(view.table, name)[view.row]
@@ -263,7 +290,7 @@ def _column(name: str) -> property:
     def put(view: Any, value: Any) -> None:
         getattr(view.table, name)[view.row] = value
 
-    return property(get, put, doc=f"The {name} of this row.")
+    return property(get, put if settable else None, doc=f"The {name} of this row.")
 
 
 def _request_date(name: str) -> property:
@@ -297,7 +324,11 @@ def _request_history(name: str) -> property:
 
 
 class RequestState:
-    """A factor request and its history, as known at the cut: a row of `Requests`."""
+    """A factor request and its history, as known at the cut: a row of `Requests`.
+
+    Its fields read the table's columns; a list read (the extensions, the escalations) is the
+    column's own, so it is changed through `Requests` (`extend`, `escalate`, `resolve`), or
+    set whole, never in place."""
 
     __slots__ = ("row", "table")
 
@@ -332,7 +363,7 @@ class RequestState:
     def __hash__(self) -> int:
         return hash((id(self.table), self.row))
 
-    id = _column("id")
+    id = _column("id", settable=False)
     code = _column("code")
     category = _column("category")
     detail = _column("detail")
@@ -382,7 +413,8 @@ class Ledgers:
     """Every project's day ledgers: for each of LEDGERS a block of 64-bit integers, `days` of
     them per project (row r's day i at r × days + i), the three blocks in one anonymous shared
     mapping, so that a forked second fold process writes into the same pages. Rows are added
-    as projects register; a full mapping is copied into one twice its size."""
+    as projects register; a full mapping is copied into one twice its size (`reserve` maps
+    one of the size asked for)."""
 
     def __init__(self, days: int, capacity: int = 64) -> None:
         self.days = days
@@ -442,7 +474,7 @@ class Ledgers:
         return block[: self.rows * self.days]
 
 
-class Projects:
+class Projects(Rows["ProjectState"]):
     """Every project registered in the log, as columns (one list per field of PROJECT_FIELDS,
     a row per project in registration order), their day ledgers (`Ledgers`) and their
     requests' rows in `requests`; a mapping from code to a `ProjectState` view of a row."""
@@ -474,33 +506,40 @@ class Projects:
         self._by_code: list[int] | None = None
 
     def register(self, e: dict[str, Any]) -> int:
-        """A project from its Registered event, as stored, with empty ledgers; its row."""
+        """A project from its Registered event, as stored, with empty ledgers; its row. Every
+        field is read before a column grows, so a malformed event changes nothing."""
+        code, date, area = e["code"], e["date"], e.get("factory_area_m2")
+        planned_start, planned_completion = e.get("planned_start"), e.get("planned_completion")
+        values = {
+            "code": code,
+            "name": e["name"],
+            "sector": e["sector"],
+            "category": e["category"],
+            "unit": e["unit"],
+            "leader": e["leader"],
+            "total_investment": e["total_investment_yuan"],
+            "registered_on": date,
+            "planned_start": planned_start,
+            "planned_completion": planned_completion,
+            "industrial": e.get("industrial", False),
+            "tech_renovation": e.get("tech_renovation", False),
+            "factory_area": cents(area) if area is not None else 0,
+            "milestones": {},
+            "terminated_on": None,
+            "revisions": [("", e["annual_plan_yuan"])],
+            "requests": [],
+        }
+        numbers = {
+            "registered_on": day_number(date),
+            "planned_start": day_number(planned_start),
+            "planned_completion": day_number(planned_completion),
+        }
         row = self.ledgers.add()
-        self.row_of[e["code"]] = row
-        self.code.append(e["code"])
-        self.name.append(e["name"])
-        self.sector.append(e["sector"])
-        self.category.append(e["category"])
-        self.unit.append(e["unit"])
-        self.leader.append(e["leader"])
-        self.total_investment.append(e["total_investment_yuan"])
-        self.registered_on.append(e["date"])
-        self.planned_start.append(e.get("planned_start"))
-        self.planned_completion.append(e.get("planned_completion"))
-        self.industrial.append(e.get("industrial", False))
-        self.tech_renovation.append(e.get("tech_renovation", False))
-        area = e.get("factory_area_m2")
-        self.factory_area.append(cents(area) if area is not None else 0)
-        self.milestones.append({})
-        self.terminated_on.append(None)
-        self.revisions.append([("", e["annual_plan_yuan"])])
-        self.requests.append([])
-        days = self.days
-        for name in PROJECT_DAYS:
-            days[name].append(NEVER)
-        days["registered_on"][row] = day_number(e["date"])
-        days["planned_start"][row] = day_number(e.get("planned_start"))
-        days["planned_completion"][row] = day_number(e.get("planned_completion"))
+        for name, value in values.items():
+            getattr(self, name).append(value)
+        for name, days in self.days.items():
+            days.append(numbers.get(name, NEVER))
+        self.row_of[code] = row
         self._by_code = None
         return row
 
@@ -536,25 +575,6 @@ class Projects:
 
     def view(self, row: int) -> ProjectState:
         return ProjectState.at(self, row)
-
-    def __len__(self) -> int:
-        return len(self.code)
-
-    def __getitem__(self, code: str) -> ProjectState:
-        return ProjectState.at(self, self.row_of[code])
-
-    def __contains__(self, code: object) -> bool:
-        return code in self.row_of
-
-    def get(self, code: str) -> ProjectState | None:
-        row = self.row_of.get(code)
-        return None if row is None else ProjectState.at(self, row)
-
-    def keys(self) -> KeysView[str]:
-        return self.row_of.keys()
-
-    def values(self) -> list[ProjectState]:
-        return [ProjectState.at(self, row) for row in range(len(self.code))]
 
 
 def _date_column(name: str) -> property:
@@ -600,7 +620,12 @@ def _ledger(name: str) -> property:
 
 class ProjectState:
     """One project as known at the cut (dates ISO text, money integer yuan): a row of
-    `Projects`."""
+    `Projects`.
+
+    Its fields read the table's columns; a dict or list read (the milestones, the revisions)
+    is the column's own, so it is changed through `Projects` (`reach`, `terminate`), or set
+    whole, never in place. A ledger read is a view of the block as it is mapped then: a
+    registration that maps a larger block leaves it behind, so it is read again after one."""
 
     __slots__ = ("row", "table")
 
@@ -630,7 +655,7 @@ class ProjectState:
         table = self.table.request_table
         return [RequestState.at(table, k) for k in self.table.requests[self.row]]
 
-    code = _column("code")
+    code = _column("code", settable=False)
     name = _column("name")
     sector = _column("sector")
     category = _column("category")

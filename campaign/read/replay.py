@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
@@ -22,11 +20,12 @@ import orjson
 
 from campaign.domain.time import DEFAULT_TIMEZONE, format_recorded
 from campaign.read import parallel
+from campaign.read.collector import collector_paused
 from campaign.read.fold import Folder, elided
 from campaign.store.readers import SplitReader
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from campaign.read.projection import Projection
     from campaign.read.snapshots import SnapshotStore
@@ -35,21 +34,6 @@ if TYPE_CHECKING:
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """A query restores and computes hundreds of thousands of objects that make no reference
-    cycles; Python's cyclic collector would rescan them again and again as they grow (a third
-    of a snapshot's restore). Nothing is collected at the end: what a query makes is freed by
-    reference counting."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def without_collector(query: Callable[P, R]) -> Callable[P, R]:

@@ -12,8 +12,9 @@ The format is a JSON header (the projects' and the requests' columns, publicatio
 campaign's opening event, how many days of each ledger are kept) followed by each ledger's block
 as raw integers (32-bit when every value fits, else 64-bit), a row per project, without the
 days after the last one any project reported (most of the year, mid-year); zlib-compressed, and
-no pickle, so a snapshot can never run code. Restoring one makes no object per project or
-request.
+no pickle, so a snapshot can never run code. Restoring one builds the columns as the JSON
+gives them and copies each block whole: no `ProjectState` or `RequestState`, and no ledger
+array, per project.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def dump(projection: Projection) -> bytes:
 
 def restore(data: bytes) -> Projection:
     """The projection a snapshot holds (ready to fold the events after it): its columns as
-    they were kept, and its day ledgers copied into one mapping; no object per project.
+    they were kept, and its day ledgers copied into one mapping.
     Lists come back where the fold keeps tuples ([since, due] pairs); they are read alike."""
     import numpy as np  # noqa: PLC0415 (a write command that takes no snapshot starts light)
 

@@ -200,3 +200,18 @@ def test_ranks_settle_spi_that_share_a_double_exactly_and_keep_no_spi_last() -> 
     rank(expected)
     _, table = figures_on(projection, day)
     assert table.ranks == [f.rank for f in expected] == [3, 4, 2, 1, None]
+
+
+@given(
+    st.lists(st.tuples(st.integers(-(2**45), 2**45), st.integers(0, 50)), min_size=1, max_size=30)
+)
+def test_half_even_of_64_bit_columns_beyond_a_doubles_integers(
+    pairs: list[tuple[int, int]],
+) -> None:
+    """spi's terms are 64-bit columns (ytd × 372 at most, over a plan that may be small), so a
+    quotient can pass 2^53, where a double no longer holds every integer."""
+    numerators = np.array([n for n, _ in pairs], dtype=np.int64)
+    denominators = np.array([d for _, d in pairs], dtype=np.int64)
+    assert half_even_all(numerators, denominators, 10_000) == [
+        None if d == 0 else half_even(n, d, 10_000) for n, d in pairs
+    ]
