@@ -10,21 +10,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 from campaign.domain.vocabulary import CATEGORY_LABELS, SECTOR_LABELS, Category, Sector
 from campaign.figures.investment import (
     investment_figures,
-    plan_in_force,
     spi,
-    time_progress,
-    year_to_date,
 )
-from campaign.figures.rates import is_listed
 from campaign.figures.rounding import amount, value
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from numpy.typing import NDArray
 
     from campaign.figures.project import ProjectFigures
-    from campaign.read.projection import Projection
 
 
 class Members(Protocol):
@@ -74,22 +67,6 @@ def ranked(entries: list[tuple[str, int, int]]) -> list[str]:
             order[start:end] = sorted(order[start:end], key=lambda e: (-exact(e), e[0]))
         start = end
     return [code for code, _, _ in order]
-
-
-def ranks_on(projection: Projection, day: dt.date) -> dict[str, int]:
-    """The ranks of the projects listed on `day` (an earlier checkpoint's, for the change in
-    rank since then), from their plans in force and YTD investment alone: what `rank` gives
-    for that day's figures, without the rest of them."""
-    text, index = day.isoformat(), projection.index_of(day)
-    progress = time_progress(day)
-    entries = []
-    for state in projection.projects.values():
-        if is_listed(state.registered_on, state.terminated_on, text):
-            plan = plan_in_force(state.revisions, text)
-            entries.append(
-                (state.code, *spi(year_to_date(state.investment, index), plan, progress))
-            )
-    return {code: position for position, code in enumerate(ranked(entries), 1)}
 
 
 def group(figures: Members, key: str, progress: Fraction) -> list[dict[str, Any]]:

@@ -27,7 +27,7 @@ import numpy as np
 from campaign.domain.history import in_force
 from campaign.domain.values import YUAN_PER_WAN
 from campaign.figures.factors import RequestView, manual_level, median_resolution_wd
-from campaign.figures.investment import plan_in_force
+from campaign.figures.investment import plan_in_force, time_progress
 from campaign.figures.project import MILESTONES, AsOf, ProjectFigures, spi4
 from campaign.figures.ranking import ranked
 from campaign.figures.rounding import amount, half_even
@@ -151,6 +151,57 @@ def physical_pct_all(matrix: NDArray[np.int64]) -> NDArray[np.int64]:
     last = matrix.shape[1] - 1 - np.argmax(given[:, ::-1], axis=1)
     found = matrix[np.arange(matrix.shape[0]), last]
     return np.where(given.any(axis=1), found, -1)
+
+
+def rank_order(num: Ints, den: Ints, codes: Sequence[str]) -> list[int]:
+    """`ranking.ranked` over columns of spi terms, given by code: the indices in rank order.
+
+    Sorted on spi's nearest doubles (exact for 64-bit columns, whose terms are below 2^53),
+    each run of equal doubles then put in exact order; the sort is stable, so ties stay by
+    code. Beyond 64 bits, `ranking.ranked` itself."""
+    if object in (num.dtype, den.dtype):
+        where = {code: k for k, code in enumerate(codes)}
+        entries = [(c, int(n), int(d)) for c, n, d in zip(codes, num, den, strict=True)]
+        return [where[code] for code in ranked(entries)]
+    none = den == 0
+    doubles = np.where(none, 0.0, num / np.where(none, 1, den))
+    order: list[int] = np.lexsort((-doubles, none)).tolist()
+    nums, dens, keys, blanks = num.tolist(), den.tolist(), doubles.tolist(), none.tolist()
+    start = 0
+    while start < len(order):
+        first = order[start]
+        end = start + 1
+        while (
+            end < len(order)
+            and not blanks[first]
+            and not blanks[order[end]]
+            and keys[order[end]] == keys[first]
+        ):
+            end += 1
+        if end - start > 1 and not blanks[first]:
+            order[start:end] = sorted(order[start:end], key=lambda k: -Fraction(nums[k], dens[k]))
+        start = end
+    return order
+
+
+def ranks_on(projection: Projection, day: dt.date) -> dict[str, int]:
+    """The ranks of the projects listed on `day` (an earlier checkpoint's, for the change in
+    rank since then), from their plans in force and YTD investment alone: what
+    `Figures.ranks` gives for that day, without the rest of the figures."""
+    projects = projection.projects
+    number, text = today_number(day), day.isoformat()
+    by_code = np.array(projects.by_code(), dtype=np.int64)
+    registered = numbers(projects.days["registered_on"])[by_code] <= number
+    terminated = numbers(projects.days["terminated_on"])[by_code] <= number
+    rows = by_code[registered & ~terminated]
+    listed: list[int] = rows.tolist()
+    plans = integers([plan_in_force(projects.revisions[row], text) for row in listed])
+    width = projection.index_of(day) + 1
+    ytd = year_to_date_all(ledger_matrix(projects.ledgers, "investment", width))[rows]
+    progress = time_progress(day)
+    codes = picked(projects.code, listed)
+    order = rank_order(ytd * progress.denominator, plans * progress.numerator, codes)
+    return {codes[k]: position for position, k in enumerate(order, 1)}
 
 
 class Requests:
@@ -312,6 +363,8 @@ class Figures:
         self._columns: dict[str, list[Any]] = {}
         n = len(order)
         days = {name: numbers(column)[rows] for name, column in projects.days.items()}
+        self.registered_day = days["registered_on"]
+        self.terminated_day = days["terminated_on"]
         self.terminated = days["terminated_on"] <= day
         self.listed = ~self.terminated
         self.plan = integers(
@@ -390,43 +443,15 @@ class Figures:
 
     @cached_property
     def ranks(self) -> list[int | None]:
-        """`ranking.rank`: 1..n over the listed projects by unrounded spi (None for others).
-
-        As `ranking.ranked` does: sorted on spi's nearest doubles (exact for 64-bit columns,
-        whose terms are below 2^53), each run of equal doubles then put in exact order; the
-        projects are by code already, so the sort is stable on their order."""
+        """`ranking.rank`: 1..n over the listed projects by unrounded spi (None for others)."""
         listed = np.flatnonzero(self.listed)
-        num, den = self.spi_num[listed], self.spi_den[listed]
         ranks: list[int | None] = [None] * len(self.order)
-        if object in (num.dtype, den.dtype):
-            codes = self.column("code")
-            where = {codes[i]: i for i in listed.tolist()}
-            entries = [(codes[i], int(n), int(d)) for i, n, d in zip(listed, num, den, strict=True)]
-            for position, code in enumerate(ranked(entries), 1):
-                ranks[where[code]] = position
-            return ranks
-        none = den == 0
-        doubles = np.where(none, 0.0, num / np.where(none, 1, den))
-        order = np.lexsort((-doubles, none))  # stable: by code within equal keys
-        picked_rows = listed[order].tolist()
-        nums, dens, keys = num[order].tolist(), den[order].tolist(), doubles[order].tolist()
-        blanks = none[order].tolist()
-        start = 0
-        while start < len(picked_rows):
-            end = start + 1
-            while (
-                end < len(picked_rows)
-                and not blanks[start]
-                and not blanks[end]
-                and keys[end] == keys[start]
-            ):
-                end += 1
-            if end - start > 1 and not blanks[start]:
-                run = sorted(range(start, end), key=lambda k: -Fraction(nums[k], dens[k]))
-                picked_rows[start:end] = [picked_rows[k] for k in run]
-            start = end
-        for position, row in enumerate(picked_rows, 1):
-            ranks[row] = position
+        codes = self.column("code")
+        order = rank_order(
+            self.spi_num[listed], self.spi_den[listed], picked(codes, listed.tolist())
+        )
+        for position, k in enumerate(order, 1):
+            ranks[int(listed[k])] = position
         return ranks
 
     @cached_property

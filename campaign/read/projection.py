@@ -216,30 +216,26 @@ class Requests(Rows["RequestState"]):
         """A request from its Filed event, as stored, of the project at row `project`; its
         row. Every field is read before a column grows, so a malformed event changes
         nothing."""
-        values = {
-            "id": e["request_id"],
-            "code": e["code"],
-            "category": e["category"],
-            "detail": e["detail"],
-            "filed_on": e["date"],
-            "sla_due": e["due"],
-            "extensions": [],
-            "escalations": [],
-            "resolved_on": None,
-            "outcome": None,
-        }
-        numbers = {
-            "filed_on": day_number(e["date"]),
-            "sla_due": day_number(e["due"]),
-            "resolved_on": NEVER,
-        }
+        request_id, code, category, detail = e["request_id"], e["code"], e["category"], e["detail"]
+        date, due = e["date"], e["due"]
+        filed_day, due_day = day_number(date), day_number(due)
         row = len(self.id)
-        for name, value in values.items():
-            getattr(self, name).append(value)
-        for name, days in self.days.items():
-            days.append(numbers[name])
+        self.id.append(request_id)
+        self.code.append(code)
+        self.category.append(category)
+        self.detail.append(detail)
+        self.filed_on.append(date)
+        self.sla_due.append(due)
+        self.extensions.append([])
+        self.escalations.append([])
+        self.resolved_on.append(None)
+        self.outcome.append(None)
+        days = self.days
+        days["filed_on"].append(filed_day)
+        days["sla_due"].append(due_day)
+        days["resolved_on"].append(NEVER)
         self.project.append(project)
-        self.row_of[e["request_id"]] = row
+        self.row_of[request_id] = row
         return row
 
     def extend(self, row: int, date: str, due: str) -> None:
@@ -508,37 +504,33 @@ class Projects(Rows["ProjectState"]):
     def register(self, e: dict[str, Any]) -> int:
         """A project from its Registered event, as stored, with empty ledgers; its row. Every
         field is read before a column grows, so a malformed event changes nothing."""
-        code, date, area = e["code"], e["date"], e.get("factory_area_m2")
+        code, name, sector, category = e["code"], e["name"], e["sector"], e["category"]
+        unit, leader, total, date = e["unit"], e["leader"], e["total_investment_yuan"], e["date"]
+        plan, area = e["annual_plan_yuan"], e.get("factory_area_m2")
         planned_start, planned_completion = e.get("planned_start"), e.get("planned_completion")
-        values = {
-            "code": code,
-            "name": e["name"],
-            "sector": e["sector"],
-            "category": e["category"],
-            "unit": e["unit"],
-            "leader": e["leader"],
-            "total_investment": e["total_investment_yuan"],
-            "registered_on": date,
-            "planned_start": planned_start,
-            "planned_completion": planned_completion,
-            "industrial": e.get("industrial", False),
-            "tech_renovation": e.get("tech_renovation", False),
-            "factory_area": cents(area) if area is not None else 0,
-            "milestones": {},
-            "terminated_on": None,
-            "revisions": [("", e["annual_plan_yuan"])],
-            "requests": [],
-        }
-        numbers = {
-            "registered_on": day_number(date),
-            "planned_start": day_number(planned_start),
-            "planned_completion": day_number(planned_completion),
-        }
+        industrial, tech = e.get("industrial", False), e.get("tech_renovation", False)
+        factory_area = cents(area) if area is not None else 0
+        numbers = (day_number(date), day_number(planned_start), day_number(planned_completion))
         row = self.ledgers.add()
-        for name, value in values.items():
-            getattr(self, name).append(value)
-        for name, days in self.days.items():
-            days.append(numbers.get(name, NEVER))
+        self.code.append(code)
+        self.name.append(name)
+        self.sector.append(sector)
+        self.category.append(category)
+        self.unit.append(unit)
+        self.leader.append(leader)
+        self.total_investment.append(total)
+        self.registered_on.append(date)
+        self.planned_start.append(planned_start)
+        self.planned_completion.append(planned_completion)
+        self.industrial.append(industrial)
+        self.tech_renovation.append(tech)
+        self.factory_area.append(factory_area)
+        self.milestones.append({})
+        self.terminated_on.append(None)
+        self.revisions.append([("", plan)])
+        self.requests.append([])
+        for days, number in zip(self.days.values(), (*numbers, *[NEVER] * 5), strict=True):
+            days.append(number)
         self.row_of[code] = row
         self._by_code = None
         return row

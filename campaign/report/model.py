@@ -20,9 +20,9 @@ from campaign.app.queries import replay, resolve_as_of
 from campaign.figures.checkpoint import document, figures_on
 from campaign.figures.investment import investment_figures, plan_in_force, time_progress
 from campaign.figures.project import ProjectFigures
-from campaign.figures.ranking import ranks_on
 from campaign.figures.receipt import receipt
 from campaign.figures.rounding import amount, exact, rate4
+from campaign.figures.table import ledger_matrix, ranks_on, today_number
 from campaign.read.replay import without_collector
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ def report_of(
         campaign_end=campaign.end.isoformat(),
         previous=None if previous is None else previous.isoformat(),
         total_investment=amount(sum(states[i].total_investment for i in _where(listed))),
-        burnup=burnup(projection, at, [*checkpoints, as_of]) if with_burnup else None,
+        burnup=burnup(projection, figures, [*checkpoints, as_of]) if with_burnup else None,
         groups=groups(found, figures, at),
         ranking=ranking(found["projects"], before),
         start_overdue=start_overdue(figures),
@@ -145,41 +145,49 @@ def report_of(
     )
 
 
-def burnup(projection: Projection, at: AsOf, marks: list[dt.date]) -> Burnup:
+def burnup(projection: Projection, figures: Figures, marks: list[dt.date]) -> Burnup:
     """The zone's YTD ÷ plan on each day from 1 January to as_of, over the projects listed that
     day (registered by then, not terminated), exactly as the checkpoint would give it that day.
 
     A project reports nothing before its registration, so the sum of every ledger is the
     zone's daily investment until a project is terminated: from then on its YTD leaves the
-    zone's. The plans are summed from their changes (registration, revisions, termination)."""
+    zone's. The plans are summed from their changes (registration, revisions, termination):
+    at once for the projects never revised, one by one for the others."""
+    at = figures.at
     days = at.index + 1
-    daily = np.zeros(days, dtype=np.int64)
+    first = today_number(dt.date(at.campaign.year, 1, 1))
+    rows = np.array(figures.order, dtype=np.int64)
+    ledgers = ledger_matrix(projection.projects.ledgers, "investment", days)[rows]
+    ended = figures.terminated
+    stop = np.where(ended, figures.terminated_day - first, days)
+    kept = np.where(np.arange(days) < stop[:, None], ledgers, 0)
+    daily = kept.sum(axis=0)
+    np.subtract.at(daily, stop[ended], kept[ended].sum(axis=1))
     plans = np.zeros(days + 1, dtype=np.int64)
+    registered = figures.registered_day - first
+    revisions = figures.column("revisions")
+    once = np.array([len(r) == 1 for r in revisions], dtype=bool)
+    first_plan = np.array([r[0][1] for r in revisions], dtype=np.int64)
+    counted = once & (~ended | (figures.registered_day < figures.terminated_day))
+    np.add.at(plans, registered[counted], first_plan[counted])
+    np.subtract.at(plans, stop[counted & ended], first_plan[counted & ended])
     index = projection.day_index
-    for state in projection.projects.values():
-        if state.registered_on > at.text:
-            continue
-        ledger = np.frombuffer(state.investment, dtype=np.int64, count=days)
-        ended = (
-            state.terminated_on if state.terminated_on and state.terminated_on <= at.text else None
-        )
-        stop = days if ended is None else index[ended]
-        daily[:stop] += ledger[:stop]
-        if ended is not None:
-            daily[stop] -= int(ledger[:stop].sum())
+    for i in np.flatnonzero(~once).tolist():
+        state = figures.states[i]
+        end = state.terminated_on if ended[i] else None
         changes = sorted(
             {state.registered_on}
             | {d for d, _ in state.revisions[1:] if state.registered_on < d <= at.text}
         )
         shown = 0
         for day in changes:
-            if ended is not None and day >= ended:
+            if end is not None and day >= end:
                 break
             plan = plan_in_force(state.revisions, day)
             plans[index.get(day, 0)] += plan - shown
             shown = plan
-        if ended is not None:
-            plans[stop] -= shown
+        if end is not None:
+            plans[int(stop[i])] -= shown
     ytd = np.cumsum(daily).tolist()
     plan_by_day = np.cumsum(plans[:days]).tolist()
     dates = [projection.date_of(i) for i in range(days)]
@@ -238,23 +246,19 @@ def start_overdue(figures: Figures) -> list[dict[str, Any]]:
     """The listed projects not started after their planned start, the longest overdue first."""
     days = figures.start_overdue_days.tolist()
     late = sorted(
-        (i for i in _where(figures.start_overdue_days > 0)),
-        key=lambda i: (-days[i], figures.states[i].code),
+        _where(figures.start_overdue_days > 0), key=lambda i: (-days[i], figures.order[i])
     )
-    rows = []
-    for i in late:
-        f = figures.row(i)
-        rows.append(
-            {
-                **_who(f),
-                "category": f.state.category,
-                "planned_start": f.state.planned_start,
-                "overdue_days": f.start_overdue_days,
-                "stage": f.stage,
-                "light": f.light,
-            }
-        )
-    return rows
+    return [
+        {
+            **_who(figures.states[i]),
+            "category": figures.states[i].category,
+            "planned_start": figures.states[i].planned_start,
+            "overdue_days": days[i],
+            "stage": figures.stages[i],
+            "light": figures.light_names[i],
+        }
+        for i in late
+    ]
 
 
 def completions(figures: Figures, at: AsOf) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ import pytest
 from campaign import Settings, build_report, open_engine
 from campaign.app.queries import replay
 from campaign.figures.checkpoint import checkpoint
-from campaign.figures.ranking import ranks_on
+from campaign.figures.table import ranks_on
 from tests.report.conftest import clock
 
 if TYPE_CHECKING:
