@@ -90,17 +90,19 @@ def summary(at: AsOf, figures: Figures, *, breakdowns: bool) -> dict[str, Any]:
     funds = _sum(f.ytd_funds, listed)
     day = f.day
     reached = f.reached
-    # 履约率 over every registered project; the other rates over the listed ones
+    # The named functions of `rates` and `investment` over masks (tests/unit/test_table.py
+    # holds each count to them, applied project by project): 履约率 (`fulfilment_rate`) over
+    # every registered project, the other rates over the listed ones.
     signed = reached["signed"]
     fulfilled = _count(signed & ~f.terminated)
-    due_to_start = listed & f.new & (f.planned_start <= day)
-    started = _count(due_to_start & reached["started"])
+    due_to_start = listed & f.new & (f.planned_start <= day)  # `is_due_to_start`
+    started = _count(due_to_start & reached["started"])  # `start_rate`
     planned_later = (f.planned_start > day) & (f.planned_start != NEVER)
-    early = _count(listed & reached["started"] & planned_later)
-    due_to_commission = listed & (f.planned_completion <= day)
+    early = _count(listed & reached["started"] & planned_later)  # `early_starts`
+    due_to_commission = listed & (f.planned_completion <= day)  # `is_due_to_commission`
     commissioned = _count(due_to_commission & (reached["completed"] | reached["production"]))
     lights = {name: _count(listed & (f.light == code)) for code, name in _LIGHT_ORDER}
-    below = listed & (f.plan > 0) & (2 * f.ytd_investment < f.plan)
+    below = listed & (f.plan > 0) & (2 * f.ytd_investment < f.plan)  # `below_half`
 
     requests = f.requests
     factors = requests.figures()

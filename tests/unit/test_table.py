@@ -19,11 +19,12 @@ from hypothesis import strategies as st
 from benchmarks.heldout import generate as heldout
 from campaign import FixedClock, Settings
 from campaign.bootstrap import open_store
-from campaign.figures.checkpoint import figures_on
+from campaign.figures.checkpoint import figures_on, summary
 from campaign.figures.factors import factor_figures
-from campaign.figures.investment import investment_figures, year_to_date
+from campaign.figures.investment import below_half, investment_figures, year_to_date
 from campaign.figures.project import AsOf, physical_pct, project_figures
 from campaign.figures.ranking import rank
+from campaign.figures.rates import commissioning_rate, early_starts, fulfilment_rate, start_rate
 from campaign.figures.rounding import amount, half_even
 from campaign.figures.table import (
     FITS,
@@ -215,3 +216,28 @@ def test_half_even_of_64_bit_columns_beyond_a_doubles_integers(
     assert half_even_all(numerators, denominators, 10_000) == [
         None if d == 0 else half_even(n, d, 10_000) for n, d in pairs
     ]
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_the_zone_figures_are_the_named_functions_of_the_rows(
+    projection: Projection, day: dt.date
+) -> None:
+    """The zone's rates and counts, computed over masks, against `rates`, `investment` and
+    `lights` applied to the rows one by one."""
+    at, table = figures_on(projection, day)
+    rows = list(table)
+    listed = [f for f in rows if f.listed]
+    states = [f.state for f in listed]
+    text = at.text
+    zone = summary(at, table, breakdowns=False)["zone"]
+    fulfilled, signed = fulfilment_rate((f.state for f in rows), text)
+    started, due_to_start = start_rate(states, text)
+    commissioned, due_to_commission = commissioning_rate(states, text)
+    assert (zone["fulfilled"], zone["signed"]) == (fulfilled, signed)
+    assert (zone["started"], zone["due_to_start"]) == (started, due_to_start)
+    assert (zone["commissioned"], zone["due_to_commission"]) == (commissioned, due_to_commission)
+    assert zone["early_starts"] == early_starts(states, text)
+    assert zone["below_half"] == sum(below_half(f.ytd_investment, f.plan) for f in listed)
+    assert zone["lights"] == {
+        light: sum(f.light == light for f in listed) for light in ("green", "yellow", "red", "na")
+    }
