@@ -21,7 +21,7 @@ import mmap
 from array import array
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from campaign.domain.settings import Amendment, CampaignSettings, settings_on
 from campaign.domain.time import DEFAULT_TIMEZONE
@@ -319,14 +319,39 @@ def _request_history(name: str) -> property:
     return property(get, put, doc=f"The {name} of this row.")
 
 
-class RequestState:
+T = TypeVar("T")
+
+
+class RowView(Generic[T]):
+    """A view of one row of a table (`Projects`, `Requests`): equal to another view of the
+    same row of the same table."""
+
+    __slots__ = ("row", "table")
+    table: T
+    row: int
+
+    @classmethod
+    def at(cls, table: T, row: int) -> Self:
+        view = cls.__new__(cls)
+        view.table = table
+        view.row = row
+        return view
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, type(self)) and (other.table, other.row) == (self.table, self.row)
+
+    def __hash__(self) -> int:
+        return hash((id(self.table), self.row))
+
+
+class RequestState(RowView["Requests"]):
     """A factor request and its history, as known at the cut: a row of `Requests`.
 
     Its fields read the table's columns; a list read (the extensions, the escalations) is the
     column's own, so it is changed through `Requests` (`extend`, `escalate`, `resolve`), or
     set whole, never in place."""
 
-    __slots__ = ("row", "table")
+    __slots__ = ()
 
     def __init__(
         self, *, request_id: str, code: str, category: str, detail: str, filed_on: str, sla_due: str
@@ -343,21 +368,6 @@ class RequestState:
                 "due": sla_due,
             }
         )
-
-    @classmethod
-    def at(cls, table: Requests, row: int) -> RequestState:
-        view = cls.__new__(cls)
-        view.table = table
-        view.row = row
-        return view
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, RequestState) and other.table is self.table and other.row == self.row
-        )
-
-    def __hash__(self) -> int:
-        return hash((id(self.table), self.row))
 
     id = _column("id", settable=False)
     code = _column("code")
@@ -610,7 +620,7 @@ def _ledger(name: str) -> property:
     return property(get, put, doc=f"The {name} ledger of this row.")
 
 
-class ProjectState:
+class ProjectState(RowView["Projects"]):
     """One project as known at the cut (dates ISO text, money integer yuan): a row of
     `Projects`.
 
@@ -619,27 +629,12 @@ class ProjectState:
     whole, never in place. A ledger read is a view of the block as it is mapped then: a
     registration that maps a larger block leaves it behind, so it is read again after one."""
 
-    __slots__ = ("row", "table")
+    __slots__ = ()
 
     def __init__(self, e: dict[str, Any], days: int) -> None:
         """A project of its own (a table of one row), from its Registered event as stored."""
         self.table = Projects(days)
         self.row = self.table.register(e)
-
-    @classmethod
-    def at(cls, table: Projects, row: int) -> ProjectState:
-        view = cls.__new__(cls)
-        view.table = table
-        view.row = row
-        return view
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, ProjectState) and other.table is self.table and other.row == self.row
-        )
-
-    def __hash__(self) -> int:
-        return hash((id(self.table), self.row))
 
     @property
     def requests(self) -> list[RequestState]:
