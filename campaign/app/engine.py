@@ -22,6 +22,7 @@ from campaign.app.session import Session
 from campaign.domain.campaign import Campaign
 from campaign.domain.errors import CampaignError, LineError, Refused, StoreError
 from campaign.domain.values import plain_text
+from campaign.read.collector import collector_paused
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -189,11 +190,8 @@ def _collector_paused() -> Iterator[None]:
     """A long batch allocates millions of short-lived objects without reference cycles;
     Python's cyclic collector would rescan the growing heap again and again (a fifth of a
     load's time at a million lines). Collect once at the end instead."""
-    enabled = gc.isenabled()
-    gc.disable()
     try:
-        yield
+        with collector_paused():
+            yield
     finally:
-        if enabled:
-            gc.enable()
         gc.collect()

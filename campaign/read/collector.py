@@ -1,5 +1,5 @@
-"""Python's cyclic garbage collector, paused while a query makes many objects that hold no
-reference cycles (its projection and figures)."""
+"""Python's cyclic garbage collector, paused while the engine makes many objects that hold no
+reference cycles (a query's projection and figures, a long batch of commands)."""
 
 from __future__ import annotations
 

@@ -289,8 +289,9 @@ def _column(name: str, *, settable: bool = True) -> property:
     return property(get, put if settable else None, doc=f"The {name} of this row.")
 
 
-def _request_date(name: str) -> property:
-    """A date field of a request view: setting it sets its day number too."""
+def _date_column(name: str) -> property:
+    """A date field of a view (a project's or a request's): setting it sets its day number in
+    the table's `days` too."""
 
     def get(view: Any) -> Any:
         return getattr(view.table, name)[view.row]
@@ -373,11 +374,11 @@ class RequestState(RowView["Requests"]):
     code = _column("code")
     category = _column("category")
     detail = _column("detail")
-    filed_on = _request_date("filed_on")
-    sla_due = _request_date("sla_due")
+    filed_on = _date_column("filed_on")
+    sla_due = _date_column("sla_due")
     extensions = _request_history("extensions")
     escalations = _request_history("escalations")
-    resolved_on = _request_date("resolved_on")
+    resolved_on = _date_column("resolved_on")
     outcome = _column("outcome")
 
 
@@ -577,19 +578,6 @@ class Projects(Rows["ProjectState"]):
 
     def view(self, row: int) -> ProjectState:
         return ProjectState.at(self, row)
-
-
-def _date_column(name: str) -> property:
-    """A date field of a project view: setting it sets its day number too."""
-
-    def get(view: Any) -> Any:
-        return getattr(view.table, name)[view.row]
-
-    def put(view: Any, value: str | None) -> None:
-        getattr(view.table, name)[view.row] = value
-        view.table.days[name][view.row] = day_number(value)
-
-    return property(get, put, doc=f"The {name} of this row.")
 
 
 def _milestones() -> property:
