@@ -409,6 +409,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     started = time.perf_counter()
+    measure.compile_sources()
     if args.imports:
         rows = import_rows()
     elif args.reports:

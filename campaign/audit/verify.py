@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-import zlib
 from dataclasses import dataclass, field
 from hashlib import sha256
 from typing import TYPE_CHECKING, Any
@@ -18,7 +17,7 @@ from campaign.domain.errors import CampaignError, Refused, StoreError
 from campaign.read.fold import Folder
 from campaign.read.parallel import two_processes
 from campaign.read.replay import fold_range
-from campaign.read.snapshots import FORMAT, dump
+from campaign.read.snapshots import FORMAT, content, dump
 from campaign.store.chain import GENESIS, digest, parse_digest
 from campaign.store.heads import stamp_of, stored_tree
 from campaign.store.readers import SplitReader
@@ -408,8 +407,8 @@ def check_snapshots(reader: LogReader) -> list[int]:
         folder.p.position = at
         after, done = upto, at
         try:
-            same = zlib.decompress(data) == zlib.decompress(dump(folder.p))
-        except zlib.error:
+            same = content(data) == content(dump(folder.p))
+        except ValueError:
             same = False
         if not same:
             bad.append(at)

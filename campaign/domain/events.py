@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate
-from pydantic import AfterValidator, AwareDatetime, PlainSerializer
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, PlainSerializer
 
 from campaign.domain.errors import Refused
 from campaign.domain.time import format_recorded
@@ -53,6 +53,9 @@ class DomainEvent(Frozen):
     """Fields hold values the commands have already checked (dates, two-place decimals), so
     events use pydantic's own fast types; the rules live in the commands and aggregates."""
 
+    # Built as they are defined: the library reads an event class's fields when its
+    # aggregate's methods are decorated.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=False)
     TOPIC: ClassVar[str] = ""
 
     originator_id: str

@@ -177,7 +177,10 @@ Text = Annotated[
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    """An immutable value. Its validator is built when first used, not when it is defined:
+    a command imports every model and uses one or two."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Target(Frozen):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from campaign.figures.investment import double_half, investment_figures
-from campaign.figures.project import AsOf, spi4
+from campaign.figures.project import AsOf
 from campaign.figures.ranking import group
 from campaign.figures.rates import funds_rate
 from campaign.figures.rounding import amount, exact, percent, rate4
@@ -27,14 +27,12 @@ from campaign.figures.table import (
     Figures,
     Requests,
     amounts,
-    investment_columns,
 )
 from campaign.figures.targets import targets
 from campaign.read.projection import NEVER
 
 if TYPE_CHECKING:
     import datetime as dt
-    from fractions import Fraction
 
     from numpy.typing import NDArray
 
@@ -174,11 +172,12 @@ def document(at: AsOf, figures: Figures, *, known_at: str | None) -> dict[str, A
     f = figures
     ranks = f.ranks
     lights = f.light_names
-    states = f.states
     lagging = sorted(
-        (i for i, light in enumerate(lights) if light in ("red", "yellow")),
+        np.flatnonzero((f.light == RED) | (f.light == YELLOW)).tolist(),
         key=lambda i: (lights[i] != "red", ranks[i] or 0),
     )
+    code, name, unit, leader = (f.column(key) for key in ("code", "name", "unit", "leader"))
+    spi = f.shown["spi"]
     return {
         "campaign": at.campaign.name,
         "as_of": at.text,
@@ -190,24 +189,24 @@ def document(at: AsOf, figures: Figures, *, known_at: str | None) -> dict[str, A
         "categories": group(figures, "category", progress),
         "lagging": [
             {
-                "code": states[i].code,
-                "name": states[i].name,
+                "code": code[i],
+                "name": name[i],
                 "light": lights[i],
-                "unit": states[i].unit,
-                "leader": states[i].leader,
-                "spi": spi4(int(f.spi_num[i]), int(f.spi_den[i])),
+                "unit": unit[i],
+                "leader": leader[i],
+                "spi": spi[i],
                 "reasons": f.reasons(i),
             }
             for i in lagging
         ],
-        "projects": project_rows(f, progress),
+        "projects": project_rows(f),
     }
 
 
-def project_rows(f: Figures, progress: Fraction) -> list[dict[str, Any]]:
+def project_rows(f: Figures) -> list[dict[str, Any]]:
     """Each project's figures as written: the keys of PROJECT_KEYS, a row each."""
     plan, ytd = f.plan, f.ytd_investment
-    shown = investment_columns(ytd, plan, progress)
+    shown = f.shown
     physical = f.physical.tolist()
     columns = (
         f.column("code"),

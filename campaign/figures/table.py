@@ -28,7 +28,7 @@ from campaign.domain.history import in_force
 from campaign.domain.values import YUAN_PER_WAN
 from campaign.figures.factors import RequestView, manual_level, median_resolution_wd
 from campaign.figures.investment import plan_in_force, time_progress
-from campaign.figures.project import MILESTONES, AsOf, ProjectFigures, spi4
+from campaign.figures.project import MILESTONES, AsOf, ProjectFigures
 from campaign.figures.ranking import ranked
 from campaign.figures.rounding import amount, half_even
 from campaign.read.projection import EPOCH, NEVER, day_number
@@ -490,6 +490,11 @@ class Figures:
             of.setdefault(i, []).append(k)
         return of
 
+    @cached_property
+    def shown(self) -> dict[str, list[float | None]]:
+        """investment_rate, gap_pp and spi of each project, rounded (`investment_columns`)."""
+        return investment_columns(self.ytd_investment, self.plan, self.at.progress)
+
     def reasons(self, i: int) -> list[dict[str, Any]]:
         """Why project `i`'s light is not green (see `project.Reason`); none when unlisted."""
         if not self.listed[i]:
@@ -499,12 +504,12 @@ class Figures:
         if inv in (YELLOW, RED):
             lights = self.at.settings.lights
             threshold = lights.yellow if inv == RED else lights.green
-            plan = int(self.plan[i])
+            shown = self.shown
             reasons.append(
                 {
                     "kind": "investment",
-                    "investment_rate": half_even(int(self.ytd_investment[i]), plan, 10_000),
-                    "spi": spi4(int(self.spi_num[i]), int(self.spi_den[i])),
+                    "investment_rate": shown["investment_rate"][i],
+                    "spi": shown["spi"][i],
                     "below": float(threshold),
                 }
             )

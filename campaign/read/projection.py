@@ -251,12 +251,15 @@ class Requests(Rows["RequestState"]):
         self.outcome[row] = outcome
         self.days["resolved_on"][row] = day_number(date)
 
-    def restore(self, columns: dict[str, Any]) -> None:
-        """Every column as a snapshot keeps it."""
+    def restore(
+        self, columns: dict[str, Any], days: dict[str, array[int]], project: array[int]
+    ) -> None:
+        """Every column as a snapshot keeps it: the fields of REQUEST_FIELDS, the day numbers
+        of REQUEST_DAYS and each request's project row."""
         for name in REQUEST_FIELDS:
             setattr(self, name, columns[name])
-        self.days = {name: array("q", columns["days"][name]) for name in REQUEST_DAYS}
-        self.project = array("q", columns["project"])
+        self.days = {name: days[name] for name in REQUEST_DAYS}
+        self.project = project
         self.with_history = {
             row
             for row, (extended, escalated) in enumerate(
@@ -267,10 +270,8 @@ class Requests(Rows["RequestState"]):
         self.row_of = {request_id: row for row, request_id in enumerate(self.id)}
 
     def columns(self) -> dict[str, Any]:
-        found: dict[str, Any] = {name: getattr(self, name) for name in REQUEST_FIELDS}
-        found["days"] = {name: days.tolist() for name, days in self.days.items()}
-        found["project"] = self.project.tolist()
-        return found
+        """The fields of REQUEST_FIELDS (the day numbers and project rows are kept apart)."""
+        return {name: getattr(self, name) for name in REQUEST_FIELDS}
 
     def view(self, row: int) -> RequestState:
         return RequestState.at(self, row)
@@ -561,20 +562,18 @@ class Projects(Rows["ProjectState"]):
             self._by_code = sorted(range(len(self.code)), key=self.code.__getitem__)
         return self._by_code
 
-    def restore(self, columns: dict[str, Any]) -> None:
-        """Every column as a snapshot keeps it (the ledgers' rows added apart)."""
+    def restore(self, columns: dict[str, Any], days: dict[str, array[int]]) -> None:
+        """Every column as a snapshot keeps it: the fields of PROJECT_FIELDS, the requests'
+        rows and the day numbers of PROJECT_DAYS (the ledgers' rows added apart)."""
         for name in (*PROJECT_FIELDS, "requests"):
             setattr(self, name, columns[name])
-        self.days = {name: array("q", columns["days"][name]) for name in PROJECT_DAYS}
+        self.days = {name: days[name] for name in PROJECT_DAYS}
         self.row_of = {code: row for row, code in enumerate(self.code)}
         self._by_code = None
 
     def columns(self) -> dict[str, Any]:
-        found: dict[str, Any] = {
-            name: getattr(self, name) for name in (*PROJECT_FIELDS, "requests")
-        }
-        found["days"] = {name: days.tolist() for name, days in self.days.items()}
-        return found
+        """The fields of PROJECT_FIELDS and the requests' rows (the day numbers kept apart)."""
+        return {name: getattr(self, name) for name in (*PROJECT_FIELDS, "requests")}
 
     def view(self, row: int) -> ProjectState:
         return ProjectState.at(self, row)

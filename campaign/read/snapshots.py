@@ -8,13 +8,14 @@ that no query after a load pays for them. They are a cache beside the log, never
 never change a result: one is used only when the chain hash at its position is the one it was
 taken at, and auditors can always ask for a full replay (`--no-snapshot`).
 
-The format is a JSON header (the projects' and the requests' columns, publications, the
-campaign's opening event, how many days of each ledger are kept) followed by each ledger's block
-as raw integers (32-bit when every value fits, else 64-bit), a row per project, without the
-days after the last one any project reported (most of the year, mid-year); zlib-compressed, and
-no pickle, so a snapshot can never run code. Restoring one builds the columns as the JSON
-gives them and copies each block whole: no `ProjectState` or `RequestState`, and no ledger
-array, per project.
+The format is a JSON header (the projects' and the requests' columns but their day numbers,
+publications, the campaign's opening event, and the name, type and length of each array after
+it) followed by the arrays as raw little-endian integers, each in the narrowest type its values
+fit: the day-number columns, each request's project row, and the day ledgers sparse, as the
+cells that hold a report (row × days + day) and each ledger's value there. The whole is
+zstd-compressed, and there is no pickle, so a snapshot can never run code. Restoring one builds
+the columns as the JSON gives them and scatters each ledger into its block: no `ProjectState`
+or `RequestState`, and no ledger array, per project.
 """
 
 from __future__ import annotations
@@ -22,97 +23,159 @@ from __future__ import annotations
 import hashlib
 import hmac
 import zlib
-from typing import TYPE_CHECKING
+from array import array
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from campaign.domain.errors import StoreError
-from campaign.read.projection import LEDGERS, NO_PCT, Projection
+from campaign.read.projection import LEDGERS, NO_PCT, PROJECT_DAYS, REQUEST_DAYS, Projection
 from campaign.version import __version__
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
     from campaign.store.readers import LogReader, SnapshotWriter
 
 # 2: ledgers in whole yuan; 3: rows as lists, ledgers trimmed; 4: amendments and the marker of
 # a report of 0 (ZERO_REPORT); 5: projects and requests as columns; 6: their dates as day
-# numbers too
-LAYOUT = 6
+# numbers too; 7: numbers as typed arrays, ledgers sparse, zstd
+LAYOUT = 7
 # A snapshot is used only by the engine version that took it (a later version may fold
 # differently); both go into the number stored beside it.
 FORMAT = zlib.crc32(f"{LAYOUT}:{__version__}".encode())
 
-
 EMPTY = {"investment": 0, "funds": 0, "pct": NO_PCT}
 """What each ledger holds on a day without a report."""
+
+TYPES = ("|i1", "<i2", "<i4", "<i8")
+"""The integer types an array is kept in: the narrowest its values fit."""
 
 
 def dump(projection: Projection) -> bytes:
     """The projection as bytes (see the module's docstring for the layout)."""
     import numpy as np  # noqa: PLC0415 (a write command that takes no snapshot starts light)
+    import zstandard  # noqa: PLC0415
 
-    projects = projection.projects
+    projects, requests = projection.projects, projection.requests
     ledgers = projects.ledgers
-    rows, days = ledgers.rows, ledgers.days
-    widths: list[tuple[int, int]] = []
-    kept: list[bytes] = []
-    for name in LEDGERS:
-        matrix = np.frombuffer(ledgers.used(name), dtype=np.int64).reshape(rows, days)
-        used = np.flatnonzero((matrix != EMPTY[name]).any(axis=0))
-        width = int(used[-1]) + 1 if used.size else 0
-        block = matrix[:, :width]
-        small = not block.size or (block.min() >= -(2**31) and block.max() < 2**31)
-        widths.append((width, 4 if small else 8))
-        kept.append(block.astype(np.int32 if small else np.int64).tobytes())
+    blocks = {name: ledgers.used(name) for name in LEDGERS}
+    full = {name: np.frombuffer(block, dtype=np.int64) for name, block in blocks.items()}
+    traced = np.zeros(len(full["pct"]), dtype=bool)
+    for name, values in full.items():
+        traced |= values != EMPTY[name]
+    cells = np.flatnonzero(traced)
+    arrays: dict[str, Any] = {
+        **{f"project.{name}": projects.days[name] for name in PROJECT_DAYS},
+        **{f"request.{name}": requests.days[name] for name in REQUEST_DAYS},
+        "request.project": requests.project,
+        "cells": cells,
+        **{f"ledger.{name}": values[cells] for name, values in full.items()},
+    }
+    kept = {name: _narrowest(np.asarray(values, dtype=np.int64)) for name, values in arrays.items()}
+    projects_columns = projects.columns()
+    requests_columns = requests.columns()
     header = {
         "format": FORMAT,
         "position": projection.position,
         "opened": projection.opened,
         "amended": projection.amended,
         "publications": projection.publications,
-        "projects": projects.columns(),
-        "ledgers": widths,
-        "requests": projection.requests.columns(),
+        "projects": projects_columns,
+        "requests": requests_columns,
+        "rows": len(projects),
+        "arrays": [[name, a.dtype.str, len(a)] for name, a in kept.items()],
     }
     head = orjson.dumps(header)
-    body = len(head).to_bytes(8, "big") + head + b"".join(kept)
-    return zlib.compress(body, 1)
+    body = b"".join([len(head).to_bytes(8, "big"), head, *(a.tobytes() for a in kept.values())])
+    return zstandard.ZstdCompressor(level=3).compress(body)
+
+
+def _narrowest(values: NDArray[np.int64]) -> NDArray[Any]:
+    import numpy as np  # noqa: PLC0415
+
+    if not values.size:
+        return values.astype("|i1")
+    low, high = int(values.min()), int(values.max())
+    for name in TYPES:
+        info = np.iinfo(name)
+        if info.min <= low and high <= info.max:
+            return values.astype(name)
+    raise AssertionError("an int64 array fits int64")  # pragma: no cover
+
+
+def content(data: bytes) -> bytes:
+    """A snapshot's bytes as dumped, uncompressed (ValueError when they are not a snapshot)."""
+    import zstandard  # noqa: PLC0415
+
+    try:
+        return bytes(zstandard.ZstdDecompressor().decompress(data))
+    except zstandard.ZstdError as error:
+        raise ValueError(f"not a snapshot: {error}") from None
 
 
 def restore(data: bytes) -> Projection:
     """The projection a snapshot holds (ready to fold the events after it): its columns as
-    they were kept, and its day ledgers copied into one mapping.
+    they were kept, and its day ledgers scattered into one fresh mapping.
     Lists come back where the fold keeps tuples ([since, due] pairs); they are read alike."""
     import numpy as np  # noqa: PLC0415 (a write command that takes no snapshot starts light)
 
-    body = zlib.decompress(data)
+    body = content(data)
     size = int.from_bytes(body[:8], "big")
     header = orjson.loads(body[8 : 8 + size])
     if header.get("format") != FORMAT:
         raise ValueError(f"snapshot format {header.get('format')} is not {FORMAT}")
+    arrays: dict[str, NDArray[Any]] = {}
+    offset = 8 + size
+    for name, kind, count in header["arrays"]:
+        if kind not in TYPES:
+            raise ValueError(f"snapshot array {name} has type {kind}")
+        end = offset + count * np.dtype(kind).itemsize
+        arrays[name] = np.frombuffer(body, dtype=kind, count=count, offset=offset)
+        offset = end
+    if offset != len(body):
+        raise ValueError(f"snapshot holds {len(body)} bytes, its header {offset}")
     projection = Projection()
     if header["opened"] is not None:
         projection.open(header["opened"])
     for amended in header["amended"]:
         projection.amend(amended)
-    projection.requests.restore(header["requests"])
+    requests = projection.requests
+    requests.restore(
+        header["requests"],
+        days={name: _numbers(arrays[f"request.{name}"]) for name in REQUEST_DAYS},
+        project=_numbers(arrays["request.project"]),
+    )
     projects = projection.projects
-    projects.restore(header["projects"])
+    projects.restore(
+        header["projects"],
+        days={name: _numbers(arrays[f"project.{name}"]) for name in PROJECT_DAYS},
+    )
+    rows = len(projects)
+    if header["rows"] != rows:
+        raise ValueError(f"snapshot holds {header['rows']} projects' ledgers, not {rows}")
     ledgers = projects.ledgers
-    rows, days = len(projects), ledgers.days
-    ledgers.reserve(rows, set_empty=False)  # every day of every row is written below
+    ledgers.reserve(rows, set_empty=False)  # a fresh mapping: every value 0 until set below
     ledgers.rows = rows
-    offset = 8 + size
-    view = memoryview(body)
-    for name, (width, size) in zip(LEDGERS, header["ledgers"], strict=True):
-        matrix = np.frombuffer(ledgers.used(name), dtype=np.int64).reshape(rows, days)
-        end = offset + rows * width * size
-        kept = np.frombuffer(view[offset:end], dtype=np.int32 if size == 4 else np.int64)
-        matrix[:, :width] = kept.reshape(rows, width)
-        matrix[:, width:] = EMPTY[name]
-        offset = end
+    cells = arrays["cells"]
+    for name in LEDGERS:
+        block = np.frombuffer(ledgers.used(name), dtype=np.int64)
+        if EMPTY[name]:
+            block[:] = EMPTY[name]
+        block[cells] = arrays[f"ledger.{name}"]
     projection.publications = header["publications"]
     projection.position = header["position"]
     return projection
+
+
+def _numbers(values: NDArray[Any]) -> array[int]:
+    """An array of 64-bit integers, as the fold keeps day numbers and rows."""
+    import numpy as np  # noqa: PLC0415
+
+    found = array("q")
+    found.frombytes(values.astype(np.int64).tobytes())
+    return found
 
 
 def authenticator(key: bytes, position: int, head: bytes, data: bytes, fmt: int = FORMAT) -> bytes:
