@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sqlite3
 import tempfile
+from contextlib import closing
 from pathlib import Path
 from typing import Literal
 
@@ -132,8 +134,35 @@ def store(projects: int, seed: int = 1, source: Source = "generator") -> Path:
             report = load_scenario(engine, scenario(projects, seed, source), actor="benchmark")
         if report.appended == 0:  # a load appends everything or raises: nothing is wrong
             raise RuntimeError(f"the benchmark scenario of {path.name} appended nothing")
+        _settle(partial)
         partial.rename(path)
     return path
+
+
+def _settle(db: Path) -> None:
+    """Make sure the finished store is all in its file before it is renamed: a SQLite file in
+    WAL mode renamed while a connection still holds it (or beside its write-ahead log) would
+    be read later without the pages that log holds."""
+    still = [
+        target
+        for fd in os.listdir("/proc/self/fd")
+        if (target := _link(f"/proc/self/fd/{fd}")) and target.startswith(str(db))
+    ]
+    if still:
+        raise RuntimeError(f"{db.name} is still open after its load closed: {still}")
+    with closing(sqlite3.connect(db)) as connection:
+        busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    if busy:
+        raise RuntimeError(f"{db.name}: its write-ahead log could not be checkpointed")
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def _link(path: str) -> str | None:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return None
 
 
 def copy_of(path: Path, folder: Path) -> Path:
