@@ -28,7 +28,7 @@ from eventsourcing.persistence import IntegrityError
 from campaign.app.engine import Engine
 from campaign.domain.errors import StoreError
 from campaign.store.chain import GENESIS, link
-from campaign.store.codec import EventMapper, OrjsonTranscoder
+from campaign.store.codec import EventMapper, OrjsonTranscoder, upcast
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterator
@@ -94,6 +94,14 @@ class MemoryStore:
             if stored.originator_id == aggregate_id:
                 aggregate = self.decode(stored).mutate(aggregate)
         return aggregate
+
+    def states_of(self, aggregate_id: str) -> list[tuple[str, dict[str, Any]]]:
+        """The topic and decoded, upcast state of each of the aggregate's stored events."""
+        return [
+            (stored.topic, upcast(stored.topic, orjson.loads(stored.state)))
+            for stored in self._visible()
+            if stored.originator_id == aggregate_id
+        ]
 
     def get_many(self, aggregate_ids: Collection[str]) -> dict[str, Aggregate]:
         """The aggregates among these ids that exist, each rebuilt from its stored events."""

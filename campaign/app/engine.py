@@ -16,10 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from campaign.app.handlers import Result, run
-from campaign.app.rights import Rights
-from campaign.app.session import Session
-from campaign.domain.campaign import Campaign
+from campaign.domain import topics
 from campaign.domain.errors import CampaignError, LineError, Refused, StoreError
 from campaign.domain.values import plain_text
 from campaign.read.collector import collector_paused
@@ -30,7 +27,12 @@ if TYPE_CHECKING:
 
     from campaign.app.clock import Clock
     from campaign.app.commands import Command
+    from campaign.app.handlers import Result
     from campaign.app.ports import EventStore
+    from campaign.app.rights import Rights
+    from campaign.app.session import Session
+    from campaign.domain.campaign import Campaign
+    from campaign.read.projection import CampaignInfo
     from campaign.read.snapshots import SnapshotStore
     from campaign.store.keys import Signer
 
@@ -60,6 +62,8 @@ class UnitOfWork:
     def run(self, command: Command, at: dt.datetime, actor: str) -> Result:
         """Run one command recorded at `at` by `actor` (see `actor`); its events wait for the
         flush, and are refused here when the role may not append them."""
+        from campaign.app.handlers import run  # noqa: PLC0415 (the write side: not for queries)
+
         made = len(self.session.events)
         result = run(command, self.session, at, actor)
         if self.rights is not None:
@@ -109,10 +113,12 @@ class Engine:
 
         `batch`: a long run of commands (a scenario): the often-read aggregates stay in memory
         and, in an empty store, aggregates the batch did not create are known not to exist."""
+        from campaign.app.session import Session  # noqa: PLC0415
+
         with self.store.writing(), _collector_paused() if batch else nullcontext():
             fresh = batch and self.store.head() == 0
             writer = self.store.writer_role()
-            rights = None if writer is None or writer[1] else Rights.of(self.store, writer[0])
+            rights = None if writer is None or writer[1] else _rights(self.store, writer[0])
             session = Session(self.store, simulated=simulated, keep=batch, fresh=fresh)
             work = UnitOfWork(session, rights)
             yield work
@@ -153,8 +159,23 @@ class Engine:
         return [replace(r, position=position, head=head.hex()) for r in results]
 
     def campaign(self) -> Campaign | None:
+        from campaign.domain.campaign import Campaign  # noqa: PLC0415 (defines its events)
+
         found = self.store.get(Campaign.ID)
         return found if isinstance(found, Campaign) else None
+
+    def campaign_info(self) -> CampaignInfo | None:
+        """The campaign as a query reads it (its year, dates, time zone and settings), folded
+        from its stored events like the projection's: no domain class is defined."""
+        from campaign.read.projection import CampaignInfo  # noqa: PLC0415
+
+        info: CampaignInfo | None = None
+        for topic, state in self.store.states_of(topics.CAMPAIGN_ID):
+            if topic == topics.CAMPAIGN_OPENED:
+                info = CampaignInfo.opened(state)
+            elif topic == topics.CAMPAIGN_AMENDED and info is not None:
+                info.amend(state)
+        return info
 
     def status(self) -> Status:
         return Status(
@@ -183,6 +204,13 @@ def check_actor(actor: str) -> str:
     except ValueError as error:
         raise Refused("actor", actor, str(error)) from None
     return actor.strip()
+
+
+def _rights(store: EventStore, role: str) -> Rights:
+    """What `role` may append (a shared store's role without every right)."""
+    from campaign.app.rights import Rights  # noqa: PLC0415 (defines the access aggregate)
+
+    return Rights.of(store, role)
 
 
 @contextmanager

@@ -32,17 +32,16 @@ from campaign.app.commands import (
     effective_date,
 )
 from campaign.app.session import Session
-from campaign.domain.access import Access, check_role
 from campaign.domain.campaign import Campaign
 from campaign.domain.errors import Refused
-from campaign.domain.factor import FactorKey, FactorRequest
 from campaign.domain.project import Project
-from campaign.domain.publication import Publication
 from campaign.domain.report import DailyReport
 from campaign.domain.time import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
     import datetime as dt
+
+    from campaign.domain.factor import FactorRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +255,8 @@ def _days(days: tuple[dt.date, ...] | None) -> tuple[dt.date, ...] | None:
 
 @handle.register
 def _file(command: FileFactor, session: Session) -> Done:
+    from campaign.domain.factor import FactorKey, FactorRequest  # noqa: PLC0415 (an aggregate defined when first used)
+
     date = effective_date(command, session.stamp.today)
     if command.key is not None:
         keyed = session.find(FactorKey, FactorKey.id_for(command.key))
@@ -372,6 +373,8 @@ def _resolve(command: ResolveFactor, session: Session) -> Done:
 
 @handle.register
 def _publish(command: PublishCheckpoint, session: Session) -> Done:
+    from campaign.domain.publication import Publication  # noqa: PLC0415 (an aggregate defined when first used)
+
     session.campaign()
     publication_id = Publication.create_id(command.as_of, command.known_at, command.position)
     if session.find(Publication, publication_id) is not None:
@@ -401,6 +404,8 @@ def _publish(command: PublishCheckpoint, session: Session) -> Done:
 
 @handle.register
 def _grant(command: GrantAccess, session: Session) -> Done:
+    from campaign.domain.access import Access, check_role  # noqa: PLC0415 (an aggregate defined when first used)
+
     check_role(command.role)
     projects = tuple(sorted(set(command.projects)))
     access = session.find(Access, Access.id_for(command.role))
@@ -417,6 +422,8 @@ def _grant(command: GrantAccess, session: Session) -> Done:
 
 @handle.register
 def _revoke(command: RevokeAccess, session: Session) -> Done:
+    from campaign.domain.access import Access, check_role  # noqa: PLC0415 (an aggregate defined when first used)
+
     check_role(command.role)
     access = session.find(Access, Access.id_for(command.role))
     if access is None:

@@ -3,7 +3,7 @@ or PostgreSQL, `campaign.store`) implements it; tests may give an in-memory one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -26,6 +26,10 @@ class EventStore(Protocol):
 
     def get(self, aggregate_id: str) -> Aggregate | None:
         """The aggregate with this id, from its events; None when there is none."""
+        ...
+
+    def states_of(self, aggregate_id: str) -> list[tuple[str, dict[str, Any]]]:
+        """The topic and state (decoded, upcast) of each of the aggregate's events, in order."""
         ...
 
     def get_many(self, aggregate_ids: Collection[str]) -> dict[str, Aggregate]:

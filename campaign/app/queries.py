@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from campaign.app.commands import PublishCheckpoint
 from campaign.domain.errors import Refused, StoreError
 from campaign.domain.time import known_at_cut, today_in
 from campaign.figures.checkpoint import checkpoint
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
 def resolve_as_of(engine: Engine, as_of: dt.date | None) -> tuple[dt.date, str]:
     """The as_of a user means (default: the engine's today, clamped to the campaign year),
     and the campaign's time zone."""
-    campaign = engine.campaign()
+    campaign = engine.campaign_info()
     if campaign is None:
         raise Refused("campaign", None, "no campaign is open in this store")
     if as_of is None:
@@ -62,7 +61,7 @@ def choose_as_of(engine: Engine, as_of: dt.date | None) -> AsOfChoice:
     i.e. the campaign's latest checkpoint day (in force today) not after today; before the
     first one comes, today (within the campaign year); after a campaign that names none, its
     last day. A day given is kept (it must be in the campaign year)."""
-    campaign = engine.campaign()
+    campaign = engine.campaign_info()
     if campaign is None:
         raise Refused("campaign", None, "no campaign is open in this store")
     today = today_in(engine.clock.now(), campaign.timezone)
@@ -295,6 +294,8 @@ def publish(
             r["state_hash"],
         ):
             return document, False
+    from campaign.app.commands import PublishCheckpoint  # noqa: PLC0415 (the write side)
+
     command = PublishCheckpoint(
         as_of=day,
         known_at=known_at,

@@ -11,18 +11,19 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from campaign.domain.campaign import Campaign
 from campaign.domain.errors import Refused
 from campaign.domain.events import Aggregate, Stamp
-from campaign.domain.factor import FactorKey, FactorRequest
 from campaign.domain.project import Project
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from campaign.app.ports import EventStore
+    from campaign.domain.factor import FactorRequest
 
 A = TypeVar("A", bound=Aggregate)
 
-# Aggregates worth keeping in memory across a long batch (a scenario): few, and read often.
-_KEEP = (Campaign, Project, FactorRequest, FactorKey)
+# Aggregates worth keeping in memory across a long batch (a scenario): few, and read often
+# (by name: the factor aggregates are defined only when a command uses them).
+_KEEP = frozenset({"Campaign", "Project", "FactorRequest", "FactorKey"})
 
 
 class Session:
@@ -58,7 +59,7 @@ class Session:
             found = self.preloaded[aggregate_id]
         elif found is None and (self.created is None or hash(aggregate_id) in self.created):
             found = self.store.get(aggregate_id)
-            if found is not None and self.kept is not None and isinstance(found, _KEEP):
+            if found is not None and self.kept is not None and type(found).__name__ in _KEEP:
                 self.kept[aggregate_id] = found
         if found is not None and not isinstance(found, cls):
             raise Refused(
@@ -81,6 +82,8 @@ class Session:
         return found
 
     def request(self, request_id: str) -> FactorRequest:
+        from campaign.domain.factor import FactorRequest  # noqa: PLC0415 (defined when first used)
+
         found = self.find(FactorRequest, FactorRequest.id_for(request_id))
         if found is None:
             raise Refused("id", request_id, "is not a filed factor request")
@@ -117,7 +120,7 @@ class Session:
             self.preloaded[aggregate.id] = aggregate
         if self.created is not None:
             self.created.add(hash(aggregate.id))
-        if self.kept is not None and isinstance(aggregate, _KEEP):
+        if self.kept is not None and type(aggregate).__name__ in _KEEP:
             self.kept[aggregate.id] = aggregate
 
     def end_command(self) -> int:

@@ -12,6 +12,7 @@ from eventsourcing.domain import event
 from campaign.domain.errors import Refused
 from campaign.domain.events import Aggregate, Stamp, not_after_today
 from campaign.domain.settings import Amendment, CampaignSettings, check_settings, settings_on
+from campaign.domain.topics import CAMPAIGN_ID
 from campaign.domain.values import Lights, Target
 from campaign.domain.vocabulary import FactorCategory
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 class Campaign(Aggregate):
     """The campaign itself: its year, dates, calendar, time limits, targets and light thresholds."""
 
-    ID = "campaign"
+    ID = CAMPAIGN_ID
 
     class Opened(Aggregate.Created):
         name: str

@@ -23,10 +23,8 @@ from pydantic import AfterValidator, AwareDatetime, ConfigDict, PlainSerializer
 
 from campaign.domain.errors import Refused
 from campaign.domain.time import format_recorded
+from campaign.domain.topics import STORED_AS
 from campaign.domain.values import Frozen
-
-STORED_AS = "campaign.domain"
-"""The module part of every stored topic."""
 
 
 def _to_utc(value: dt.datetime) -> dt.datetime:

@@ -11,6 +11,7 @@ from eventsourcing.domain import event
 
 from campaign.domain.errors import Refused
 from campaign.domain.events import Aggregate, Stamp, not_after_today
+from campaign.domain.topics import PROJECT_ID_PREFIX
 from campaign.domain.values import from_yuan, to_yuan
 from campaign.domain.vocabulary import MILESTONE_NEEDS, MILESTONE_ORDER, Category, Milestone, Sector
 
@@ -55,7 +56,7 @@ class Project(Aggregate):
 
     @staticmethod
     def id_for(code: str) -> str:
-        return f"project:{code}"
+        return f"{PROJECT_ID_PREFIX}{code}"
 
     @classmethod
     def register(

@@ -13,19 +13,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from eventsourcing.utils import get_topic
 
-from campaign.domain.catalogue import (
-    Access,
-    Campaign,
-    DailyReport,
-    FactorKey,
-    FactorRequest,
-    Project,
-    Publication,
-)
+from campaign.domain import topics
 from campaign.read.projection import Projection, record_day
-from campaign.store.codec import current_schema, upcast
+from campaign.store.codec import upcast
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -34,16 +25,16 @@ if TYPE_CHECKING:
 
 Handler = Callable[[dict[str, Any]], None]
 
-REPORTED = get_topic(DailyReport.Reported)
-CORRECTED = get_topic(DailyReport.Corrected)
-REGISTERED = get_topic(Project.Registered)
-OPENED = get_topic(Campaign.Opened)
+REPORTED = topics.REPORT_REPORTED
+CORRECTED = topics.REPORT_CORRECTED
+REGISTERED = topics.PROJECT_REGISTERED
+OPENED = topics.CAMPAIGN_OPENED
 
 
 def elided() -> str | None:
     """The topic the reader may leave out (the fold knows it by its absence): the daily
     report, unless its events have a newer version and old states need upcasting."""
-    return REPORTED if current_schema(REPORTED) == 1 else None
+    return REPORTED if topics.version(REPORTED) == 1 else None
 
 
 class Folder:
@@ -55,14 +46,17 @@ class Folder:
             **_report_handlers(self.p),
             **_project_handlers(self.p),
             **_request_handlers(self.p),
-            get_topic(Publication.Published): self.p.publications.append,
+            topics.PUBLISHED: self.p.publications.append,
         }
         for topic, handler in list(self.handlers.items()):
-            if current_schema(topic) > 1:  # old states in the log are upcast first
+            if topics.version(topic) > 1:  # old states in the log are upcast first
                 self.handlers[topic] = _upcasting(topic, handler)
         self.reshaping = {REGISTERED, OPENED}
-        self.ignored = {get_topic(FactorKey.Assigned)} | {
-            get_topic(e) for e in (Access.Granted, Access.Regranted, Access.Revoked)
+        self.ignored = {
+            topics.KEY_ASSIGNED,
+            topics.ACCESS_GRANTED,
+            topics.ACCESS_REGRANTED,
+            topics.ACCESS_REVOKED,
         }
 
     def handler(self, topic: str) -> Handler | None:
@@ -143,11 +137,11 @@ def _project_handlers(p: Projection) -> dict[str, Handler]:
 
     return {
         OPENED: p.open,
-        get_topic(Campaign.Amended): p.amend,
+        topics.CAMPAIGN_AMENDED: p.amend,
         REGISTERED: registered,
-        get_topic(Project.PlanRevised): plan_revised,
-        get_topic(Project.MilestoneReached): milestone,
-        get_topic(Project.Terminated): terminated,
+        topics.PROJECT_PLAN_REVISED: plan_revised,
+        topics.PROJECT_MILESTONE_REACHED: milestone,
+        topics.PROJECT_TERMINATED: terminated,
     }
 
 
@@ -169,10 +163,10 @@ def _request_handlers(p: Projection) -> dict[str, Handler]:
         requests.resolve(requests.row_of[e["request_id"]], e["date"], e["outcome"])
 
     return {
-        get_topic(FactorRequest.Filed): filed,
-        get_topic(FactorRequest.Extended): extended,
-        get_topic(FactorRequest.Escalated): escalated,
-        get_topic(FactorRequest.Resolved): resolved,
+        topics.REQUEST_FILED: filed,
+        topics.REQUEST_EXTENDED: extended,
+        topics.REQUEST_ESCALATED: escalated,
+        topics.REQUEST_RESOLVED: resolved,
     }
 
 

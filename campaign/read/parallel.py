@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from campaign.domain.catalogue import Project
+from campaign.domain.topics import PROJECT_ID_PREFIX
 from campaign.read.fold import CORRECTED, REGISTERED, REPORTED, elided
 from campaign.read.projection import record_day
 from campaign.store.readers import SplitReader
@@ -96,7 +96,7 @@ def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> in
     p = folder.p
     projects = p.projects
     ledgers = projects.ledgers
-    ledgers.reserve(len(projects) + reader.count_created(Project.id_for(""), after, upto))
+    ledgers.reserve(len(projects) + reader.count_created(PROJECT_ID_PREFIX, after, upto))
     mapping = ledgers.memory  # both processes must write into it to the end
     child = os.fork()
     if child == 0:  # the second process: two reports in three into shared memory, then exit

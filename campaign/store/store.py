@@ -14,7 +14,7 @@ import sqlite3
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import orjson
@@ -23,7 +23,7 @@ from eventsourcing.utils import get_topic
 
 from campaign.domain.errors import StoreError
 from campaign.store.backends.sqlite import CampaignSQLiteDatastore
-from campaign.store.codec import EventMapper, OrjsonTranscoder
+from campaign.store.codec import EventMapper, OrjsonTranscoder, upcast
 from campaign.store.schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -259,6 +259,15 @@ class Store:
         except AggregateNotFoundError:
             return None
         return found
+
+    def states_of(self, aggregate_id: str) -> list[tuple[str, dict[str, Any]]]:
+        """The topic and state (decoded, brought to its current version) of each of one
+        aggregate's events, in order: an aggregate as a query reads it, with no event class
+        defined."""
+        return [
+            (stored.topic, upcast(stored.topic, orjson.loads(stored.state)))
+            for stored in self.recorder.select_events(aggregate_id)
+        ]
 
     def get_many(self, aggregate_ids: Collection[str]) -> dict[str, Aggregate]:
         """The aggregates among `aggregate_ids` that exist, each from its events, read in a few
