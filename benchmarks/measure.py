@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from contextlib import closing
 from pathlib import Path
 from statistics import median
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -74,7 +75,7 @@ def best(run: Callable[[], float], rounds: int) -> float:
 
 
 def events_in(db: Path) -> int:
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         return int(conn.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0])
 
 
@@ -144,7 +145,7 @@ def first_and_later_walls(db: Path, folder: Path, as_of: str) -> tuple[float, fl
     with its snapshots removed: as right after the load."""
     copy = folder / f"first-{db.name}"
     shutil.copyfile(db, copy)
-    with sqlite3.connect(copy) as conn:
+    with closing(sqlite3.connect(copy)) as conn, conn:
         conn.execute("DELETE FROM projection_snapshots")
     with open_engine(Settings(db=str(copy), clock=LATER), create=False) as engine:
         started = time.perf_counter()
@@ -222,7 +223,7 @@ def cold_append_wall(db: Path, rounds: int = 5) -> float:
     has not reported yet (a day reported already would be a different command: a refusal)."""
     with open_store(Settings(db=str(db))) as store:
         code = _a_project(store)
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         taken = {
             row[0].rsplit(":", 1)[1]
             for row in conn.execute(

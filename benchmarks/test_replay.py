@@ -4,6 +4,7 @@ events read with plain sqlite3 and decoded with orjson, no engine."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from typing import TYPE_CHECKING
 
 import orjson
@@ -23,7 +24,7 @@ TARGET_RATIO = 0.5
 
 def floor(db: Path) -> int:
     count = 0
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         for (state,) in conn.execute("SELECT state FROM stored_events ORDER BY rowid"):
             orjson.loads(state)
             count += 1
