@@ -143,10 +143,12 @@ def _settle(db: Path) -> None:
     """Make sure the finished store is all in its file before it is renamed: a SQLite file in
     WAL mode renamed while a connection still holds it (or beside its write-ahead log) would
     be read later without the pages that log holds."""
+    fds = Path("/proc/self/fd")  # Linux: which files this process holds open
+    name = str(db.resolve())
     still = [
         target
-        for fd in os.listdir("/proc/self/fd")
-        if (target := _link(f"/proc/self/fd/{fd}")) and target.startswith(str(db))
+        for fd in (os.listdir(fds) if fds.is_dir() else ())
+        if (target := _link(f"{fds}/{fd}")) and target.startswith(name)
     ]
     if still:
         raise RuntimeError(f"{db.name} is still open after its load closed: {still}")

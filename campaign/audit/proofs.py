@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from campaign.audit.verify import Verification, verify_chain, walk
+from campaign.domain import topics
 from campaign.domain.errors import Refused, StoreError
 from campaign.store.heads import TreeHead, head_at, stored_tree
 
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 INCLUSION = "campaign-inclusion-proof/1"
 CONSISTENCY = "campaign-consistency-proof/1"
-PUBLISHED = "campaign.domain:Publication.Published"
+PUBLISHED = topics.PUBLISHED
 
 
 def current_head(engine: Engine) -> TreeHead:

@@ -1,5 +1,6 @@
-"""Every aggregate the log can hold, so that reading the log resolves each stored topic to its
-class (importing this module registers them all)."""
+"""Every aggregate the log can hold, all defined at once (the audit's log lists them; the tests
+hold the topic table to them). Reading the log does not need this module: `campaign.domain`
+names each aggregate lazily, and the read side folds by `campaign.domain.topics`."""
 
 from __future__ import annotations
 

@@ -4,8 +4,10 @@ Stored state is the event's JSON without `originator_id` and `originator_version
 columns of the stored-events table) and without absent optional values. Recorded times are
 fixed-width UTC text, money is decimal text: the replay core can read the bytes without pydantic.
 
-Versioning: an event class whose shape changes raises its `event_version` and registers an upcaster
-from each older version; states of versions after the first carry `"v"`. Both ways of reading
+Versioning: an event class whose shape changes raises its `event_version`, gives the same
+version in `campaign.domain.topics.VERSIONS` (what the read side goes by; a test holds the two
+together) and registers an upcaster from each older version; states of versions after the
+first carry `"v"`. Both ways of reading
 the log (this mapper, and the replay core) upcast old states before using them, so the log
 itself never changes.
 """

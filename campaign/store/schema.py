@@ -12,24 +12,22 @@ Versions:
    database's append trigger); a migration computes it for the events already stored.
 """
 
+from campaign.domain import topics
+
 SCHEMA_VERSION = 3
 
 TEAM_TOPICS = (
-    "campaign.domain:DailyReport.Reported",
-    "campaign.domain:DailyReport.Corrected",
-    "campaign.domain:Project.MilestoneReached",
-    "campaign.domain:FactorRequest.Filed",
-    "campaign.domain:FactorRequest.Extended",
-    "campaign.domain:FactorRequest.Escalated",
-    "campaign.domain:FactorRequest.Resolved",
-    "campaign.domain:FactorKey.Assigned",
+    topics.REPORT_REPORTED,
+    topics.REPORT_CORRECTED,
+    topics.PROJECT_MILESTONE_REACHED,
+    topics.REQUEST_FILED,
+    topics.REQUEST_EXTENDED,
+    topics.REQUEST_ESCALATED,
+    topics.REQUEST_RESOLVED,
+    topics.KEY_ASSIGNED,
 )
 """What a project team may append, about its own projects only: reports and corrections,
 milestones, factor requests and their handling (SPEC §4; issue of roles)."""
 
-OWNER_TOPICS = (
-    "campaign.domain:Access.Granted",
-    "campaign.domain:Access.Regranted",
-    "campaign.domain:Access.Revoked",
-)
+OWNER_TOPICS = (topics.ACCESS_GRANTED, topics.ACCESS_REGRANTED, topics.ACCESS_REVOKED)
 """What only the store's owner appends: who may do what."""
