@@ -12,23 +12,33 @@ import sys
 
 import click
 
-from cli.commands import (
-    admin,
-    audit,
-    campaign,
-    checkpoint,
-    factor,
-    lookups,
-    progress,
-    project,
-    report,
-    scenario,
-)
-from cli.commands import sheets as _sheets  # noqa: F401 (adds template and import to their groups)
 from cli.context import Config
+from cli.lazy import LazyGroup
+
+COMMANDS = {
+    "admin": "cli.commands.admin:admin",
+    "amend": "cli.commands.campaign:amend_campaign",
+    "audit": "cli.commands.audit:audit",
+    "checkpoint": "cli.commands.checkpoint:checkpoint",
+    "export": "cli.commands.audit:export_command",
+    "factor": "cli.commands.factor:factor",
+    "import": "cli.commands.audit:import_command",
+    "open": "cli.commands.campaign:open_campaign",
+    "progress": "cli.commands.progress:progress",
+    "project": "cli.commands.project:project",
+    "replay": "cli.commands.checkpoint:replay_command",
+    "report": "cli.commands.report:report",
+    "scenario": "cli.commands.scenario:scenario",
+    "status": "cli.commands.campaign:status",
+}
+"""Each command and where it is defined: a command imports its own module only."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(package_name="campaign", prog_name="campaign")
 def cli() -> None:
     """百日会战 progress engine: an append-only log of a hundred-day campaign on key projects.
@@ -47,26 +57,6 @@ def cli() -> None:
       campaign progress report ZZ-001 --date 2020-03-24 --investment 120.5 --funds 100
       campaign status
     """
-
-
-for command in (
-    campaign.open_campaign,
-    campaign.amend_campaign,
-    project.project,
-    progress.progress,
-    factor.factor,
-    campaign.status,
-    checkpoint.checkpoint,
-    checkpoint.replay_command,
-    report.report,
-    audit.audit,
-    admin.admin,
-    audit.export_command,
-    audit.import_command,
-    scenario.scenario,
-):
-    cli.add_command(command)
-lookups.register()  # project list and show, factor list, progress missing
 
 
 def main() -> None:

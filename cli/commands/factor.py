@@ -7,10 +7,17 @@ from typing import Any
 import click
 
 from cli.context import execute
+from cli.lazy import LazyGroup
 from cli.options import FACTOR_CATEGORIES, OUTCOMES, write_options
 
 
-@click.group()
+@click.group(
+    cls=LazyGroup,
+    lazy={
+        "list": "cli.commands.lookups:factor_list",
+        "import": "cli.commands.sheets:factor_import",
+    },
+)
 def factor() -> None:
     """Factor-support requests in the green channel (要素跟着项目走, 绿色通道)."""
 

@@ -1,8 +1,8 @@
 """The look-ups for clerks and the office: `campaign project list`, `campaign project show`,
 `campaign factor list` and `campaign progress missing` (未报送).
 
-They join the groups of `project`, `factor` and `progress` through `register` (called once by
-`cli.main`), so that those modules keep to the write commands. Each reads the log like
+They are listed in the groups of `project`, `factor` and `progress` by name (`cli.lazy`), so
+that those modules keep to the write commands. Each reads the log like
 `campaign checkpoint` does: --as-of says which facts count, --known-at what was known, --json
 prints one document with its receipt; the tables are in Chinese, on 80 columns.
 """
@@ -21,9 +21,6 @@ from campaign.domain.vocabulary import (
     Sector,
     Stage,
 )
-from cli.commands.factor import factor
-from cli.commands.progress import progress
-from cli.commands.project import project
 from cli.context import engine_for, parse_date
 from cli.options import query_options, read_options
 from cli.output import print_json
@@ -259,17 +256,3 @@ def progress_missing(
     from cli.tables import console
 
     print_missing(document, console())
-
-
-COMMANDS: tuple[tuple[click.Group, click.Command], ...] = (
-    (project, project_list),
-    (project, project_show),
-    (factor, factor_list),
-    (progress, progress_missing),
-)
-
-
-def register() -> None:
-    """Add the look-ups to their groups."""
-    for group, command in COMMANDS:
-        group.add_command(command)

@@ -7,10 +7,18 @@ from typing import Any
 import click
 
 from cli.context import execute
+from cli.lazy import LazyGroup
 from cli.options import write_options
 
 
-@click.group()
+@click.group(
+    cls=LazyGroup,
+    lazy={
+        "missing": "cli.commands.lookups:progress_missing",
+        "template": "cli.commands.sheets:progress_template",
+        "import": "cli.commands.sheets:progress_import",
+    },
+)
 def progress() -> None:
     """Record a project's daily progress, and correct it."""
 

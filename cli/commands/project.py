@@ -9,11 +9,15 @@ from typing import Any
 import click
 
 from cli.context import engine_for, execute, keep_snapshots
+from cli.lazy import LazyGroup
 from cli.options import CATEGORIES, SECTORS, write_options
 from cli.output import emit_results
 
 
-@click.group()
+@click.group(
+    cls=LazyGroup,
+    lazy={"list": "cli.commands.lookups:project_list", "show": "cli.commands.lookups:project_show"},
+)
 def project() -> None:
     """Register key projects and record their plan revisions, milestones and terminations."""
 

@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.commands.factor import factor
-from cli.commands.progress import progress
 from cli.context import engine_for, keep_snapshots, parse_date
 from cli.options import read_options, write_options
 
@@ -20,7 +18,7 @@ if TYPE_CHECKING:
 SHEET = click.Path(dir_okay=False, path_type=Path)
 
 
-@progress.command("template")
+@click.command("template")
 @click.option("--date", help="The day the sheet is for (default today).")
 @click.option(
     "--out", required=True, type=SHEET, help="The sheet to write: FILE.xlsx, or FILE.csv for Excel."
@@ -51,7 +49,7 @@ def progress_template(date: str | None, out: Path, db: str, as_json: bool) -> No
     _print(receipt, as_json)
 
 
-@progress.command("import", short_help="Import a filled progress sheet, all rows or none.")
+@click.command("import", short_help="Import a filled progress sheet, all rows or none.")
 @click.argument("file", type=SHEET)
 @click.option(
     "--date", help="The day of the rows, when neither they nor the sheet say (default today)."
@@ -110,7 +108,7 @@ def progress_import(
     _print(receipt, as_json)
 
 
-@factor.command("import", short_help="File the requests of a sheet, all rows or none.")
+@click.command("import", short_help="File the requests of a sheet, all rows or none.")
 @click.argument("file", type=SHEET)
 @click.option(
     "--date",

@@ -452,7 +452,10 @@ def test_a_usage_error_exits_2_and_appends_nothing(store: tuple[Campaign, str], 
 
 
 def leaf_commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):  # sorted; lazily named commands loaded here
+        command = group.get_command(context, name)
+        assert command is not None
         if isinstance(command, click.Group):
             yield from leaf_commands(command, (*path, name))
         else:

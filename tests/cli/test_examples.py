@@ -77,6 +77,7 @@ def commands() -> dict[str, click.Command]:
             for name in command.list_commands(click.Context(command)):
                 sub = command.get_command(click.Context(command), name)
                 assert sub is not None
+                assert sub.name == name  # a group's table of lazy commands names them right
                 walk(sub, [*path, name])
 
     walk(cli, [])
@@ -225,3 +226,24 @@ def test_the_readme_shared_deployment_runs_as_typed_in_order(folder: Path) -> No
         assert (folder / ".pgpass").stat().st_mode & 0o777 == 0o600
     finally:
         server.stop()
+
+
+LOADED = """
+import sys
+sys.argv = ["campaign", "progress", "report", "--help"]
+from cli.main import main
+try:
+    main()
+except SystemExit:
+    pass
+print(" ".join(sorted(m for m in sys.modules if m.startswith("cli.commands."))), file=sys.stderr)
+"""
+
+
+def test_a_command_imports_its_own_module_only() -> None:
+    """`campaign progress report` loads the progress commands, not every other command's
+    module (the look-ups, the sheets, the audit, the report): a clerk's command starts quick."""
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stderr.split() == ["cli.commands.progress"]
