@@ -142,7 +142,8 @@ def store(projects: int, seed: int = 1, source: Source = "generator") -> Path:
 def _settle(db: Path) -> None:
     """Make sure the finished store is all in its file before it is renamed: a SQLite file in
     WAL mode renamed while a connection still holds it (or beside its write-ahead log) would
-    be read later without the pages that log holds."""
+    be read later without the pages that log holds. The last connection to close removes the
+    emptied log itself."""
     fds = Path("/proc/self/fd")  # Linux: which files this process holds open
     name = str(db.resolve())
     still = [
@@ -156,8 +157,6 @@ def _settle(db: Path) -> None:
         busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     if busy:
         raise RuntimeError(f"{db.name}: its write-ahead log could not be checkpointed")
-    for suffix in ("-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
 
 
 def _link(path: str) -> str | None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from campaign.app.queries import replay, resolve_as_of
+from campaign.app.queries import open_request, replay, resolve_as_of
 from campaign.domain.errors import Refused
 from campaign.domain.vocabulary import FactorCategory, Sector, Stage
 from campaign.figures.checkpoint import figures_on
@@ -349,15 +349,7 @@ def _card(f: ProjectFigures, at: AsOf, projection: Projection) -> dict[str, Any]
         "open_factors": sum(1 for v in views if v.open),
         "overdue_factors": sum(1 for v in views if v.overdue),
         "open_requests": [
-            {
-                "id": v.request.id,
-                "category": v.request.category,
-                "detail": v.request.detail,
-                "filed_on": v.request.filed_on,
-                "due": v.due,
-                "overdue_wd": v.overdue_wd,
-                "escalation_level": v.level,
-            }
+            open_request(v)
             for v in sorted(views, key=lambda v: (v.request.filed_on, v.request.id))
             if v.open
         ],

@@ -26,6 +26,8 @@ from campaign.store.heads import head_at
 
 if TYPE_CHECKING:
     from campaign.app.engine import Engine
+    from campaign.figures.factors import RequestView
+    from campaign.read.projection import CampaignInfo
     from campaign.read.replay import Progress
     from campaign.store.readers import LogReader
 
@@ -33,15 +35,26 @@ if TYPE_CHECKING:
 def resolve_as_of(engine: Engine, as_of: dt.date | None) -> tuple[dt.date, str]:
     """The as_of a user means (default: the engine's today, clamped to the campaign year),
     and the campaign's time zone."""
-    campaign = engine.campaign_info()
-    if campaign is None:
-        raise Refused("campaign", None, "no campaign is open in this store")
+    campaign = open_campaign(engine)
     if as_of is None:
         today = today_in(engine.clock.now(), campaign.timezone)
         as_of = min(max(today, dt.date(campaign.year, 1, 1)), dt.date(campaign.year, 12, 31))
-    elif as_of.year != campaign.year:
+    return in_year(campaign, as_of), campaign.timezone
+
+
+def open_campaign(engine: Engine) -> CampaignInfo:
+    """The campaign as a query reads it; refused when none is open in the store."""
+    campaign = engine.campaign_info()
+    if campaign is None:
+        raise Refused("campaign", None, "no campaign is open in this store")
+    return campaign
+
+
+def in_year(campaign: CampaignInfo, as_of: dt.date) -> dt.date:
+    """`as_of`, refused unless it is in the campaign year."""
+    if as_of.year != campaign.year:
         raise Refused("as_of", as_of, f"is not in the campaign year {campaign.year}")
-    return as_of, campaign.timezone
+    return as_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +74,10 @@ def choose_as_of(engine: Engine, as_of: dt.date | None) -> AsOfChoice:
     i.e. the campaign's latest checkpoint day (in force today) not after today; before the
     first one comes, today (within the campaign year); after a campaign that names none, its
     last day. A day given is kept (it must be in the campaign year)."""
-    campaign = engine.campaign_info()
-    if campaign is None:
-        raise Refused("campaign", None, "no campaign is open in this store")
+    campaign = open_campaign(engine)
     today = today_in(engine.clock.now(), campaign.timezone)
     if as_of is not None:
-        day, _ = resolve_as_of(engine, as_of)
-        return AsOfChoice(day, "given", today)
+        return AsOfChoice(in_year(campaign, as_of), "given", today)
     first, last = dt.date(campaign.year, 1, 1), dt.date(campaign.year, 12, 31)
     in_force = campaign.settings_on(min(max(today, first), last)).checkpoints
     passed = [d for d in in_force if d <= today]
@@ -200,6 +210,19 @@ def series_document(
     return document
 
 
+def open_request(v: RequestView) -> dict[str, Any]:
+    """An open factor request as a project's state and its card list it."""
+    return {
+        "id": v.request.id,
+        "category": v.request.category,
+        "detail": v.request.detail,
+        "filed_on": v.request.filed_on,
+        "due": v.due,
+        "overdue_wd": v.overdue_wd,
+        "escalation_level": v.level,
+    }
+
+
 @without_collector
 def project_states(
     engine: Engine,
@@ -240,19 +263,7 @@ def project_states(
                 if f.physical_hundredths is None
                 else percent(f.physical_hundredths),
                 "milestones": {m: d for m, d in state.milestones.items() if d <= text},
-                "open_requests": [
-                    {
-                        "id": v.request.id,
-                        "category": v.request.category,
-                        "detail": v.request.detail,
-                        "filed_on": v.request.filed_on,
-                        "due": v.due,
-                        "overdue_wd": v.overdue_wd,
-                        "escalation_level": v.level,
-                    }
-                    for v in f.requests
-                    if v.open
-                ],
+                "open_requests": [open_request(v) for v in f.requests if v.open],
             }
         )
     document: dict[str, Any] = {
