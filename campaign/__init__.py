@@ -21,7 +21,12 @@ what it needs):
 from __future__ import annotations
 
 import importlib
+import os
 from typing import TYPE_CHECKING, Any
+
+# numpy serves element-wise array work here, never BLAS: a BLAS thread pool would only start
+# threads that compete with the second replay process for the other core.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 if TYPE_CHECKING:
     from campaign.app.bulk import (

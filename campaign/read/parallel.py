@@ -3,11 +3,11 @@
 Nine events in ten are daily reports, and each writes its own cell of a project's day ledger
 (one report per project and day), so the order in which reports are folded does not matter;
 corrections, which do depend on order, are kept back and applied after, in log order. The
-ledgers are in shared memory already (`campaign.read.projection.Ledgers`); this process folds
-the reports whose notification id is a multiple of three and every other event, a forked
-second process the other two reports in three. Each side reads all rows but decodes only its
-own share (the rest come without their state), so a long replay runs much faster than on one
-process.
+ledgers are moved to shared memory first (`campaign.read.projection.Ledgers`); this process
+folds the reports whose notification id is a multiple of SHARE and every other event, a
+forked second process the other reports (three in four). Each side reads all rows but
+decodes only its own share (the rest come without their state), so a long replay runs much
+faster than on one process.
 
 Used for long stretches of a SQLite log; shorter ones, other backends, or a daily report
 whose events need upcasting, fold in one process.
@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from campaign.domain.topics import PROJECT_ID_PREFIX
-from campaign.read.fold import CORRECTED, REGISTERED, REPORTED, elided
-from campaign.read.projection import record_day
+from campaign.read.fold import CORRECTED, REGISTERED, REPORTED, elided, reporter
 from campaign.store.readers import SplitReader
 
 if TYPE_CHECKING:
@@ -36,7 +35,7 @@ if TYPE_CHECKING:
     from campaign.store.readers import SplitRow
 
 MIN_EVENTS = 200_000
-SHARE = 3  # this process folds one report in three: it also folds every other event
+SHARE = 4  # this process folds one report in four: it also folds every other event
 
 PROCESSES = "CAMPAIGN_REPLAY_PROCESSES"
 """1: always one process; 2: two for every long stretch; unset: two when a core is spare."""
@@ -56,7 +55,7 @@ def two_processes(events: int, minimum: int) -> bool:
 
 def spare_core(samples: int = 5) -> bool:
     """Whether a core of those this process may run on has had nothing to run in each of a
-    few looks at the kernel's count of runnable tasks (it counts this process too)."""
+    few looks at the kernel's count of runnable tasks (less this process's own threads)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
@@ -70,9 +69,21 @@ def spare_core(samples: int = 5) -> bool:
                 runnable = int(handle.read().split()[3].split("/")[0])
         except (OSError, ValueError, IndexError):
             return True  # no way to look: as before, two
-        others.append(runnable - 1)
+        others.append(runnable - _own_running())
         time.sleep(0.002)
     return min(others) < cores - 1
+
+
+def _own_running() -> int:
+    """How many of this process's threads are runnable (at least itself, which is)."""
+    running = 0
+    try:
+        for task in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{task}/stat", encoding="ascii", errors="replace") as f:
+                running += f.read().rsplit(")", 1)[-1].split()[0] == "R"
+    except (OSError, IndexError):
+        pass
+    return max(running, 1)
 
 
 def usable(
@@ -96,10 +107,12 @@ def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> in
     p = folder.p
     projects = p.projects
     ledgers = projects.ledgers
-    ledgers.reserve(len(projects) + reader.count_created(PROJECT_ID_PREFIX, after, upto))
+    ledgers.reserve(
+        len(projects) + reader.count_created(PROJECT_ID_PREFIX, after, upto), shared=True
+    )
     mapping = ledgers.memory  # both processes must write into it to the end
     child = os.fork()
-    if child == 0:  # the second process: two reports in three into shared memory, then exit
+    if child == 0:  # the second process: its reports into shared memory, then exit
         status = 1
         try:
             gc.disable()
@@ -133,16 +146,13 @@ def _fold_reports(
     loads = orjson.loads
     row_of = projects.row_of
     ledgers = projects.ledgers
-    investment, funds, pct, days = ledgers.investment, ledgers.funds, ledgers.pct, ledgers.days
+    report = reporter(projects, day_index)
     count = 0
     for batch in batches:
         count += len(batch)
         for kind, state in batch:
             if kind == 0:
-                e = loads(state)
-                record_day(
-                    investment, funds, pct, row_of[e["code"]] * days + day_index[e["date"]], e
-                )
+                report(state)
             elif kind == REGISTERED:  # its row: the next, as in the other process
                 row_of[loads(state)["code"]] = ledgers.add()
     return count
@@ -155,11 +165,7 @@ def _fold_rest(
     into the projection, corrections kept for after."""
     handler_of = folder.handler
     loads = orjson.loads
-    projects = folder.p.projects
-    row_of = projects.row_of
-    ledgers = projects.ledgers
-    investment, funds, pct, days = ledgers.investment, ledgers.funds, ledgers.pct, ledgers.days
-    day_index = folder.p.day_index
+    report = reporter(folder.p.projects, folder.p.day_index)
     corrections: list[dict[str, Any]] = []
     count = 0
     collecting = gc.isenabled()
@@ -173,10 +179,7 @@ def _fold_rest(
             count += len(batch)
             for kind, state in batch:
                 if kind == 0:
-                    e = loads(state)
-                    record_day(
-                        investment, funds, pct, row_of[e["code"]] * days + day_index[e["date"]], e
-                    )
+                    report(state)
                     continue
                 assert isinstance(kind, str)
                 if kind == CORRECTED:

@@ -3,6 +3,7 @@ investment with nothing else included, and no correction ever takes a day's repo
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import orjson
@@ -132,6 +133,27 @@ def test_rows_reserved_are_added_without_a_write_or_a_new_mapping() -> None:
         ledgers.add()
     assert ledgers.memory is mapping
     assert ledgers.ledger("pct", 1).tolist() == [NO_PCT, NO_PCT, 7]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks a process")
+def test_shared_ledgers_keep_their_rows_and_take_a_forked_process_s_writes() -> None:
+    ledgers = Ledgers(3, capacity=2)
+    ledgers.add()
+    ledgers.ledger("funds", 0)[2] = 11
+    assert not ledgers.shared
+    ledgers.reserve(2, shared=True)
+    assert ledgers.shared and ledgers.capacity == 2
+    assert ledgers.ledger("funds", 0).tolist() == [0, 0, 11]
+    child = os.fork()
+    if child == 0:
+        ledgers.investment[4] = 9  # row 1, day 1, before this side adds the row
+        os._exit(0)
+    os.waitpid(child, 0)
+    assert ledgers.add() == 1
+    assert ledgers.ledger("investment", 1).tolist() == [0, 9, 0]
+    assert ledgers.ledger("pct", 1).tolist() == [NO_PCT] * 3
+    ledgers.add()  # a new mapping as the rows grow stays shared
+    assert ledgers.shared and ledgers.ledger("investment", 1).tolist() == [0, 9, 0]
 
 
 @pytest.mark.parametrize("value", [1, 2**31 - 1, 2**31, -(2**31) - 1, 2**62])
