@@ -3,6 +3,7 @@ investment with nothing else included, and no correction ever takes a day's repo
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Any
 
@@ -12,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from campaign.figures.project import physical_pct
+from campaign.read.fold import reporter
 from campaign.read.projection import (
     LEDGERS,
     NO_PCT,
@@ -207,3 +209,79 @@ def test_a_snapshot_gives_back_every_ledger_as_it_was(
     assert again.projects.days == projection.projects.days
     for name in LEDGERS:
         assert again.projects.ledgers.used(name).tolist() == ledgers.used(name).tolist()
+
+
+STORED_REPORTS = st.lists(
+    st.tuples(
+        st.integers(0, 2),  # the project's row
+        st.integers(0, 365),  # the day
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "investment_yuan": st.one_of(st.none(), st.integers(-(2**62), 2**62)),
+                "funds_yuan": st.one_of(st.none(), st.integers(-(2**40), 2**40)),
+                "physical_pct": st.one_of(
+                    st.none(),
+                    st.integers(0, 100),
+                    st.floats(0, 100, allow_nan=False).map(lambda v: round(v, 2)),
+                ),
+                "note": st.text(max_size=5),
+                "actor": st.text(max_size=5),
+            },
+        ),
+    ),
+    max_size=30,
+)
+
+
+@given(reports=STORED_REPORTS)
+def test_the_fold_reads_a_stored_report_as_record_day_reads_it_decoded(
+    reports: list[tuple[int, int, dict[str, Any]]],
+) -> None:
+    """The fold's decoder of a daily report (`reporter`: five fields, the rest skipped) writes
+    the same cells as `record_day` given the whole state decoded: reports and corrections of
+    0, null and missing values, whole and fractional percentages, values past 32 bits."""
+    by_reporter, by_record = Projection(), Projection()
+    for projection in (by_reporter, by_record):
+        projection.open({"name": "试", "year": 2020, "start": "2020-03-01", "end": "2020-06-30"})
+        for n in range(3):
+            projection.projects.register({**REGISTERED, "code": f"ZZ-{n:03d}"})
+    report = reporter(by_reporter.projects, by_reporter.day_index)
+    ledgers = by_record.projects.ledgers
+    for row, day, fields in reports:
+        date = (dt.date(2020, 1, 1) + dt.timedelta(days=day)).isoformat()
+        stored = {"timestamp": "2020-03-16T09:00:16.000000+00:00", "date": date}
+        stored |= {"code": f"ZZ-{row:03d}", **fields}
+        report(orjson.dumps(stored))
+        at = row * ledgers.days + by_record.day_index[date]
+        record_day(
+            ledgers.investment, ledgers.funds, ledgers.pct, at, orjson.loads(orjson.dumps(stored))
+        )
+    for name in LEDGERS:
+        assert by_reporter.projects.ledgers.used(name).tolist() == ledgers.used(name).tolist()
+
+
+@pytest.mark.parametrize(
+    ("state", "error"),
+    [
+        (b'{"code":"ZZ-001","date":"2020-03-02","investment_yuan":"12"}', TypeError),
+        (b'{"code":"ZZ-001","date":"2020-03-02","investment_yuan":1.5}', TypeError),
+        (b'{"code":"ZZ-999","date":"2020-03-02","investment_yuan":1}', KeyError),
+        (b'{"code":"ZZ-001","investment_yuan":1}', KeyError),
+        (b'{"code":"ZZ-001","date":"2020-03-02",', orjson.JSONDecodeError),
+    ],
+)
+def test_a_stored_report_of_another_shape_fails_as_it_always_has(
+    state: bytes, error: type[Exception]
+) -> None:
+    """A state the fold's decoder does not take is decoded whole and given to `record_day`:
+    the same failure as before, and no cell written."""
+    projection = Projection()
+    projection.open({"name": "试", "year": 2020, "start": "2020-03-01", "end": "2020-06-30"})
+    projection.projects.register(REGISTERED)
+    report = reporter(projection.projects, projection.day_index)
+    with pytest.raises(error):
+        report(state)
+    ledgers = projection.projects.ledgers
+    assert set(ledgers.used("investment").tolist()) == {0}
+    assert set(ledgers.used("pct").tolist()) == {NO_PCT}
