@@ -11,8 +11,10 @@ taken at, and auditors can always ask for a full replay (`--no-snapshot`).
 The format is a JSON header (the projects' and the requests' columns but their day numbers,
 publications, the campaign's opening event, and the name, type and length of each array after
 it) followed by the arrays as raw little-endian integers, each in the narrowest type its values
-fit: the day-number columns, each request's project row, and the day ledgers sparse, as the
-cells that hold a report (row × days + day) and each ledger's value there. The whole is
+fit: the day-number columns, each request's project row, the day ledgers sparse, as the cells
+that hold a report (row × days + day) and each ledger's value there, and the index of each
+row's value in a text column of many repeats (a unit, a category, a date), whose header then
+holds its distinct values once, in the order first met (`code.<table>.<column>`). The whole is
 zstd-compressed, and there is no pickle, so a snapshot can never run code. Restoring one builds
 the columns as the JSON gives them and scatters each ledger into its block: no `ProjectState`
 or `RequestState`, and no ledger array, per project.
@@ -40,8 +42,9 @@ if TYPE_CHECKING:
 
 # 2: ledgers in whole yuan; 3: rows as lists, ledgers trimmed; 4: amendments and the marker of
 # a report of 0 (ZERO_REPORT); 5: projects and requests as columns; 6: their dates as day
-# numbers too; 7: numbers as typed arrays, ledgers sparse, zstd
-LAYOUT = 7
+# numbers too; 7: numbers as typed arrays, ledgers sparse, zstd; 8: text columns of many
+# repeats as their distinct values and an index array
+LAYOUT = 8
 # A snapshot is used only by the engine version that took it (a later version may fold
 # differently); both go into the number stored beside it.
 FORMAT = zlib.crc32(f"{LAYOUT}:{__version__}".encode())
@@ -73,9 +76,9 @@ def dump(projection: Projection) -> bytes:
         "cells": cells,
         **{f"ledger.{name}": values[cells] for name, values in full.items()},
     }
+    projects_columns = _coded("projects", projects.columns(), arrays)
+    requests_columns = _coded("requests", requests.columns(), arrays)
     kept = {name: _narrowest(np.asarray(values, dtype=np.int64)) for name, values in arrays.items()}
-    projects_columns = projects.columns()
-    requests_columns = requests.columns()
     header = {
         "format": FORMAT,
         "position": projection.position,
@@ -90,6 +93,36 @@ def dump(projection: Projection) -> bytes:
     head = orjson.dumps(header)
     body = b"".join([len(head).to_bytes(8, "big"), head, *(a.tobytes() for a in kept.values())])
     return zstandard.ZstdCompressor(level=3).compress(body)
+
+
+def _coded(table: str, columns: dict[str, Any], arrays: dict[str, Any]) -> dict[str, Any]:
+    """The columns, each text column with at least two rows a value kept as its distinct
+    values (in the order first met) and, in `arrays`, each row's index into them."""
+    kept: dict[str, Any] = {}
+    for name, column in columns.items():
+        if all(value is None or value.__class__ is str for value in column):
+            distinct = {value: i for i, value in enumerate(dict.fromkeys(column))}
+            if 2 * len(distinct) <= len(column):
+                arrays[f"code.{table}.{name}"] = [distinct[value] for value in column]
+                kept[name] = list(distinct)
+                continue
+        kept[name] = column
+    return kept
+
+
+def _decoded(table: str, columns: dict[str, Any], arrays: dict[str, NDArray[Any]]) -> None:
+    """The text columns `_coded` kept as distinct values, back as a value per row."""
+    import numpy as np  # noqa: PLC0415
+
+    for name, column in columns.items():
+        index = arrays.get(f"code.{table}.{name}")
+        if index is None:
+            continue
+        if index.size and (int(index.min()) < 0 or int(index.max()) >= len(column)):
+            raise ValueError(f"snapshot column {table}.{name} has an index out of its values")
+        values = np.empty(len(column), dtype=object)
+        values[:] = column
+        columns[name] = values[index].tolist()
 
 
 def _narrowest(values: NDArray[np.int64]) -> NDArray[Any]:
@@ -136,6 +169,8 @@ def restore(data: bytes) -> Projection:
         offset = end
     if offset != len(body):
         raise ValueError(f"snapshot holds {len(body)} bytes, its header {offset}")
+    _decoded("projects", header["projects"], arrays)
+    _decoded("requests", header["requests"], arrays)
     projection = Projection()
     if header["opened"] is not None:
         projection.open(header["opened"])

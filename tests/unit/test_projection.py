@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from campaign.figures.project import physical_pct
@@ -187,6 +187,7 @@ CELLS = st.lists(
 )
 
 
+@settings(deadline=None)  # no example is timed: this machine is shared
 @given(cells=CELLS, projects=st.integers(0, 5))
 def test_a_snapshot_gives_back_every_ledger_as_it_was(
     cells: list[tuple[int, int, int, int, float | None]], projects: int
@@ -234,6 +235,7 @@ STORED_REPORTS = st.lists(
 )
 
 
+@settings(deadline=None)  # no example is timed: this machine is shared
 @given(reports=STORED_REPORTS)
 def test_the_fold_reads_a_stored_report_as_record_day_reads_it_decoded(
     reports: list[tuple[int, int, dict[str, Any]]],
@@ -285,3 +287,44 @@ def test_a_stored_report_of_another_shape_fails_as_it_always_has(
     ledgers = projection.projects.ledgers
     assert set(ledgers.used("investment").tolist()) == {0}
     assert set(ledgers.used("pct").tolist()) == {NO_PCT}
+
+
+REQUESTS = st.lists(
+    st.tuples(
+        st.integers(0, 2),  # the project's row
+        st.sampled_from(["land", "power", "energy", "劳动力"]),
+        st.sampled_from(["用地报批", "35kV 专线送电", ""]),
+        st.integers(0, 365),  # filed on
+        st.one_of(st.none(), st.sampled_from(["met", "partly", "not_met"])),
+    ),
+    max_size=30,
+)
+
+
+@settings(deadline=None)  # no example is timed: this machine is shared
+@given(requests=REQUESTS, extended=st.sets(st.integers(0, 29)))
+def test_a_snapshot_gives_back_every_text_column_whether_its_values_repeat_or_not(
+    requests: list[tuple[int, str, str, int, str | None]], extended: set[int]
+) -> None:
+    """Text columns of many repeats are kept as their distinct values and an index: a
+    restored snapshot holds the same columns, row by row, with the same values, None kept."""
+    projection = Projection()
+    projection.open({"name": "试", "year": 2020, "start": "2020-03-01", "end": "2020-06-30"})
+    for n in range(3):
+        projection.projects.register({**REGISTERED, "code": f"ZZ-{n:03d}", "unit": "区发改局"})
+    table = projection.requests
+    for n, (row, category, detail, day, outcome) in enumerate(requests):
+        date = (dt.date(2020, 1, 1) + dt.timedelta(days=day)).isoformat()
+        e = {"request_id": f"R-{n}", "code": f"ZZ-{row:03d}", "category": category}
+        filed = table.file({**e, "detail": detail, "date": date, "due": date}, row)
+        projection.projects.requests[row].append(filed)
+        if outcome is not None:
+            table.resolve(filed, date, outcome)
+        if n in extended:
+            table.extend(filed, date, date)
+    again = restore(dump(projection))
+    for restored, kept in ((again.requests, table), (again.projects, projection.projects)):
+        assert orjson.dumps(restored.columns()) == orjson.dumps(kept.columns())
+        assert restored.row_of == kept.row_of
+    assert again.requests.with_history == table.with_history
+    assert again.requests.days == table.days and again.requests.project == table.project
