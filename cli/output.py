@@ -21,10 +21,12 @@ Tick = Callable[[int, int | None], None]
 
 
 def print_json(document: Any, *, compact: bool = False, err: bool = False) -> None:
-    """One JSON document (indented, unless `compact`), on stdout unless `err`."""
+    """One JSON document (indented, unless `compact`), on stdout unless `err`: its UTF-8
+    bytes as orjson writes them (a checkpoint of 30,000 projects is 30 MB, and a round trip
+    through text would only decode and encode them again)."""
     from orjson import OPT_INDENT_2, dumps
 
-    click.echo(dumps(document, option=None if compact else OPT_INDENT_2).decode(), err=err)
+    click.echo(dumps(document, option=None if compact else OPT_INDENT_2), err=err)
 
 
 def print_csv(
