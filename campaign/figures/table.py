@@ -135,7 +135,9 @@ def year_to_date_all(matrix: NDArray[np.int64]) -> Ints:
     """`investment.year_to_date` of each row (the matrix holds days 0..index): summed in
     64 bits unless a row could overflow them, and as Python integers (`integers`) when a sum
     reaches FITS."""
-    if matrix.size and int(np.abs(matrix).max()) >= (1 << 63) // max(1, matrix.shape[1]):
+    limit = (1 << 63) // max(1, matrix.shape[1])
+    # the largest magnitude, read without an array of magnitudes as large as the matrix
+    if matrix.size and max(int(matrix.max()), -int(matrix.min())) >= limit:
         return integers([sum(row) for row in matrix.tolist()])
     sums: Ints = matrix.sum(axis=1, dtype=np.int64)
     if sums.size and int(np.abs(sums).max()) >= FITS:
@@ -495,12 +497,23 @@ class Figures:
         """investment_rate, gap_pp and spi of each project, rounded (`investment_columns`)."""
         return investment_columns(self.ytd_investment, self.plan, self.at.progress)
 
+    @cached_property
+    def _reason_columns(self) -> tuple[list[bool], list[int], list[int], list[int]]:
+        """listed and the three lights, as lists (`reasons` reads them a project at a time)."""
+        return (
+            self.listed.tolist(),
+            self.investment_light.tolist(),
+            self.start_light.tolist(),
+            self.factor_light.tolist(),
+        )
+
     def reasons(self, i: int) -> list[dict[str, Any]]:
         """Why project `i`'s light is not green (see `project.Reason`); none when unlisted."""
-        if not self.listed[i]:
+        listed, investment_light, start_light, factor_light = self._reason_columns
+        if not listed[i]:
             return []
         reasons: list[dict[str, Any]] = []
-        inv = int(self.investment_light[i])
+        inv = investment_light[i]
         if inv in (YELLOW, RED):
             lights = self.at.settings.lights
             threshold = lights.yellow if inv == RED else lights.green
@@ -513,7 +526,7 @@ class Figures:
                     "below": float(threshold),
                 }
             )
-        if self.start_light[i] != GREEN:
+        if start_light[i] != GREEN:
             reasons.append(
                 {
                     "kind": "start",
@@ -521,7 +534,7 @@ class Figures:
                     "planned_start": self.projects.planned_start[self.order[i]],
                 }
             )
-        if self.factor_light[i] != GREEN:
+        if factor_light[i] != GREEN:
             requests = self.requests
             late = sorted(self.late_of.get(i, ()), key=lambda k: -int(requests.overdue_wd[k]))
             reasons.extend(
