@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
+import msgspec
+
 from campaign.app.commands import FileFactor, OpenCampaign, parse_command
 from campaign.app.engine import check_actor
 from campaign.domain.errors import CampaignError, LineError, Refused, StoreError
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
 
 FLUSH_EVERY = 2000
 _DECODER = json.JSONDecoder(parse_float=Decimal)  # money stays exact, never a float
+_FAST_DECODER = msgspec.json.Decoder(float_hook=Decimal)
+"""The same reading, several times faster; a line it does not take is read again by _DECODER,
+which accepts what it accepts (NaN) and refuses the rest with the words people see."""
 _BY_REF = ("extend_factor", "escalate_factor", "resolve_factor")
 
 
@@ -114,6 +119,7 @@ class _Loader:
         self.actor = actor
         self.now = now
         self.refs: dict[str, tuple[str, int]] = {}
+        self.actors: dict[str, str] = {}  # each actor named in the file, as checked
         self.first: dt.datetime | None = None
         self.previous: dt.datetime | None = None
         self.commands = 0
@@ -136,7 +142,10 @@ class _Loader:
         actor = fields.pop("actor", self.actor)
         if not isinstance(actor, str) or not actor.strip():
             raise Refused("actor", actor, "must be a name")
-        actor = check_actor(actor)
+        checked = self.actors.get(actor)
+        if checked is None:  # a file names the same few clerks on line after line
+            checked = self.actors[actor] = check_actor(actor)
+        actor = checked
         ref = self._take_ref(cmd, fields)
         command = parse_command(cmd, fields)
         if self.commands == 0 and not isinstance(command, OpenCampaign):
@@ -170,7 +179,17 @@ class _Loader:
 
 def _json_object(line: bytes) -> dict[str, Any]:
     try:
-        fields = _DECODER.decode(line.decode("utf-8"))
+        fields = _FAST_DECODER.decode(line)
+    except (msgspec.MsgspecError, RecursionError):
+        fields = _slow_json(line)
+    if not isinstance(fields, dict):
+        raise Refused("line", _shown(line), "must be a JSON object")
+    return fields
+
+
+def _slow_json(line: bytes) -> Any:
+    try:
+        return _DECODER.decode(line.decode("utf-8"))
     except json.JSONDecodeError as error:
         raise Refused("line", _shown(line), f"is not valid JSON ({error.msg})") from None
     except UnicodeDecodeError:
@@ -179,9 +198,6 @@ def _json_object(line: bytes) -> dict[str, Any]:
         raise Refused("line", _shown(line), "nests its values too deeply") from None
     except ValueError:  # an integer of thousands of digits
         raise Refused("line", _shown(line), "holds a number too long to read") from None
-    if not isinstance(fields, dict):
-        raise Refused("line", _shown(line), "must be a JSON object")
-    return fields
 
 
 def _shown(line: bytes) -> str:

@@ -6,6 +6,7 @@ reading code. Nothing that raises one of these has appended anything.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -50,10 +51,15 @@ def is_unsafe(char: str) -> bool:
     return unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS
 
 
+UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
+"""The characters `is_unsafe` refuses, as one search: Unicode's control characters (category
+Cc) are these 65 code points in every version, and a test holds the two to each other."""
+
+
 def printable(text: str) -> str:
     """`text` with every unsafe character written as an escape (\\x1b, \\u202e): what a terminal
     or a page shows is then what the text holds."""
-    if not any(is_unsafe(c) for c in text):
+    if not UNSAFE.search(text):
         return text
     return "".join(c.encode("unicode_escape").decode("ascii") if is_unsafe(c) else c for c in text)
 

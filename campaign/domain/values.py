@@ -23,7 +23,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from campaign.domain.errors import is_unsafe
+from campaign.domain.errors import UNSAFE
 from campaign.domain.vocabulary import TARGET_LABELS, TargetKind
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -38,12 +38,12 @@ _LIMIT_DIGITS = 13  # digits before the point that reach MONEY_LIMIT
 def plain_text(value: str) -> str:
     """Refuse text holding a control character (ESC, a line break...) or a bidirectional
     control (a right-to-left override): it would show something else than it holds."""
-    for char in value:
-        if is_unsafe(char):
-            raise ValueError(
-                f"holds the control character U+{ord(char):04X}; text may not hold control or "
-                "direction-changing characters"
-            )
+    found = UNSAFE.search(value)
+    if found is not None:
+        raise ValueError(
+            f"holds the control character U+{ord(found.group()):04X}; text may not hold "
+            "control or direction-changing characters"
+        )
     return value
 
 

@@ -537,3 +537,16 @@ def test_a_store_that_refused_a_scenario_takes_it_once_it_is_fixed(
     assert events == len(BASE)
     with memory.open_store(Settings(db=str(tmp_path / "campaign.db")), create=False) as store:
         assert store.head() == len(BASE)
+
+
+def test_a_name_checked_on_one_line_does_not_pass_another_on_the_next(
+    memory: MemoryStores, tmp_path: Path
+) -> None:
+    """Lines name the same few clerks again and again, and the check of each name is kept for
+    the lines after it: a name that differs by a direction override is still refused."""
+    good = '{"at": "2020-04-30T18:20:00+08:00", "cmd": "report_progress", "actor": "张三", '
+    good += '"code": "DM-001", "date": "2020-04-29", "investment": 10}'
+    bad = good.replace('"张三"', '"张三\\u202e"').replace("T18:20", "T18:21")
+    lines = demo_with(30, good)
+    lines.insert(30, bad)
+    assert_refused_at(memory, tmp_path, lines, 31, "actor=", "control character U+202E")
