@@ -22,11 +22,17 @@ Tick = Callable[[int, int | None], None]
 
 def print_json(document: Any, *, compact: bool = False, err: bool = False) -> None:
     """One JSON document (indented, unless `compact`), on stdout unless `err`: its UTF-8
-    bytes as orjson writes them (a checkpoint of 30,000 projects is 30 MB, and a round trip
-    through text would only decode and encode them again)."""
+    bytes as orjson writes them, where the stream takes bytes (a checkpoint of 30,000 projects
+    is 30 MB, and a round trip through text would only decode and encode them again); as text
+    on a stream of text only, and on Windows, whose console click writes text to itself."""
     from orjson import OPT_INDENT_2, dumps
 
-    click.echo(dumps(document, option=None if compact else OPT_INDENT_2), err=err)
+    data = dumps(document, option=None if compact else OPT_INDENT_2)
+    stream = sys.stderr if err else sys.stdout
+    if sys.platform == "win32" or getattr(stream, "buffer", None) is None:
+        click.echo(data.decode(), err=err)
+    else:
+        click.echo(data, err=err)
 
 
 def print_csv(

@@ -78,11 +78,15 @@ def _own_running() -> int:
     """How many of this process's threads are runnable (at least itself, which is)."""
     running = 0
     try:
-        for task in os.listdir("/proc/self/task"):
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return 1
+    for task in tasks:
+        try:
             with open(f"/proc/self/task/{task}/stat", encoding="ascii", errors="replace") as f:
                 running += f.read().rsplit(")", 1)[-1].split()[0] == "R"
-    except (OSError, IndexError):
-        pass
+        except (OSError, IndexError):  # a thread that has just ended
+            continue
     return max(running, 1)
 
 

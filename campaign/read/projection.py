@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from typing import Protocol
 
     class Ledger(Protocol):
-        """A day ledger: an array, or a view of one in shared memory."""
+        """A day ledger: an array, or a view of one in the ledgers' mapping."""
 
         def __getitem__(self, i: int, /) -> int: ...
         def __setitem__(self, i: int, value: int, /) -> None: ...
@@ -427,7 +427,8 @@ class Ledgers:
     The mapping is private and asks for huge pages: restoring or folding a large log touches
     every page of it, and 2 MiB pages are zeroed and looked up many times faster than 4 KiB
     ones. The two-process fold asks for a shared one (`reserve(..., shared=True)`), so that a
-    forked second process writes into the same pages; huge pages are not to be had there."""
+    forked second process writes into the same pages; huge pages are not to be had there, and
+    the ledgers stay shared as they grow after it."""
 
     def __init__(self, days: int, capacity: int = 64) -> None:
         self.days = days

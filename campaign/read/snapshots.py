@@ -110,14 +110,22 @@ def _coded(table: str, columns: dict[str, Any], arrays: dict[str, Any]) -> dict[
     return kept
 
 
-def _decoded(table: str, columns: dict[str, Any], arrays: dict[str, NDArray[Any]]) -> None:
-    """The text columns `_coded` kept as distinct values, back as a value per row."""
+def _decoded(
+    table: str, columns: dict[str, Any], arrays: dict[str, NDArray[Any]], rows: int
+) -> None:
+    """The text columns `_coded` kept as distinct values, back as a value per row (`rows`)."""
     import numpy as np  # noqa: PLC0415
 
+    prefix = f"code.{table}."
+    for coded in arrays:
+        if coded.startswith(prefix) and coded[len(prefix) :] not in columns:
+            raise ValueError(f"snapshot array {coded} is of no column")
     for name, column in columns.items():
-        index = arrays.get(f"code.{table}.{name}")
+        index = arrays.get(prefix + name)
         if index is None:
             continue
+        if index.size != rows:
+            raise ValueError(f"snapshot column {table}.{name} has {index.size} rows, not {rows}")
         if index.size and (int(index.min()) < 0 or int(index.max()) >= len(column)):
             raise ValueError(f"snapshot column {table}.{name} has an index out of its values")
         values = np.empty(len(column), dtype=object)
@@ -169,8 +177,8 @@ def restore(data: bytes) -> Projection:
         offset = end
     if offset != len(body):
         raise ValueError(f"snapshot holds {len(body)} bytes, its header {offset}")
-    _decoded("projects", header["projects"], arrays)
-    _decoded("requests", header["requests"], arrays)
+    _decoded("projects", header["projects"], arrays, header["rows"])
+    _decoded("requests", header["requests"], arrays, arrays["request.project"].size)
     projection = Projection()
     if header["opened"] is not None:
         projection.open(header["opened"])

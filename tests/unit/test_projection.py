@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 import pytest
+import zstandard
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +28,7 @@ from campaign.read.projection import (
     record_day,
     reported_between,
 )
-from campaign.read.snapshots import dump, restore
+from campaign.read.snapshots import content, dump, restore
 
 WAN = 10_000  # yuan in a 万元
 REGISTERED = {
@@ -148,9 +149,14 @@ def test_shared_ledgers_keep_their_rows_and_take_a_forked_process_s_writes() -> 
     assert ledgers.ledger("funds", 0).tolist() == [0, 0, 11]
     child = os.fork()
     if child == 0:
-        ledgers.investment[4] = 9  # row 1, day 1, before this side adds the row
-        os._exit(0)
-    os.waitpid(child, 0)
+        status = 1
+        try:
+            ledgers.investment[4] = 9  # row 1, day 1, before this side adds the row
+            status = 0
+        finally:
+            os._exit(status)
+    _, status = os.waitpid(child, 0)
+    assert status == 0
     assert ledgers.add() == 1
     assert ledgers.ledger("investment", 1).tolist() == [0, 9, 0]
     assert ledgers.ledger("pct", 1).tolist() == [NO_PCT] * 3
@@ -271,6 +277,10 @@ def test_the_fold_reads_a_stored_report_as_record_day_reads_it_decoded(
         (b'{"code":"ZZ-999","date":"2020-03-02","investment_yuan":1}', KeyError),
         (b'{"code":"ZZ-001","investment_yuan":1}', KeyError),
         (b'{"code":"ZZ-001","date":"2020-03-02",', orjson.JSONDecodeError),
+        (
+            b'{"code":"ZZ-001","date":"2020-03-02","investment_yuan":18446744073709551616}',
+            TypeError,
+        ),
     ],
 )
 def test_a_stored_report_of_another_shape_fails_as_it_always_has(
@@ -328,3 +338,80 @@ def test_a_snapshot_gives_back_every_text_column_whether_its_values_repeat_or_no
         assert restored.row_of == kept.row_of
     assert again.requests.with_history == table.with_history
     assert again.requests.days == table.days and again.requests.project == table.project
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"physical_pct": 2**53 + 1},  # a whole number past a double's: kept whole
+        {"investment_yuan": 2**63 - 1, "funds_yuan": -(2**63)},  # the ends of a cell
+        {"note": [[[0]]]},  # a skipped field of any shape
+    ],
+)
+def test_the_fold_reads_the_edges_of_a_stored_report_as_record_day_does(
+    extra: dict[str, Any],
+) -> None:
+    expected = folded_both({"investment_yuan": 5, **extra})
+    assert expected[0] == expected[1]
+
+
+def test_a_stored_report_nested_deeper_than_the_decoder_goes_is_folded_as_before() -> None:
+    nested = b"[" * 1000 + b"]" * 1000  # orjson reads it; msgspec stops short of it
+    state = b'{"code":"ZZ-001","date":"2020-03-02","investment_yuan":7,"note":' + nested + b"}"
+    projection = Projection()
+    projection.open({"name": "试", "year": 2020, "start": "2020-03-01", "end": "2020-06-30"})
+    projection.projects.register(REGISTERED)
+    reporter(projection.projects, projection.day_index)(state)
+    assert projection.projects.ledgers.investment[projection.day_index["2020-03-02"]] == 7
+
+
+def folded_both(fields: dict[str, Any]) -> tuple[list[list[int]], list[list[int]]]:
+    """The ledgers after one stored report, folded by `reporter` and by `record_day`."""
+    found = []
+    for way in ("reporter", "record_day"):
+        projection = Projection()
+        projection.open({"name": "试", "year": 2020, "start": "2020-03-01", "end": "2020-06-30"})
+        projection.projects.register(REGISTERED)
+        state = orjson.dumps({"code": "ZZ-001", "date": "2020-03-02", **fields})
+        ledgers = projection.projects.ledgers
+        if way == "reporter":
+            reporter(projection.projects, projection.day_index)(state)
+        else:
+            at = projection.day_index["2020-03-02"]
+            record_day(ledgers.investment, ledgers.funds, ledgers.pct, at, orjson.loads(state))
+        found.append([ledgers.used(name).tolist() for name in LEDGERS])
+    return found[0], found[1]
+
+
+def _tampered(data: bytes, change: Any) -> bytes:
+    """A snapshot's bytes with its header changed by `change` (the arrays left as they are)."""
+    body = content(data)
+    size = int.from_bytes(body[:8], "big")
+    header = orjson.loads(body[8 : 8 + size])
+    change(header)
+    head = orjson.dumps(header)
+    rebuilt = len(head).to_bytes(8, "big") + head + body[8 + size :]
+    return zstandard.ZstdCompressor().compress(rebuilt)
+
+
+def test_a_snapshot_whose_coded_column_is_not_its_tables_length_is_refused() -> None:
+    projection = Projection()
+    projection.open({"name": "试", "year": 2020, "start": "2020-03-01", "end": "2020-06-30"})
+    for n in range(4):
+        projection.projects.register({**REGISTERED, "code": f"ZZ-{n:03d}"})
+    data = dump(projection)
+    assert restore(data).projects.unit == ["区招商局"] * 4
+
+    def renamed(header: dict[str, Any]) -> None:  # the index of "unit" now of no column
+        header["arrays"] = [
+            ["code.projects.units" if a[0] == "code.projects.unit" else a[0], *a[1:]]
+            for a in header["arrays"]
+        ]
+
+    def shorter(header: dict[str, Any]) -> None:  # the index says 4 rows, the table 3
+        header["rows"] = 3
+
+    with pytest.raises(ValueError, match="of no column"):
+        restore(_tampered(data, renamed))
+    with pytest.raises(ValueError, match="has 4 rows, not 3"):
+        restore(_tampered(data, shorter))
