@@ -17,7 +17,7 @@ import msgspec
 import orjson
 
 from campaign.domain import topics
-from campaign.read.projection import NO_PCT, ZERO_REPORT, Projection, record_day
+from campaign.read.projection import Projection, record_day, record_values
 from campaign.store.codec import upcast
 
 if TYPE_CHECKING:
@@ -53,11 +53,12 @@ _decode_report = msgspec.json.Decoder(Report).decode
 
 def reporter(projects: Projects, day_index: dict[str, int]) -> Callable[[bytes], None]:
     """A function that folds a daily report's stored state into its cell of the ledgers as
-    they are now (make another when a project registers: its row may move them), as
-    `record_day` folds it decoded. A state of another shape is decoded whole and given to
-    `record_day`, which fails on it as it always has. The fields it skips are not read, so a
-    state the engine could not have written there (a note that is not UTF-8) is not noticed
-    here: what proves the stored bytes is the hash chain (`audit verify`)."""
+    they are now (make another when a project registers: its row may move them), by
+    `record_values`, as `record_day` folds it decoded. A state of another shape is decoded
+    whole and given to `record_day`, which fails on it as it always has. The fields it skips
+    are not read, so a state the engine could not have written there (a note that is not
+    UTF-8) is not noticed here: what proves the stored bytes is the hash chain (`audit
+    verify`)."""
     row_of = projects.row_of
     ledgers = projects.ledgers
     investment, funds, pct, days = ledgers.investment, ledgers.funds, ledgers.pct, ledgers.days
@@ -71,17 +72,15 @@ def reporter(projects: Projects, day_index: dict[str, int]) -> Callable[[bytes],
             record_day(investment, funds, pct, row_of[e["code"]] * days + day_index[e["date"]], e)
             return
         at = row_of[r.code] * days + day_index[r.date]
-        v = r.investment_yuan
-        if v is not None:
-            investment[at] = v
-            if not v and pct[at] == NO_PCT:  # as in `record_day`
-                pct[at] = ZERO_REPORT
-        v = r.funds_yuan
-        if v is not None:
-            funds[at] = v
-        p = r.physical_pct
-        if p is not None:
-            pct[at] = round(p * 100)
+        record_values(
+            investment,
+            funds,
+            pct,
+            at,
+            invested=r.investment_yuan,
+            funded=r.funds_yuan,
+            physical=r.physical_pct,
+        )
 
     return report
 

@@ -680,17 +680,36 @@ def record_day(
 ) -> None:
     """A daily report's values, as stored, into day `i` of a project's ledgers (a report
     gives investment and perhaps the others; a correction gives only what it changes)."""
-    v = e.get("investment_yuan")
-    if v is not None:
-        investment[i] = v
-        if not v and pct[i] == NO_PCT:  # a report of 0 (or a correction to 0) marks its day
+    record_values(
+        investment,
+        funds,
+        pct,
+        i,
+        invested=e.get("investment_yuan"),
+        funded=e.get("funds_yuan"),
+        physical=e.get("physical_pct"),
+    )
+
+
+def record_values(
+    investment: Ledger,
+    funds: Ledger,
+    pct: Ledger,
+    i: int,
+    *,
+    invested: int | None,
+    funded: int | None,
+    physical: float | None,
+) -> None:
+    """`record_day` of a report's values, each None where the report does not give it."""
+    if invested is not None:
+        investment[i] = invested
+        if not invested and pct[i] == NO_PCT:  # a report of 0 (or a correction to 0) marks its day
             pct[i] = ZERO_REPORT
-    v = e.get("funds_yuan")
-    if v is not None:
-        funds[i] = v
-    v = e.get("physical_pct")
-    if v is not None:
-        pct[i] = round(v * 100)
+    if funded is not None:
+        funds[i] = funded
+    if physical is not None:
+        pct[i] = round(physical * 100)
 
 
 def has_report(state: ProjectState, i: int) -> bool:
