@@ -212,6 +212,12 @@ def series_document(
 
 def open_request(v: RequestView) -> dict[str, Any]:
     """An open factor request as a project's state and its card list it."""
+    return {**request_row(v), "escalation_level": v.level}
+
+
+def request_row(v: RequestView) -> dict[str, Any]:
+    """What every list of open factor requests shows of one: which, when filed, the due date
+    in force and how far past it."""
     return {
         "id": v.request.id,
         "category": v.request.category,
@@ -219,7 +225,6 @@ def open_request(v: RequestView) -> dict[str, Any]:
         "filed_on": v.request.filed_on,
         "due": v.due,
         "overdue_wd": v.overdue_wd,
-        "escalation_level": v.level,
     }
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from campaign.app.queries import replay, resolve_as_of
+from campaign.app.queries import replay, request_row, resolve_as_of
 from campaign.figures.checkpoint import document, figures_on
 from campaign.figures.investment import investment_figures, plan_in_force, time_progress
 from campaign.figures.project import ProjectFigures
@@ -310,18 +310,7 @@ def overdue_requests(figures: Figures) -> list[dict[str, Any]]:
     rows = []
     for k in _where(requests.overdue):
         v = requests.view(k)
-        rows.append(
-            {
-                **_who(figures.states[owners[k]]),
-                "id": v.request.id,
-                "category": v.request.category,
-                "detail": v.request.detail,
-                "filed_on": v.request.filed_on,
-                "due": v.due,
-                "overdue_wd": v.overdue_wd,
-                "level": v.level,
-            }
-        )
+        rows.append({**_who(figures.states[owners[k]]), **request_row(v), "level": v.level})
     rows.sort(key=lambda r: (-r["overdue_wd"], r["id"]))
     return rows
 
