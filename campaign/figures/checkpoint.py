@@ -9,7 +9,7 @@ factor figures by unit, and counts beside each rate.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from itertools import starmap
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -25,10 +25,9 @@ from campaign.figures.table import (
     RED,
     YELLOW,
     Figures,
-    Requests,
     amounts,
 )
-from campaign.figures.targets import targets
+from campaign.figures.targets import target_lines
 from campaign.read.projection import NEVER
 
 if TYPE_CHECKING:
@@ -106,11 +105,9 @@ def summary(at: AsOf, figures: Figures, *, breakdowns: bool) -> dict[str, Any]:
     factors = requests.figures()
     wanted = at.settings.targets
     if breakdowns:
-        categories = requests.column("category")
-        unit_of = f.column("unit")
-        units = [unit_of[i] for i in requests.owner.tolist()]
-        factors["by_category"] = _factor_groups(requests, categories)
-        factors["by_unit"] = _factor_groups(requests, units)
+        factors["by_category"] = requests.figures_by(*requests.categories("category"))
+        units = f.categories("unit")
+        factors["by_unit"] = requests.figures_by(units.names, units.codes[requests.owner])
 
     return {
         "zone": {
@@ -137,24 +134,11 @@ def summary(at: AsOf, figures: Figures, *, breakdowns: bool) -> dict[str, Any]:
             "below_half": _count(below),
         },
         "factors": factors,
-        "targets": targets(wanted, f.target_rows(), at.campaign.year) if wanted else [],
+        "targets": target_lines(wanted, f.target_actual),
     }
 
 
 _LIGHT_ORDER = ((GREEN, "green"), (YELLOW, "yellow"), (RED, "red"), (NA, "na"))
-
-
-def _factor_groups(requests: Requests, keys: list[str]) -> dict[str, Any]:
-    """The factor figures of the requests of each key (a category, a unit), by key."""
-    members: dict[str, list[int]] = defaultdict(list)
-    for k, key in enumerate(keys):
-        members[key].append(k)
-    found = {}
-    for key in sorted(members):
-        mask = np.zeros(len(keys), dtype=bool)
-        mask[members[key]] = True
-        found[key] = requests.figures(mask)
-    return found
 
 
 def checkpoint(
@@ -230,4 +214,52 @@ def project_rows(f: Figures) -> list[dict[str, Any]]:
         f.overdue_factors.tolist(),
         f.ranks,
     )
-    return [dict(zip(PROJECT_KEYS, values, strict=True)) for values in zip(*columns, strict=True)]
+    return list(starmap(_project_row, zip(*columns, strict=True)))
+
+
+def _project_row(  # noqa: PLR0917 (one positional per column: starmap feeds them)
+    code: str,
+    name: str,
+    sector: str,
+    category: str,
+    unit: str,
+    leader: str,
+    annual_plan: float,
+    ytd_investment: float,
+    investment_rate: float | None,
+    gap_pp: float | None,
+    spi: float | None,
+    light: str,
+    stage: str,
+    started_on: str | None,
+    start_overdue_days: int,
+    ytd_funds: float,
+    physical_pct: float | None,
+    open_factors: int,
+    overdue_factors: int,
+    rank: int | None,
+) -> dict[str, Any]:
+    """One project's row, its keys those of PROJECT_KEYS in order (a dict display is built
+    at once, where `dict(zip(...))` grows pair by pair: ten thousand rows a checkpoint)."""
+    return {
+        "code": code,
+        "name": name,
+        "sector": sector,
+        "category": category,
+        "unit": unit,
+        "leader": leader,
+        "annual_plan": annual_plan,
+        "ytd_investment": ytd_investment,
+        "investment_rate": investment_rate,
+        "gap_pp": gap_pp,
+        "spi": spi,
+        "light": light,
+        "stage": stage,
+        "started_on": started_on,
+        "start_overdue_days": start_overdue_days,
+        "ytd_funds": ytd_funds,
+        "physical_pct": physical_pct,
+        "open_factors": open_factors,
+        "overdue_factors": overdue_factors,
+        "rank": rank,
+    }

@@ -65,7 +65,12 @@ def overdue_wd(due: str, day: str, working_days: WorkingDays) -> int:
 
 def manual_level(request: RequestFacts, day: str) -> int:
     """The highest level escalated by hand (督办) with a date on or before `day`; 0 for none."""
-    return max((level for since, level in request.escalations if since <= day), default=0)
+    return highest_level(request.escalations, day)
+
+
+def highest_level(escalations: Iterable[tuple[str, int]], day: str) -> int:
+    """`manual_level` of a request's escalations, (date, level) each."""
+    return max((level for since, level in escalations if since <= day), default=0)
 
 
 def escalation_level(manual: int, overdue_wd: int) -> int:

@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from campaign.figures.rounding import Exact
 
 Light = Literal["green", "yellow", "red", "na"]
-_SEVERITY: dict[str, int] = {"na": 0, "green": 1, "yellow": 2, "red": 3}
+LIGHTS: tuple[Light, ...] = ("na", "green", "yellow", "red")
+"""The lights in order of severity; a light's index is its code in the figures' columns."""
+_SEVERITY: dict[str, int] = {light: code for code, light in enumerate(LIGHTS)}
 
 
 def investment_light(spi: Exact, green: Fraction, yellow: Fraction) -> Light:

@@ -3,15 +3,17 @@ and category, each with its investment rate and spi, ranked alike."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
 
 from campaign.domain.vocabulary import CATEGORY_LABELS, SECTOR_LABELS, Category, Sector
 from campaign.figures.investment import (
     investment_figures,
     spi,
 )
+from campaign.figures.lights import LIGHTS
 from campaign.figures.rounding import amount, value
 
 if TYPE_CHECKING:
@@ -24,12 +26,13 @@ class Members(Protocol):
     """What `group` reads of the projects' figures (`campaign.figures.table.Figures`)."""
 
     listed: NDArray[Any]
+    light: NDArray[Any]  # codes: the index in `lights.LIGHTS`
     plan: NDArray[Any]
     ytd_investment: NDArray[Any]
 
-    @property
-    def light_names(self) -> list[str]: ...
-    def column(self, name: str) -> list[Any]: ...
+    def categories(self, name: str) -> tuple[list[str], NDArray[np.int64]]:
+        """A text column as its distinct values, sorted, and each project's index in them."""
+        ...
 
 
 def rank(figures: list[ProjectFigures]) -> None:
@@ -72,27 +75,36 @@ def ranked(entries: list[tuple[str, int, int]]) -> list[str]:
 def group(figures: Members, key: str, progress: Fraction) -> list[dict[str, Any]]:
     """Listed projects summed by `key` (unit, sector or category), ranked by spi like the
     projects (None last, ties by name)."""
-    members: dict[str, list[int]] = defaultdict(list)
-    for i, (name, listed) in enumerate(
-        zip(figures.column(key), figures.listed.tolist(), strict=True)
-    ):
-        if listed:
-            members[name].append(i)
-    lights = figures.light_names
+    listed = np.flatnonzero(figures.listed)
+    names, every = figures.categories(key)
+    codes = every[listed]
+    present: list[int] = np.flatnonzero(np.bincount(codes, minlength=len(names))).tolist()
+    light = figures.light[listed]
+    red = np.bincount(codes[light == LIGHTS.index("red")], minlength=len(names))[present]
+    yellow = np.bincount(codes[light == LIGHTS.index("yellow")], minlength=len(names))[present]
+    # each group's projects one run after another, summed run by run (exact: int64 within
+    # FITS, else Python ints)
+    order = np.argsort(codes, kind="stable")
+    members = np.bincount(codes, minlength=len(names))[present]
+    starts = np.cumsum(members) - members
+    plans = np.add.reduceat(figures.plan[listed][order], starts).tolist() if present else []
+    ytds = (
+        np.add.reduceat(figures.ytd_investment[listed][order], starts).tolist() if present else []
+    )
     ranked: list[tuple[Fraction | None, str, dict[str, Any]]] = []
-    for name, rows in members.items():
-        plan = int(figures.plan[rows].sum())
-        ytd = int(figures.ytd_investment[rows].sum())
+    for k, g in enumerate(present):
+        name = names[g]
+        plan, ytd = int(plans[k]), int(ytds[k])
         shown = investment_figures(ytd, plan, progress)
         row: dict[str, Any] = {
             key: name,
-            "projects": len(rows),
+            "projects": int(members[k]),
             "annual_plan": amount(plan),
             "ytd_investment": amount(ytd),
             "investment_rate": shown["investment_rate"],
             "spi": shown["spi"],
-            "red": sum(1 for i in rows if lights[i] == "red"),
-            "yellow": sum(1 for i in rows if lights[i] == "yellow"),
+            "red": int(red[k]),
+            "yellow": int(yellow[k]),
         }
         if key == "sector":
             row["label"] = SECTOR_LABELS.get(Sector(name), name)

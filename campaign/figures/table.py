@@ -26,11 +26,14 @@ import numpy as np
 
 from campaign.domain.history import in_force
 from campaign.domain.values import YUAN_PER_WAN
-from campaign.figures.factors import RequestView, manual_level, median_resolution_wd
+from campaign.domain.vocabulary import TargetKind
+from campaign.figures.factors import RequestView, highest_level, median_resolution_wd
 from campaign.figures.investment import plan_in_force, time_progress
+from campaign.figures.lights import LIGHTS
 from campaign.figures.project import MILESTONES, AsOf, ProjectFigures
 from campaign.figures.ranking import ranked
 from campaign.figures.rounding import amount, half_even
+from campaign.figures.targets import INDUSTRIAL_MIN, TECH_RENOVATION_MIN
 from campaign.read.projection import EPOCH, NEVER, day_number
 
 if TYPE_CHECKING:
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from campaign.read.projection import Ledgers, Projection, ProjectState, RequestState
+    from campaign.read.projection import Requests as RequestTable
 
     Ints = NDArray[Any]  # int64, or object (Python ints) for values beyond FITS
 
@@ -51,9 +55,7 @@ for gap_pp's rounding, a light threshold's terms) stay well below 2^63."""
 TERMS = 1 << 12
 """A light threshold whose numerator or denominator reaches this compares in Python ints."""
 
-LIGHTS = ("na", "green", "yellow", "red")
-"""Light codes, in order of severity (the index is the code)."""
-NA, GREEN, YELLOW, RED = range(4)
+NA, GREEN, YELLOW, RED = (LIGHTS.index(light) for light in ("na", "green", "yellow", "red"))
 
 STAGES = ("registered", *MILESTONES, "terminated")
 
@@ -118,6 +120,19 @@ def investment_columns(ytd: Ints, plan: Ints, progress: Fraction) -> dict[str, l
     }
 
 
+def categories(values: Sequence[str]) -> Categories:
+    """The distinct values in order, and each value's place among them."""
+    names = sorted(set(values))
+    place = {name: g for g, name in enumerate(names)}
+    codes = np.fromiter(map(place.__getitem__, values), dtype=np.int64, count=len(values))
+    return Categories(names, codes)
+
+
+class Categories(NamedTuple):
+    names: list[str]
+    codes: NDArray[np.int64]  # one per value: its index in `names`
+
+
 def picked(values: Sequence[Any], rows: Sequence[int]) -> list[Any]:
     """values[row] for each of `rows`, in order."""
     if len(rows) > 1:
@@ -150,9 +165,9 @@ def physical_pct_all(matrix: NDArray[np.int64]) -> NDArray[np.int64]:
     given = matrix >= 0
     if not matrix.shape[1]:
         return np.full(matrix.shape[0], -1, dtype=np.int64)
+    rows = np.arange(matrix.shape[0])
     last = matrix.shape[1] - 1 - np.argmax(given[:, ::-1], axis=1)
-    found = matrix[np.arange(matrix.shape[0]), last]
-    return np.where(given.any(axis=1), found, -1)
+    return np.where(given[rows, last], matrix[rows, last], -1)  # argmax finds none as 0
 
 
 def rank_order(num: Ints, den: Ints, codes: Sequence[str]) -> list[int]:
@@ -167,22 +182,21 @@ def rank_order(num: Ints, den: Ints, codes: Sequence[str]) -> list[int]:
         return [where[code] for code in ranked(entries)]
     none = den == 0
     doubles = np.where(none, 0.0, num / np.where(none, 1, den))
-    order: list[int] = np.lexsort((-doubles, none)).tolist()
-    nums, dens, keys, blanks = num.tolist(), den.tolist(), doubles.tolist(), none.tolist()
-    start = 0
-    while start < len(order):
-        first = order[start]
-        end = start + 1
-        while (
-            end < len(order)
-            and not blanks[first]
-            and not blanks[order[end]]
-            and keys[order[end]] == keys[first]
-        ):
+    ranked_at = np.lexsort((-doubles, none))
+    order: list[int] = ranked_at.tolist()
+    # where the next project's spi has the same double (no spi sorts last, untied)
+    keys = doubles[ranked_at]
+    tied: list[int] = np.flatnonzero((keys[1:] == keys[:-1]) & ~none[ranked_at][1:]).tolist()
+    nums, dens = num.tolist(), den.tolist()
+    k = 0
+    while k < len(tied):  # each run of equal doubles, in exact order
+        start = end = tied[k]
+        while k < len(tied) and tied[k] == end:
             end += 1
-        if end - start > 1 and not blanks[first]:
-            order[start:end] = sorted(order[start:end], key=lambda k: -Fraction(nums[k], dens[k]))
-        start = end
+            k += 1
+        order[start : end + 1] = sorted(
+            order[start : end + 1], key=lambda i: -Fraction(nums[i], dens[i])
+        )
     return order
 
 
@@ -233,19 +247,13 @@ class Requests:
         self.due = numbers(table.days["sla_due"])[chosen_at]
         due_at_resolution = self.due.copy()
         manual = np.zeros(len(chosen), dtype=np.int64)
-        self.due_text: dict[int, str] = {}  # the due in force, where it is not the SLA's
-        history = np.array(sorted(table.with_history), dtype=np.int64)
-        sla_due, extensions, escalations = table.sla_due, table.extensions, table.escalations
-        for j in np.flatnonzero(np.isin(chosen_at, history)).tolist():
-            k = chosen[j]
-            if extensions[k]:
-                due = self.due_text[j] = in_force(extensions[k], text, sla_due[k])
-                self.due[j] = day_number(due)
-                resolved = table.resolved_on[k]
-                if resolved is not None:
-                    due_at_resolution[j] = day_number(in_force(extensions[k], resolved, sla_due[k]))
-            if escalations[k]:
-                manual[j] = manual_level(table.view(k), text)
+        history = _History(table, text)
+        for j in np.flatnonzero(np.isin(chosen_at, history.rows)).tolist():
+            history.read(j, chosen[j])
+        self.due_text = history.due_text  # the due in force, where it is not the SLA's
+        self.due[history.extended] = history.dues
+        due_at_resolution[history.settled] = history.settled_dues
+        manual[history.escalated] = history.levels
         self.resolved = self.resolved_on <= day
         self.open = ~self.resolved
         self.is_due = self.resolved | (self.due <= day)
@@ -272,6 +280,10 @@ class Requests:
         """One column of the projection's requests, for those filed by as_of."""
         return picked(getattr(self.table, name), self.rows)
 
+    def categories(self, name: str) -> Categories:
+        """A text column of the requests as `categories`."""
+        return categories(self.column(name))
+
     def __len__(self) -> int:
         return len(self.rows)
 
@@ -279,23 +291,53 @@ class Requests:
         """`factors.factor_figures` over the requests `mask` picks (all by default)."""
         if mask is None:
             mask = np.ones(len(self.rows), dtype=bool)
-        filed = int(mask.sum())
-        resolved = int((mask & self.resolved).sum())
-        due = int((mask & self.is_due).sum())
-        on_time = int((mask & self.is_due & self.on_time).sum())
-        median = median_resolution_wd(self.resolution_wd[mask & self.resolved].tolist())
-        return {
-            "filed": filed,
-            "resolved": resolved,
-            "closure_rate": half_even(resolved, filed, 10_000) if filed else None,
-            "due": due,
-            "on_time": on_time,
-            "on_time_rate": half_even(on_time, due, 10_000) if due else None,
-            "overdue_open": int((mask & self.overdue).sum()),
-            "median_resolution_wd": None if median is None else float(median),
-            "open": filed - resolved,
-            "escalated_open": int((mask & self.open & (self.level >= 1)).sum()),
-        }
+        return _factor_figures(
+            filed=int(mask.sum()),
+            resolved=int((mask & self.resolved).sum()),
+            due=int((mask & self.is_due).sum()),
+            on_time=int((mask & self.is_due & self.on_time).sum()),
+            overdue_open=int((mask & self.overdue).sum()),
+            median=median_resolution_wd(self.resolution_wd[mask & self.resolved].tolist()),
+            escalated_open=int((mask & self.open & (self.level >= 1)).sum()),
+        )
+
+    def figures_by(self, names: Sequence[str], group: NDArray[np.int64]) -> dict[str, Any]:
+        """`figures` of the requests of each key that has any (`group`: each request's key,
+        an index in `names`, which are sorted): every key counted at once."""
+
+        def counts(mask: NDArray[np.bool_] | None = None) -> list[int]:
+            chosen = group if mask is None else group[mask]
+            return list(np.bincount(chosen, minlength=len(names)).tolist())
+
+        resolved = counts(self.resolved)
+        # each key's resolution times, in order, one run after another
+        done = np.flatnonzero(self.resolved)
+        times = self.resolution_wd[done]
+        times = times[np.lexsort((times, group[done]))].tolist()
+        ends = np.cumsum(resolved).tolist()
+        found = {}
+        for g, (filed, due, on_time, overdue, escalated) in enumerate(
+            zip(
+                counts(),
+                counts(self.is_due),
+                counts(self.is_due & self.on_time),
+                counts(self.overdue),
+                counts(self.open & (self.level >= 1)),
+                strict=True,
+            )
+        ):
+            if not filed:
+                continue
+            found[names[g]] = _factor_figures(
+                filed=filed,
+                resolved=resolved[g],
+                due=due,
+                on_time=on_time,
+                overdue_open=overdue,
+                median=median_resolution_wd(times[ends[g] - resolved[g] : ends[g]]),
+                escalated_open=escalated,
+            )
+        return found
 
     def view(self, k: int) -> RequestView:
         """Request `k` as `factors.view_request` gives it."""
@@ -312,6 +354,67 @@ class Requests:
             level=int(self.level[k]),
             resolution_wd=int(self.resolution_wd[k]) if resolved else None,
         )
+
+
+class _History:
+    """What the requests with a history (extended or escalated) have on as_of: the due in
+    force then and on resolution, and the manual level; read request by request, kept as
+    lists to set into the columns at once."""
+
+    def __init__(self, table: RequestTable, text: str) -> None:
+        self.table = table
+        self.text = text
+        self.rows = np.array(sorted(table.with_history), dtype=np.int64)
+        self.due_text: dict[int, str] = {}  # the due in force, where it is not the SLA's
+        self.extended: list[int] = []
+        self.dues: list[int] = []
+        self.settled: list[int] = []
+        self.settled_dues: list[int] = []
+        self.escalated: list[int] = []
+        self.levels: list[int] = []
+
+    def read(self, j: int, k: int) -> None:
+        """Request `k` of the table, `j` among those filed by as_of."""
+        table, text = self.table, self.text
+        changes = table.extensions[k]
+        if changes:
+            sla_due = table.sla_due[k]
+            due = self.due_text[j] = in_force(changes, text, sla_due)
+            self.extended.append(j)
+            self.dues.append(day_number(due))
+            resolved = table.resolved_on[k]
+            if resolved is not None:
+                self.settled.append(j)
+                self.settled_dues.append(day_number(in_force(changes, resolved, sla_due)))
+        escalations = table.escalations[k]
+        if escalations:
+            self.escalated.append(j)
+            self.levels.append(highest_level(escalations, text))
+
+
+def _factor_figures(
+    *,
+    filed: int,
+    resolved: int,
+    due: int,
+    on_time: int,
+    overdue_open: int,
+    median: Fraction | None,
+    escalated_open: int,
+) -> dict[str, Any]:
+    """The factor figures of SPEC §6.4 as the document writes them, from their counts."""
+    return {
+        "filed": filed,
+        "resolved": resolved,
+        "closure_rate": half_even(resolved, filed, 10_000) if filed else None,
+        "due": due,
+        "on_time": on_time,
+        "on_time_rate": half_even(on_time, due, 10_000) if due else None,
+        "overdue_open": overdue_open,
+        "median_resolution_wd": None if median is None else float(median),
+        "open": filed - resolved,
+        "escalated_open": escalated_open,
+    }
 
 
 def _working_day_counts(at: AsOf, columns: list[NDArray[np.int64]], day: int) -> Any:
@@ -363,6 +466,8 @@ class Figures:
         order: list[int] = rows.tolist()
         self.order = order  # the projects' rows of the projection's `Projects`, by code
         self._columns: dict[str, list[Any]] = {}
+        self._arrays: dict[str, Ints] = {}
+        self._categories: dict[str, Categories] = {}
         n = len(order)
         days = {name: numbers(column)[rows] for name, column in projects.days.items()}
         self.registered_day = days["registered_on"]
@@ -425,6 +530,13 @@ class Figures:
         found = self._columns.get(name)
         if found is None:
             found = self._columns[name] = picked(getattr(self.projects, name), self.order)
+        return found
+
+    def categories(self, name: str) -> Categories:
+        """A text column of the projects as `categories` (read once)."""
+        found = self._categories.get(name)
+        if found is None:
+            found = self._categories[name] = categories(self.column(name))
         return found
 
     @cached_property
@@ -498,39 +610,45 @@ class Figures:
         return investment_columns(self.ytd_investment, self.plan, self.at.progress)
 
     @cached_property
-    def _reason_columns(self) -> tuple[list[bool], list[int], list[int], list[int]]:
-        """listed and the three lights, as lists (`reasons` reads them a project at a time)."""
+    def _reason_columns(self) -> tuple[list[bool], list[int], list[int], list[int], list[int]]:
+        """listed, the three lights and the start's overdue days, as lists (`reasons` reads
+        them a project at a time)."""
         return (
             self.listed.tolist(),
             self.investment_light.tolist(),
             self.start_light.tolist(),
             self.factor_light.tolist(),
+            self.start_overdue_days.tolist(),
         )
+
+    @cached_property
+    def _below(self) -> dict[int, float]:
+        """The threshold a yellow or a red investment light is below."""
+        lights = self.at.settings.lights
+        return {YELLOW: float(lights.green), RED: float(lights.yellow)}
 
     def reasons(self, i: int) -> list[dict[str, Any]]:
         """Why project `i`'s light is not green (see `project.Reason`); none when unlisted."""
-        listed, investment_light, start_light, factor_light = self._reason_columns
+        listed, investment_light, start_light, factor_light, overdue_days = self._reason_columns
         if not listed[i]:
             return []
         reasons: list[dict[str, Any]] = []
-        inv = investment_light[i]
-        if inv in (YELLOW, RED):
-            lights = self.at.settings.lights
-            threshold = lights.yellow if inv == RED else lights.green
+        below = self._below.get(investment_light[i])
+        if below is not None:  # a yellow or red investment light
             shown = self.shown
             reasons.append(
                 {
                     "kind": "investment",
                     "investment_rate": shown["investment_rate"][i],
                     "spi": shown["spi"][i],
-                    "below": float(threshold),
+                    "below": below,
                 }
             )
         if start_light[i] != GREEN:
             reasons.append(
                 {
                     "kind": "start",
-                    "overdue_days": int(self.start_overdue_days[i]),
+                    "overdue_days": overdue_days[i],
                     "planned_start": self.projects.planned_start[self.order[i]],
                 }
             )
@@ -566,6 +684,46 @@ class Figures:
                 self.ytd_investment.tolist(),
             )
         )
+
+    def target_actual(self, kind: TargetKind) -> Fraction | int | None:
+        """The actual of a zone target of `kind`: `targets`' named functions over columns
+        (`tests/unit/test_table.py` holds each to its function over `target_rows`)."""
+        listed = self.listed
+        if kind is TargetKind.fixed_asset_investment:  # every registered project
+            return Fraction(int(self.ytd_investment.sum()), YUAN_PER_WAN)
+        if kind is TargetKind.industrial_projects_started:
+            industrial = self._flags("industrial") & (
+                self._integers("total_investment") >= INDUSTRIAL_MIN
+            )
+            return int(np.count_nonzero(listed & self._started_in_year & industrial))
+        if kind is TargetKind.factory_area_started_m2:
+            area = self._integers("factory_area")[listed & self._started_in_year]
+            return Fraction(int(area.sum()), 100)
+        tech = listed & self._flags("tech_renovation")
+        tech &= self._integers("total_investment") >= TECH_RENOVATION_MIN
+        if kind is TargetKind.tech_renovation_projects:
+            return int(np.count_nonzero(tech))
+        invested = int(self.ytd_investment[tech].sum())
+        if kind is TargetKind.tech_renovation_investment:
+            return Fraction(invested, YUAN_PER_WAN)
+        total = int(self.ytd_investment[listed].sum())
+        return Fraction(invested, total) if total else None
+
+    @cached_property
+    def _started_in_year(self) -> NDArray[np.bool_]:
+        """`targets.started_in_year` of each project: started by as_of, on or after 1 January
+        of the campaign's year."""
+        first = today_number(dt.date(self.at.campaign.year, 1, 1))
+        return self.reached["started"] & (self.milestone["started"] >= first)
+
+    def _flags(self, name: str) -> NDArray[np.bool_]:
+        return np.array(self.column(name), dtype=bool).reshape(len(self.order))
+
+    def _integers(self, name: str) -> Ints:
+        found = self._arrays.get(name)
+        if found is None:
+            found = self._arrays[name] = integers(self.column(name))
+        return found
 
     def row(self, i: int) -> ProjectFigures:
         """Project `i` as a `ProjectFigures` (what `project.project_figures` gives, ranked)."""

@@ -119,20 +119,28 @@ def targets(
         TargetKind.tech_renovation_investment: lambda: tech_renovation_investment(listed),
         TargetKind.tech_renovation_share: lambda: tech_renovation_share(listed),
     }
+    return target_lines(wanted, lambda kind: actual_of[kind]())
+
+
+def target_lines(
+    wanted: tuple[Target, ...], actual: Callable[[TargetKind], Fraction | int | None]
+) -> list[dict[str, Any]]:
+    """The rows of `targets`, given each kind's actual (`actual`: the named functions above,
+    or the same over columns, `campaign.figures.table.Figures.target_actual`)."""
     rows = []
     for target in wanted:
-        actual = actual_of[target.kind]()
+        found = actual(target.kind)
         goal = Fraction(target.goal)
         share = target.kind is TargetKind.tech_renovation_share
-        if actual is None:
+        if found is None:
             shown: float | int | None = None
         elif share:
-            shown = rate4(exact(Fraction(actual)))
-        elif isinstance(actual, int):
-            shown = actual
+            shown = rate4(exact(Fraction(found)))
+        elif isinstance(found, int):
+            shown = found
         else:
-            shown = round2(exact(actual))
-        target_ratio = None if actual is None else Fraction(actual) / goal
+            shown = round2(exact(found))
+        target_ratio = None if found is None else Fraction(found) / goal
         rows.append(
             {
                 "name": target.name,
@@ -140,7 +148,7 @@ def targets(
                 "goal": float(target.goal) if target.goal % 1 else int(target.goal),
                 "actual": shown,
                 "ratio": None if target_ratio is None else rate4(exact(target_ratio)),
-                "over_half": over_half(target.kind, actual, goal),
+                "over_half": over_half(target.kind, found, goal),
             }
         )
     return rows

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
@@ -19,11 +19,13 @@ from hypothesis import strategies as st
 from benchmarks.heldout import generate as heldout
 from campaign import FixedClock, Settings
 from campaign.bootstrap import open_store
-from campaign.figures.checkpoint import figures_on, summary
+from campaign.domain.values import Target
+from campaign.domain.vocabulary import TargetKind
+from campaign.figures.checkpoint import PROJECT_KEYS, _project_row, figures_on, summary
 from campaign.figures.factors import factor_figures
 from campaign.figures.investment import below_half, investment_figures, year_to_date
 from campaign.figures.project import AsOf, physical_pct, project_figures
-from campaign.figures.ranking import rank
+from campaign.figures.ranking import group, rank, ranked
 from campaign.figures.rates import commissioning_rate, early_starts, fulfilment_rate, start_rate
 from campaign.figures.rounding import amount, half_even
 from campaign.figures.table import (
@@ -33,7 +35,19 @@ from campaign.figures.table import (
     integers,
     investment_columns,
     physical_pct_all,
+    rank_order,
     year_to_date_all,
+)
+from campaign.figures.targets import (
+    INDUSTRIAL_MIN,
+    factory_area_started_m2,
+    fixed_asset_investment,
+    industrial_projects_started,
+    target_lines,
+    targets,
+    tech_renovation_investment,
+    tech_renovation_projects,
+    tech_renovation_share,
 )
 from campaign.read.projection import Projection
 from campaign.read.replay import replay_log
@@ -241,3 +255,110 @@ def test_the_zone_figures_are_the_named_functions_of_the_rows(
     assert zone["lights"] == {
         light: sum(f.light == light for f in listed) for light in ("green", "yellow", "red", "na")
     }
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_the_targets_over_columns_are_the_named_functions_of_the_rows(
+    projection: Projection, day: dt.date
+) -> None:
+    """Each zone target's actual over columns (`Figures.target_actual`) against `targets`'
+    named functions applied to the rows one by one, the kind (int or Fraction) included."""
+    at, table = figures_on(projection, day)
+    rows = table.target_rows()
+    listed = [f for f in rows if f.listed]
+    year = at.campaign.year
+    expected = {
+        TargetKind.industrial_projects_started: industrial_projects_started(listed, year),
+        TargetKind.factory_area_started_m2: factory_area_started_m2(listed, year),
+        TargetKind.fixed_asset_investment: fixed_asset_investment(rows),
+        TargetKind.tech_renovation_projects: tech_renovation_projects(listed),
+        TargetKind.tech_renovation_investment: tech_renovation_investment(listed),
+        TargetKind.tech_renovation_share: tech_renovation_share(listed),
+    }
+    for kind, value in expected.items():
+        found = table.target_actual(kind)
+        assert (found, type(found)) == (value, type(value)), kind
+    wanted = tuple(Target.of(kind, 1) for kind in TargetKind)
+    assert target_lines(wanted, table.target_actual) == targets(wanted, rows, year)
+
+
+def test_the_campaigns_have_what_the_targets_must_count(projection: Projection) -> None:
+    """Not vacuous: projects that count toward each target, and some that do not."""
+    _, table = figures_on(projection, dt.date(2020, 6, 30))
+    rows = table.target_rows()
+    started = [f for f in rows if f.listed and f.started_on is not None]
+    assert any(f.state.industrial and f.state.total_investment >= INDUSTRIAL_MIN for f in started)
+    assert any(f.state.tech_renovation for f in rows)
+    assert any(not f.state.tech_renovation for f in rows)
+    assert any(f.state.factory_area for f in started)
+    assert any(f.started_on is None for f in rows)
+    assert any((f.started_on or "") < f"{table.at.campaign.year}-01-01" for f in started)
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_factor_figures_by_key_are_each_keys_figures(projection: Projection, day: dt.date) -> None:
+    """`Requests.figures_by` (every key at once) against `Requests.figures` over each key's
+    mask, which the test above holds to `factors.factor_figures`."""
+    _, table = figures_on(projection, day)
+    requests = table.requests
+    units = table.categories("unit")
+    unit_of = table.column("unit")
+    for names, codes, keys in (
+        (*requests.categories("category"), requests.column("category")),
+        (units.names, units.codes[requests.owner], [unit_of[i] for i in requests.owner.tolist()]),
+    ):
+        column = np.array(keys, dtype=object)
+        assert requests.figures_by(names, codes) == {
+            key: requests.figures(column == key) for key in sorted(set(keys))
+        }
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_the_groups_are_sums_of_their_listed_rows(projection: Projection, day: dt.date) -> None:
+    """`ranking.group` (summed over columns) against its listed rows summed one by one."""
+    at, table = figures_on(projection, day)
+    listed = [f for f in table if f.listed]
+    for key in ("unit", "sector", "category"):
+        rows = group(table, key, at.progress)
+        assert [row["rank"] for row in rows] == list(range(1, len(rows) + 1))
+        assert sorted(row[key] for row in rows) == sorted({getattr(f.state, key) for f in listed})
+        for row in rows:
+            members = [f for f in listed if getattr(f.state, key) == row[key]]
+            plan = sum(f.plan for f in members)
+            ytd = sum(f.ytd_investment for f in members)
+            shown = investment_figures(ytd, plan, at.progress)
+            assert row["projects"] == len(members)
+            assert (row["annual_plan"], row["ytd_investment"]) == (amount(plan), amount(ytd))
+            assert (row["investment_rate"], row["spi"]) == (shown["investment_rate"], shown["spi"])
+            assert row["red"] == sum(f.light == "red" for f in members)
+            assert row["yellow"] == sum(f.light == "yellow" for f in members)
+
+
+def _close_spi() -> st.SearchStrategy[tuple[int, int]]:
+    """spi terms: small ones that often tie, none (a denominator of 0), and pairs of
+    neighbouring fractions that share a double."""
+    a, b = 20_000_012_347, 60_000_000_001
+    d = -pow(a, -1, b) % b
+    c = (1 + a * d) // b
+    return st.one_of(
+        st.tuples(st.integers(0, 6), st.integers(0, 3)),
+        st.sampled_from([(a, b), (c, d), (2 * a, 2 * b), (0, 0)]),
+    )
+
+
+@given(st.lists(_close_spi(), max_size=40))
+def test_rank_order_of_columns_is_ranked(terms: list[tuple[int, int]]) -> None:
+    """`rank_order` (sorted on doubles, runs of equal doubles settled exactly) against
+    `ranking.ranked`, the named function, on columns full of ties and near-ties."""
+    codes = [f"P{k:03d}" for k in range(len(terms))]
+    num = np.array([n for n, _ in terms], dtype=np.int64).reshape(len(terms))
+    den = np.array([d for _, d in terms], dtype=np.int64).reshape(len(terms))
+    where = {code: k for k, code in enumerate(codes)}
+    entries = [(code, n, d) for code, (n, d) in zip(codes, terms, strict=True)]
+    assert rank_order(num, den, codes) == [where[code] for code in ranked(entries)]
+
+
+def test_a_project_row_has_the_project_keys_in_order_each_with_its_own_value() -> None:
+    values: tuple[Any, ...] = PROJECT_KEYS  # each column's value: its own key
+    row = _project_row(*values)
+    assert list(row.items()) == [(key, key) for key in PROJECT_KEYS]
