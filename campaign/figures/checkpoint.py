@@ -154,12 +154,8 @@ def document(at: AsOf, figures: Figures, *, known_at: str | None) -> dict[str, A
     (what `checkpoint` gives; the report builds more from the same figures)."""
     progress = at.progress
     f = figures
-    ranks = f.ranks
     lights = f.light_names
-    lagging = sorted(
-        np.flatnonzero((f.light == RED) | (f.light == YELLOW)).tolist(),
-        key=lambda i: (lights[i] != "red", ranks[i] or 0),
-    )
+    lagging = f.lagging()
     code, name, unit, leader = (f.column(key) for key in ("code", "name", "unit", "leader"))
     spi = f.shown["spi"]
     return {

@@ -247,9 +247,7 @@ class Requests:
         self.due = numbers(table.days["sla_due"])[chosen_at]
         due_at_resolution = self.due.copy()
         manual = np.zeros(len(chosen), dtype=np.int64)
-        history = _History(table, text)
-        for j in np.flatnonzero(np.isin(chosen_at, history.rows)).tolist():
-            history.read(j, chosen[j])
+        history = _history(table, chosen, chosen_at, text)
         self.due_text = history.due_text  # the due in force, where it is not the SLA's
         self.due[history.extended] = history.dues
         due_at_resolution[history.settled] = history.settled_dues
@@ -356,40 +354,42 @@ class Requests:
         )
 
 
-class _History:
+class _History(NamedTuple):
     """What the requests with a history (extended or escalated) have on as_of: the due in
-    force then and on resolution, and the manual level; read request by request, kept as
-    lists to set into the columns at once."""
+    force then and on resolution, and the manual level; as lists, to set into the columns at
+    once (`j`: a request's place among those filed by as_of)."""
 
-    def __init__(self, table: RequestTable, text: str) -> None:
-        self.table = table
-        self.text = text
-        self.rows = np.array(sorted(table.with_history), dtype=np.int64)
-        self.due_text: dict[int, str] = {}  # the due in force, where it is not the SLA's
-        self.extended: list[int] = []
-        self.dues: list[int] = []
-        self.settled: list[int] = []
-        self.settled_dues: list[int] = []
-        self.escalated: list[int] = []
-        self.levels: list[int] = []
+    due_text: dict[int, str]  # j: the due in force on as_of, where it is not the SLA's
+    extended: list[int]  # j of each extended request
+    dues: list[int]  # its due in force on as_of (a day number)
+    settled: list[int]  # j of each extended request that is resolved (by now or later)
+    settled_dues: list[int]  # its due in force on the day it was resolved
+    escalated: list[int]  # j of each escalated request
+    levels: list[int]  # its manual level on as_of
 
-    def read(self, j: int, k: int) -> None:
-        """Request `k` of the table, `j` among those filed by as_of."""
-        table, text = self.table, self.text
-        changes = table.extensions[k]
+
+def _history(table: RequestTable, chosen: list[int], chosen_at: Ints, text: str) -> _History:
+    """The `_History` of the requests `chosen` (their rows of the table) that have one."""
+    found = _History({}, [], [], [], [], [], [])
+    due_text, extended, dues, settled, settled_dues, escalated, levels = found
+    extensions, escalations = table.extensions, table.escalations
+    sla_due, resolved_on = table.sla_due, table.resolved_on
+    with_history = np.array(sorted(table.with_history), dtype=np.int64)
+    for j in np.flatnonzero(np.isin(chosen_at, with_history)).tolist():
+        k = chosen[j]
+        changes = extensions[k]
         if changes:
-            sla_due = table.sla_due[k]
-            due = self.due_text[j] = in_force(changes, text, sla_due)
-            self.extended.append(j)
-            self.dues.append(day_number(due))
-            resolved = table.resolved_on[k]
+            due = due_text[j] = in_force(changes, text, sla_due[k])
+            extended.append(j)
+            dues.append(day_number(due))
+            resolved = resolved_on[k]
             if resolved is not None:
-                self.settled.append(j)
-                self.settled_dues.append(day_number(in_force(changes, resolved, sla_due)))
-        escalations = table.escalations[k]
-        if escalations:
-            self.escalated.append(j)
-            self.levels.append(highest_level(escalations, text))
+                settled.append(j)
+                settled_dues.append(day_number(in_force(changes, resolved, sla_due[k])))
+        if escalations[k]:
+            escalated.append(j)
+            levels.append(highest_level(escalations[k], text))
+    return found
 
 
 def _factor_figures(
@@ -417,10 +417,22 @@ def _factor_figures(
     }
 
 
+DAYS_MARKED = 1 << 16
+"""The distinct days of the requests' columns are found by marking them in an array as long
+as the span of days when it is shorter than this (179 years), else by sorting."""
+
+
 def _working_day_counts(at: AsOf, columns: list[NDArray[np.int64]], day: int) -> Any:
     """A function from day numbers to working days counted from a fixed origin (so that the
     working days in (a, b] are counts(b) - counts(a)), exact for the days in `columns`."""
-    known = np.unique(np.concatenate([*[c[c != NEVER] for c in columns], [day]]))
+    days = np.concatenate([*[c[c != NEVER] for c in columns], [day]])
+    low, high = int(days.min()), int(days.max())
+    if high - low < DAYS_MARKED:  # the distinct days, marked rather than sorted
+        marked = np.zeros(high - low + 1, dtype=bool)
+        marked[days - low] = True
+        known = np.flatnonzero(marked) + low
+    else:
+        known = np.unique(days)
     counted = np.array(
         [at.working_days_count((EPOCH + dt.timedelta(days=int(d))).isoformat()) for d in known],
         dtype=np.int64,
@@ -558,15 +570,26 @@ class Figures:
     @cached_property
     def ranks(self) -> list[int | None]:
         """`ranking.rank`: 1..n over the listed projects by unrounded spi (None for others)."""
+        return [rank or None for rank in self.rank_numbers.tolist()]
+
+    @cached_property
+    def rank_numbers(self) -> NDArray[np.int64]:
+        """`ranks` as a column, 0 for None."""
         listed = np.flatnonzero(self.listed)
-        ranks: list[int | None] = [None] * len(self.order)
         codes = self.column("code")
         order = rank_order(
             self.spi_num[listed], self.spi_den[listed], picked(codes, listed.tolist())
         )
-        for position, k in enumerate(order, 1):
-            ranks[int(listed[k])] = position
-        return ranks
+        numbers = np.zeros(len(self.order), dtype=np.int64)
+        numbers[listed[order]] = np.arange(1, len(order) + 1)
+        return numbers
+
+    def lagging(self) -> list[int]:
+        """The projects whose light is red or yellow: the red ones first, each light's by
+        rank."""
+        light = self.light
+        shown = np.flatnonzero((light == RED) | (light == YELLOW))
+        return list(shown[np.lexsort((self.rank_numbers[shown], light[shown] != RED))].tolist())
 
     @cached_property
     def light_names(self) -> list[str]:
@@ -594,14 +617,29 @@ class Figures:
         return of
 
     @cached_property
-    def late_of(self) -> dict[int, list[int]]:
-        """The requests past due by a working day or more (`overdue_wd`), by project, each
-        project's in filing order."""
+    def late_of(self) -> dict[int, list[dict[str, Any]]]:
+        """The factor reasons of each project (`reasons`): its requests past due by a working
+        day or more (`overdue_wd`), the latest first, ties in filing order."""
         requests = self.requests
         late = np.flatnonzero(requests.overdue_wd > 0)
-        of: dict[int, list[int]] = {}
-        for k, i in zip(late.tolist(), requests.owner[late].tolist(), strict=True):
-            of.setdefault(i, []).append(k)
+        late = late[np.lexsort((-requests.overdue_wd[late], requests.owner[late]))]
+        rows = requests.owner[late].tolist()
+        ids, categories = requests.table.id, requests.table.category
+        of: dict[int, list[dict[str, Any]]] = {}
+        for i, row, wd in zip(
+            rows,
+            picked(requests.rows, late.tolist()),
+            requests.overdue_wd[late].tolist(),
+            strict=True,
+        ):
+            of.setdefault(i, []).append(
+                {
+                    "kind": "factor",
+                    "request": ids[row],
+                    "category": categories[row],
+                    "overdue_wd": wd,
+                }
+            )
         return of
 
     @cached_property
@@ -652,18 +690,8 @@ class Figures:
                     "planned_start": self.projects.planned_start[self.order[i]],
                 }
             )
-        if factor_light[i] != GREEN:
-            requests = self.requests
-            late = sorted(self.late_of.get(i, ()), key=lambda k: -int(requests.overdue_wd[k]))
-            reasons.extend(
-                {
-                    "kind": "factor",
-                    "request": requests.table.id[requests.rows[k]],
-                    "category": requests.table.category[requests.rows[k]],
-                    "overdue_wd": int(requests.overdue_wd[k]),
-                }
-                for k in late
-            )
+        if factor_light[i] != GREEN:  # new dicts: a caller may change the reasons it gets
+            reasons.extend(dict(reason) for reason in self.late_of.get(i, ()))
         return reasons
 
     def target_rows(self) -> list[TargetRow]:

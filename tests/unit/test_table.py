@@ -29,7 +29,9 @@ from campaign.figures.ranking import group, rank, ranked
 from campaign.figures.rates import commissioning_rate, early_starts, fulfilment_rate, start_rate
 from campaign.figures.rounding import amount, half_even
 from campaign.figures.table import (
+    DAYS_MARKED,
     FITS,
+    _working_day_counts,
     amounts,
     half_even_all,
     integers,
@@ -49,7 +51,7 @@ from campaign.figures.targets import (
     tech_renovation_projects,
     tech_renovation_share,
 )
-from campaign.read.projection import Projection
+from campaign.read.projection import NEVER, Projection, day_number
 from campaign.read.replay import replay_log
 from cli.context import Config
 from cli.main import cli
@@ -362,3 +364,30 @@ def test_a_project_row_has_the_project_keys_in_order_each_with_its_own_value() -
     values: tuple[Any, ...] = PROJECT_KEYS  # each column's value: its own key
     row = _project_row(*values)
     assert list(row.items()) == [(key, key) for key in PROJECT_KEYS]
+
+
+@pytest.mark.parametrize("far", ["2020-12-31", "2200-01-01"], ids=["marked", "sorted"])
+def test_working_day_counts_are_the_calendars_for_any_span_of_days(
+    projection: Projection, far: str
+) -> None:
+    """The distinct days are found by marking them over a span of days and, past
+    DAYS_MARKED days of span, by sorting: both give each day's working-day count."""
+    at = AsOf(projection, dt.date(2020, 6, 30))
+    texts = ["2020-01-02", "2020-05-01", "2020-05-06", far, "2020-05-01"]
+    days = np.array([day_number(t) for t in texts] + [NEVER], dtype=np.int64)
+    span = max(days[days != NEVER]) - min(days)
+    assert (span >= DAYS_MARKED) == (far > "2100")
+    counts = _working_day_counts(at, [days[:3], days[3:]], day_number("2020-06-30"))
+    assert counts(days[:-1]).tolist() == [at.working_days_count(t) for t in texts]
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_lagging_is_red_then_yellow_each_by_rank(projection: Projection, day: dt.date) -> None:
+    _, table = figures_on(projection, day)
+    rows = list(table)
+    expected = sorted(
+        (i for i, f in enumerate(rows) if f.light in ("red", "yellow")),
+        key=lambda i: (rows[i].light != "red", rows[i].rank or 0),
+    )
+    assert table.lagging() == expected
+    assert table.rank_numbers.tolist() == [f.rank or 0 for f in rows]
