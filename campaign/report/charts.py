@@ -177,25 +177,29 @@ def _burnup(report: Report, axes: Axes) -> None:
     )
     rates = dict(shown)
     top = max([*(r * 100 for _, r in shown), *(t * 100 for t in b.time), 10.0])
+    marked = []
     for day in b.marks:
         i = index.get(day)
         if i is None:
             continue
         axes.axvline(i, color=COLOURS["grid"], linewidth=0.8, linestyle=":", zorder=1)
         if i in rates:
-            value = rates[i] * 100
+            axes.plot([i], [rates[i] * 100], marker="o", color=COLOURS["plan"], markersize=4)
             below = rates[i] < b.time[i]  # the label goes on the side away from 序时
             last = i > 0.85 * len(b.dates)  # near the right edge: the label goes to the left
-            axes.plot([i], [value], marker="o", color=COLOURS["plan"], markersize=4)
-            axes.annotate(
-                pct(rates[i]),
-                (i, value),
-                textcoords="offset points",
-                xytext=(5, -13) if below and not last else (-6, 6),
-                ha="left" if below and not last else "right",
-                fontsize=9.5,
-                color=COLOURS["plan"],
-            )
+            marked.append((i, rates[i], below and not last))
+    # points per day and per percentage point, in the axes the figure's margins leave
+    scale = (72 * (WIDTH - 0.9) / max(len(b.dates) - 1, 1), 72 * 2.45 / (top * 1.15))
+    for i, rate, right in _mark_labels(marked, scale):
+        axes.annotate(
+            pct(rate),
+            (i, rate * 100),
+            textcoords="offset points",
+            xytext=_LABEL_AT[right],
+            ha="left" if right[0] else "right",
+            fontsize=9.5,
+            color=COLOURS["plan"],
+        )
     months = [(i, d) for i, d in enumerate(b.dates) if d.endswith("-01")]
     axes.set_xticks([i for i, _ in months], [f"{int(d[5:7])}月" for _, d in months])
     axes.set_xlim(0, max(len(b.dates) - 1, 1))
@@ -203,6 +207,53 @@ def _burnup(report: Report, axes: Axes) -> None:
     _percent_axis(axes, "y")
     axes.grid(axis="y", color=COLOURS["grid"], linewidth=0.6)
     axes.legend(loc="upper left", fontsize=9.5)
+
+
+_LABEL_AT = {  # (to the right, below): the label's offset from its mark, in points
+    (True, True): (5, -13),
+    (True, False): (5, 6),
+    (False, False): (-6, 6),
+    (False, True): (-6, -13),
+}
+
+
+def _mark_labels(
+    marked: list[tuple[int, float, bool]], scale: tuple[float, float]
+) -> list[tuple[int, float, tuple[bool, bool]]]:
+    """Where the checkpoint marks' labels go (day, rate, its side): each mark (day, rate,
+    whether its label goes right and below, else left and above) where it asks, unless it
+    would print over a later mark's label; then on the other side of its line, or, when
+    that label tells the same value or no side is free, not at all. The latest mark (the
+    as-of day) always has its label."""
+    per_day, per_point = scale
+    height = 9.5  # points
+    kept: list[tuple[float, float, float, float, str]] = []  # boxes in points, and the text
+    chosen = []
+    for i, rate, asked in reversed(marked):
+        text = pct(rate)
+        width = text_width(text, 9.5) * 72
+        x, y = i * per_day, rate * 100 * per_point
+        for side in ((asked, asked), (asked, not asked)):
+            dx, dy = _LABEL_AT[side]
+            left = x + dx if side[0] else x + dx - width
+            box = (left, left + width, y + dy, y + dy + height)
+            hit = [
+                k
+                for k in kept
+                if k[0] < box[1] and box[0] < k[1] and k[2] < box[3] and box[2] < k[3]
+            ]
+            if any(k[4] == text for k in hit):
+                break  # the same value is told right beside it
+            if not hit:
+                kept.append((*box, text))
+                chosen.append((i, rate, side))
+                break
+    return chosen[::-1]
+
+
+def _overlap(a: Sequence[Any], b: Sequence[Any]) -> bool:
+    """Whether two boxes (left, right, bottom, top) overlap."""
+    return bool(a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3])
 
 
 def units(report: Report) -> str | None:
