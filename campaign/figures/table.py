@@ -129,6 +129,8 @@ def categories(values: Sequence[str]) -> Categories:
 
 
 class Categories(NamedTuple):
+    """A text column as its distinct values and, for each row, its value's place among them."""
+
     names: list[str]
     codes: NDArray[np.int64]  # one per value: its index in `names`
 
@@ -370,8 +372,13 @@ class _History(NamedTuple):
 
 def _history(table: RequestTable, chosen: list[int], chosen_at: Ints, text: str) -> _History:
     """The `_History` of the requests `chosen` (their rows of the table) that have one."""
-    found = _History({}, [], [], [], [], [], [])
-    due_text, extended, dues, settled, settled_dues, escalated, levels = found
+    due_text: dict[int, str] = {}
+    extended: list[int] = []
+    dues: list[int] = []
+    settled: list[int] = []
+    settled_dues: list[int] = []
+    escalated: list[int] = []
+    levels: list[int] = []
     extensions, escalations = table.extensions, table.escalations
     sla_due, resolved_on = table.sla_due, table.resolved_on
     with_history = np.array(sorted(table.with_history), dtype=np.int64)
@@ -389,7 +396,7 @@ def _history(table: RequestTable, chosen: list[int], chosen_at: Ints, text: str)
         if escalations[k]:
             escalated.append(j)
             levels.append(highest_level(escalations[k], text))
-    return found
+    return _History(due_text, extended, dues, settled, settled_dues, escalated, levels)
 
 
 def _factor_figures(
@@ -619,7 +626,7 @@ class Figures:
     @cached_property
     def late_of(self) -> dict[int, list[dict[str, Any]]]:
         """The factor reasons of each project (`reasons`): its requests past due by a working
-        day or more (`overdue_wd`), the latest first, ties in filing order."""
+        day or more (`overdue_wd`), the most overdue first, ties in filing order."""
         requests = self.requests
         late = np.flatnonzero(requests.overdue_wd > 0)
         late = late[np.lexsort((-requests.overdue_wd[late], requests.owner[late]))]
@@ -720,22 +727,28 @@ class Figures:
         if kind is TargetKind.fixed_asset_investment:  # every registered project
             return Fraction(int(self.ytd_investment.sum()), YUAN_PER_WAN)
         if kind is TargetKind.industrial_projects_started:
-            industrial = self._flags("industrial") & (
-                self._integers("total_investment") >= INDUSTRIAL_MIN
-            )
+            industrial = self._flags("industrial")
+            industrial &= self._integers("total_investment") >= INDUSTRIAL_MIN
             return int(np.count_nonzero(listed & self._started_in_year & industrial))
         if kind is TargetKind.factory_area_started_m2:
             area = self._integers("factory_area")[listed & self._started_in_year]
             return Fraction(int(area.sum()), 100)
-        tech = listed & self._flags("tech_renovation")
-        tech &= self._integers("total_investment") >= TECH_RENOVATION_MIN
+        tech = listed & self._tech_renovation  # `is_tech_renovation`
         if kind is TargetKind.tech_renovation_projects:
             return int(np.count_nonzero(tech))
         invested = int(self.ytd_investment[tech].sum())
         if kind is TargetKind.tech_renovation_investment:
             return Fraction(invested, YUAN_PER_WAN)
-        total = int(self.ytd_investment[listed].sum())
-        return Fraction(invested, total) if total else None
+        if kind is TargetKind.tech_renovation_share:
+            total = int(self.ytd_investment[listed].sum())
+            return Fraction(invested, total) if total else None
+        raise ValueError(f"no actual for the target kind {kind}")
+
+    @cached_property
+    def _tech_renovation(self) -> NDArray[np.bool_]:
+        """`targets.is_tech_renovation` of each project."""
+        flagged = self._flags("tech_renovation")
+        return flagged & (self._integers("total_investment") >= TECH_RENOVATION_MIN)
 
     @cached_property
     def _started_in_year(self) -> NDArray[np.bool_]:
@@ -745,9 +758,11 @@ class Figures:
         return self.reached["started"] & (self.milestone["started"] >= first)
 
     def _flags(self, name: str) -> NDArray[np.bool_]:
+        """A column of flags as a new array (the caller may change it)."""
         return np.array(self.column(name), dtype=bool).reshape(len(self.order))
 
     def _integers(self, name: str) -> Ints:
+        """A column of integers as `integers` gives it (read once; not to be changed)."""
         found = self._arrays.get(name)
         if found is None:
             found = self._arrays[name] = integers(self.column(name))

@@ -188,15 +188,13 @@ def _burnup(report: Report, axes: Axes) -> None:
             below = rates[i] < b.time[i]  # the label goes on the side away from 序时
             last = i > 0.85 * len(b.dates)  # near the right edge: the label goes to the left
             marked.append((i, rates[i], below and not last))
-    # points per day and per percentage point, in the axes the figure's margins leave
-    scale = (72 * (WIDTH - 0.9) / max(len(b.dates) - 1, 1), 72 * 2.45 / (top * 1.15))
-    for i, rate, right in _mark_labels(marked, scale):
+    for i, rate, side in _mark_labels(marked, _points_per_unit(axes, len(b.dates) - 1, top)):
         axes.annotate(
             pct(rate),
             (i, rate * 100),
             textcoords="offset points",
-            xytext=_LABEL_AT[right],
-            ha="left" if right[0] else "right",
+            xytext=_LABEL_AT[side],
+            ha="left" if side[0] else "right",
             fontsize=9.5,
             color=COLOURS["plan"],
         )
@@ -207,6 +205,14 @@ def _burnup(report: Report, axes: Axes) -> None:
     _percent_axis(axes, "y")
     axes.grid(axis="y", color=COLOURS["grid"], linewidth=0.6)
     axes.legend(loc="upper left", fontsize=9.5)
+
+
+def _points_per_unit(axes: Axes, days: int, top: float) -> tuple[float, float]:
+    """Points per day and per percentage point in 图1's axes, as the figure lays them out
+    (days 0..`days` across, 0 to 1.15 × `top` % up)."""
+    box = axes.get_position()
+    width, height = axes.get_figure().get_size_inches()  # type: ignore[union-attr]
+    return 72 * width * box.width / max(days, 1), 72 * height * box.height / (top * 1.15)
 
 
 _LABEL_AT = {  # (to the right, below): the label's offset from its mark, in points
@@ -237,11 +243,7 @@ def _mark_labels(
             dx, dy = _LABEL_AT[side]
             left = x + dx if side[0] else x + dx - width
             box = (left, left + width, y + dy, y + dy + height)
-            hit = [
-                k
-                for k in kept
-                if k[0] < box[1] and box[0] < k[1] and k[2] < box[3] and box[2] < k[3]
-            ]
+            hit = [k for k in kept if _overlap(k, box)]
             if any(k[4] == text for k in hit):
                 break  # the same value is told right beside it
             if not hit:
