@@ -3,11 +3,12 @@
 Nine events in ten are daily reports, and each writes its own cell of a project's day ledger
 (one report per project and day), so the order in which reports are folded does not matter;
 corrections, which do depend on order, are kept back and applied after, in log order. The
-ledgers are moved to shared memory first (`campaign.read.projection.Ledgers`); this process
-folds the reports whose notification id is a multiple of SHARE and every other event, a
-forked second process the other reports (three in four). Each side reads all rows but
-decodes only its own share (the rest come without their state), so a long replay runs much
-faster than on one process.
+ledgers are moved to shared memory first (`campaign.read.projection.Ledgers`). This process
+folds every event but the reports, in log order, while a forked second process folds the
+reports stretch by stretch (CHUNK notification ids at a time) from the front of the span;
+once done with the rest, this process folds reports too, stretch by stretch from the back,
+until the two meet. However fast each core is at that moment, both finish at about the same
+time.
 
 Used for long stretches of a SQLite log; shorter ones, other backends, or a daily report
 whose events need upcasting, fold in one process.
@@ -16,26 +17,27 @@ whose events need upcasting, fold in one process.
 from __future__ import annotations
 
 import gc
+import hashlib
+import mmap
 import os
 import signal
 import time
 from typing import TYPE_CHECKING, Any
 
-import orjson
+from orjson import loads
 
+from campaign.domain.errors import StoreError
 from campaign.domain.topics import PROJECT_ID_PREFIX
 from campaign.read.fold import CORRECTED, REGISTERED, REPORTED, elided, reporter
 from campaign.store.readers import SplitReader
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable
 
     from campaign.read.fold import Folder
-    from campaign.read.projection import Projection, Projects
-    from campaign.store.readers import SplitRow
+    from campaign.read.projection import Projection
 
 MIN_EVENTS = 200_000
-SHARE = 4  # this process folds one report in four: it also folds every other event
 
 PROCESSES = "CAMPAIGN_REPLAY_PROCESSES"
 """1: always one process; 2: two for every long stretch; unset: two when a core is spare."""
@@ -104,31 +106,45 @@ def usable(
     return None
 
 
+CHUNK = 8192
+"""The stretch of notification ids whose reports one process takes at a time."""
+
+
 def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> int:
-    """Fold the events with after < notification id <= upto; returns how many were read.
+    """Fold the events with after < notification id <= upto; returns how many there are.
     The ledgers' mapping is made big enough for every project registered by `upto` first, so
     that both processes write into the same pages and add the same rows."""
     p = folder.p
     projects = p.projects
     ledgers = projects.ledgers
-    ledgers.reserve(
-        len(projects) + reader.count_created(PROJECT_ID_PREFIX, after, upto), shared=True
-    )
+    before = len(projects)
+    ledgers.reserve(before + reader.count_created(PROJECT_ID_PREFIX, after, upto), shared=True)
     mapping = ledgers.memory  # both processes must write into it to the end
+    claims = _Claims(-(-(upto - after) // CHUNK))
     child = os.fork()
-    if child == 0:  # the second process: its reports into shared memory, then exit
+    if child == 0:  # the second process: reports into shared memory, then exit
         status = 1
         try:
             gc.disable()
-            rows = reader.reopen().split_batches(
-                after, upto, split=REPORTED, keep=REGISTERED, every=SHARE, first=False
-            )
-            _fold_reports(rows, projects, p.day_index)
+            own = reader.reopen()
+            codes = [
+                loads(state)["code"]
+                for state in own.created_between(PROJECT_ID_PREFIX, REGISTERED, after, upto)
+            ]
+            claims.registered(codes)
+            for code in codes:  # their rows: the next, as in the other process
+                projects.row_of[code] = ledgers.add()
+            report = reporter(projects, p.day_index)
+            while (k := claims.front()) is not None:
+                _fold_reports(own, report, _stretch(after, upto, k))
             status = 0 if ledgers.memory is mapping else 1
         finally:
             os._exit(status)
     try:
-        count, corrections = _fold_rest(folder, reader, (after, upto))
+        corrections = _fold_rest(folder, reader, (after, upto))
+        report = reporter(projects, p.day_index)
+        while (k := claims.back()) is not None:
+            _fold_reports(reader, report, _stretch(after, upto, k))
     except BaseException:
         os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
@@ -136,56 +152,80 @@ def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> in
     _, status = os.waitpid(child, 0)
     if status != 0 or ledgers.memory is not mapping:
         raise RuntimeError("the second replay process failed; nothing was folded from it")
+    if not claims.same_registered(projects.code[before:]):
+        raise StoreError(
+            "the log's project registrations are not where its index has them: "
+            "run campaign audit verify"
+        )
     corrected = folder.handlers[CORRECTED]
     for e in corrections:
         corrected(e)
-    return count
+    return upto - after
+
+
+def _stretch(after: int, upto: int, k: int) -> tuple[int, int]:
+    """The span of notification ids of stretch `k`."""
+    return after + k * CHUNK, min(upto, after + (k + 1) * CHUNK)
+
+
+class _Claims:
+    """The stretches of a span, taken from the front by the second process and from the back
+    by this one, and what the second process registered. Two counters in shared memory, each
+    written by one process only: a stretch both take at the same moment is folded twice, which
+    writes the same values into the same cells (one report per project and day), and none is
+    left out (each process takes a stretch before it folds it)."""
+
+    def __init__(self, stretches: int) -> None:
+        self.memory = mmap.mmap(-1, 16 + 32)  # shared with a forked process
+        self.ends = memoryview(self.memory)[:16].cast("q")
+        self.ends[0], self.ends[1] = 0, stretches
+
+    def front(self) -> int | None:
+        k = self.ends[0]
+        if k >= self.ends[1]:
+            return None
+        self.ends[0] = k + 1
+        return k
+
+    def back(self) -> int | None:
+        k = self.ends[1] - 1
+        if k < self.ends[0]:
+            return None
+        self.ends[1] = k
+        return k
+
+    def registered(self, codes: list[str]) -> None:
+        """The codes the second process gave rows to, in order (as a digest)."""
+        self.memory[16:] = _digest(codes)
+
+    def same_registered(self, codes: list[str]) -> bool:
+        """Whether this process registered the same projects in the same order."""
+        return self.memory[16:] == _digest(codes)
+
+
+def _digest(codes: list[str]) -> bytes:
+    return hashlib.sha256("\n".join(codes).encode()).digest()
 
 
 def _fold_reports(
-    batches: Iterator[list[SplitRow]], projects: Projects, day_index: dict[str, int]
-) -> int:
-    """The second process: its share of the reports into the shared ledgers; registrations
-    for their rows (their code alone: nothing else of them is kept here)."""
-    loads = orjson.loads
-    row_of = projects.row_of
-    ledgers = projects.ledgers
-    report = reporter(projects, day_index)
-    count = 0
-    for batch in batches:
-        count += len(batch)
-        for kind, state in batch:
-            if kind == 0:
-                report(state)
-            elif kind == REGISTERED:  # its row: the next, as in the other process
-                row_of[loads(state)["code"]] = ledgers.add()
-    return count
+    reader: SplitReader, report: Callable[[bytes], None], span: tuple[int, int]
+) -> None:
+    """The daily reports of a stretch into the shared ledgers."""
+    for (state,) in reader.states_of(*span, REPORTED):
+        report(state)
 
 
-def _fold_rest(
-    folder: Folder, reader: SplitReader, span: tuple[int, int]
-) -> tuple[int, list[dict[str, Any]]]:
-    """This process: its share of the reports into the shared ledgers, every other event
-    into the projection, corrections kept for after."""
+def _fold_rest(folder: Folder, reader: SplitReader, span: tuple[int, int]) -> list[dict[str, Any]]:
+    """This process: every event but the reports into the projection, corrections kept for
+    after."""
     handler_of = folder.handler
-    loads = orjson.loads
-    report = reporter(folder.p.projects, folder.p.day_index)
     corrections: list[dict[str, Any]] = []
-    count = 0
     collecting = gc.isenabled()
     gc.disable()
     try:
-        after, upto = span
-        rows = reader.split_batches(
-            after, upto, split=REPORTED, keep=REGISTERED, every=SHARE, first=True
-        )
-        for batch in rows:
-            count += len(batch)
+        for batch in reader.batches_without(*span, REPORTED):
             for kind, state in batch:
-                if kind == 0:
-                    report(state)
-                    continue
-                assert isinstance(kind, str)
+                assert kind is not None
                 if kind == CORRECTED:
                     corrections.append(loads(state))
                     continue
@@ -195,4 +235,4 @@ def _fold_rest(
     finally:
         if collecting:
             gc.enable()
-    return count, corrections
+    return corrections

@@ -16,8 +16,6 @@ if TYPE_CHECKING:
 Row = tuple[str | None, bytes]
 """(topic, state) of one event; the topic is None for the topic the caller asked to elide."""
 
-SplitRow = tuple[str | int, bytes]
-"""(topic, state) in the two-process fold; 0 in place of the topic for this side's reports."""
 
 Link = tuple[int, str, int, str, "bytes | str", "int | None", "bytes | None"]
 """(notification id, originator id, version, topic, state, chain position, chain hash) of one
@@ -88,10 +86,17 @@ class LogReader(Protocol):
 class SplitReader(LogReader, Protocol):
     """A reader that can share a span of the log out between two processes (SQLite)."""
 
-    def split_batches(
-        self, after: int, upto: int, *, split: str, keep: str, every: int, first: bool
-    ) -> Iterator[list[SplitRow]]:
-        """Rows for one side of the two-process fold (see `campaign.read.parallel`)."""
+    def batches_without(self, after: int, upto: int, topic: str) -> Iterator[list[Row]]:
+        """(topic, state) of the events in the span that are not of `topic`, in log order."""
+        ...
+
+    def states_of(self, after: int, upto: int, topic: str) -> list[tuple[bytes]]:
+        """The states of the events of `topic` in a short span, in log order."""
+        ...
+
+    def created_between(self, prefix: str, topic: str, after: int, upto: int) -> list[bytes]:
+        """The states of the first events (of `topic`) of the aggregates whose ids start with
+        `prefix` created in the span, in log order."""
         ...
 
     def count_created(self, prefix: str, after: int, upto: int) -> int:

@@ -15,9 +15,11 @@ from hypothesis import given
 
 from campaign import FixedClock, Settings, open_engine, open_store
 from campaign.app.scenario import load
+from campaign.domain.errors import StoreError
 from campaign.read import parallel
 from campaign.read.replay import replay_log
 from campaign.read.snapshots import SnapshotStore, dump
+from campaign.store.backends.sqlite import SQLiteLogReader
 from scenarios.generator import generate
 from tests.conftest import SHANGHAI
 from tests.strategies import SETTINGS, build, logs
@@ -60,6 +62,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> str:
     return db
 
 
+@pytest.mark.parametrize("chunk", [7, 500, parallel.CHUNK])
 @pytest.mark.parametrize(
     "query",
     [
@@ -69,8 +72,10 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> str:
     ],
 )
 def test_two_processes_fold_the_same_projection_as_one(
-    generated: str, query: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    generated: str, query: dict[str, Any], chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Whatever the stretches the reports are shared out in: a few, hundreds, one."""
+    monkeypatch.setattr(parallel, "CHUNK", chunk)
     calls: list[int] = []
     split = parallel.fold_split
 
@@ -101,7 +106,55 @@ def test_on_random_logs_two_processes_fold_what_one_does(
     tmp_path_factory: pytest.TempPathFactory, log: list[Any]
 ) -> None:
     with build(tmp_path_factory.mktemp("par") / "c.db", log) as built:
-        assert folded(built.engine.store, TWO) == folded(built.engine.store, ONE)
+        one = folded(built.engine.store, ONE)
+        for chunk in (1, 3, parallel.CHUNK):
+            parallel.CHUNK, kept = chunk, parallel.CHUNK
+            try:
+                assert folded(built.engine.store, TWO) == one
+            finally:
+                parallel.CHUNK = kept
+
+
+def test_every_stretch_is_taken_however_the_two_ends_interleave() -> None:
+    """The front taken by one process and the back by the other, in any order of turns:
+    every stretch is taken, and at most the one where they meet by both."""
+    for stretches in range(6):
+        for turns in range(1 << 7):
+            claims = parallel._Claims(stretches)
+            taken: list[int] = []
+            ended = [False, False]
+            turn = 0
+            while not all(ended):
+                side = (turns >> (turn % 7)) & 1
+                turn += 1
+                if ended[side]:
+                    side = 1 - side
+                k = claims.front() if side == 0 else claims.back()
+                if k is None:
+                    ended[side] = True
+                else:
+                    taken.append(k)
+            assert sorted(set(taken)) == list(range(stretches))
+            assert len(taken) == stretches
+
+
+def test_registrations_the_index_misplaces_are_refused(
+    generated: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second process gives rows to the projects its index finds registered in the span;
+    when they are not the ones the log registers, in its order, the fold is refused."""
+    monkeypatch.setattr(parallel, "CHUNK", 500)
+    reopen = SQLiteLogReader.reopen
+
+    def misplacing(reader: SQLiteLogReader) -> SQLiteLogReader:
+        own = reopen(reader)
+        found = own.created_between
+        monkeypatch.setattr(own, "created_between", lambda *a: found(*a)[::-1])
+        return own
+
+    monkeypatch.setattr(SQLiteLogReader, "reopen", misplacing)
+    with open_store(Settings(db=generated)) as store, pytest.raises(StoreError, match="index"):
+        folded(store, TWO)
 
 
 def test_two_processes_only_when_asked_or_a_core_is_spare(monkeypatch: pytest.MonkeyPatch) -> None:

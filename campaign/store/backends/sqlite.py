@@ -31,7 +31,7 @@ from campaign.store.tree import Frontier, entry, frontier_of, leaf_hash, nodes_a
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from campaign.store.readers import Link, Row, Snapshot, SplitRow
+    from campaign.store.readers import Link, Row, Snapshot
 
 CHAIN_TABLE = "event_chain"
 TREE_TABLE = "event_tree"
@@ -405,32 +405,37 @@ class SQLiteLogReader:
         while batch := cursor.fetchmany():
             yield batch
 
-    def split_batches(
-        self, after: int, upto: int, *, split: str, keep: str, every: int, first: bool
-    ) -> Iterator[list[SplitRow]]:
-        """Rows for one side of the two-process fold (see campaign.parallel). Events of the
-        topic `split` are shared out by notification id: with `first`, this side's are those
-        whose id is a multiple of `every`, else all the others. This side's come as (0, state);
-        the other side's are left out; events of the topic `keep` come as (topic, state);
-        with `first`, so does every other event, else they are left out."""
-        mine = "((rowid % :k = 0) = :f)"
-        if first:
-            statement = (
-                "SELECT CASE WHEN topic = :s THEN 0 ELSE topic END, state FROM stored_events "
-                f"WHERE rowid > :a AND rowid <= :u AND (topic != :s OR {mine}) "
-            )
-        else:
-            statement = (
-                "SELECT CASE WHEN topic = :s THEN 0 ELSE topic END, state FROM stored_events "
-                f"WHERE rowid > :a AND rowid <= :u AND ((topic = :s AND {mine}) OR topic = :g) "
-            )
+    def batches_without(self, after: int, upto: int, topic: str) -> Iterator[list[Row]]:
+        """(topic, state) of the events with after < notification id <= upto that are not of
+        `topic`, in log order, in batches."""
         cursor = self.connection.execute(
-            statement + "ORDER BY rowid",
-            {"s": split, "g": keep, "k": every, "f": int(first), "a": after, "u": upto},
+            "SELECT topic, state FROM stored_events "
+            "WHERE rowid > ? AND rowid <= ? AND topic != ? ORDER BY rowid",
+            (after, upto, topic),
         )
         cursor.arraysize = 10_000
         while batch := cursor.fetchmany():
             yield batch
+
+    def states_of(self, after: int, upto: int, topic: str) -> list[tuple[bytes]]:
+        """The states of the events of `topic` with after < notification id <= upto, in log
+        order (a stretch short enough to hold)."""
+        return self.connection.execute(
+            "SELECT state FROM stored_events WHERE rowid > ? AND rowid <= ? AND topic = ? "
+            "ORDER BY rowid",
+            (after, upto, topic),
+        ).fetchall()
+
+    def created_between(self, prefix: str, topic: str, after: int, upto: int) -> list[bytes]:
+        """The states of the first events of the aggregates whose ids start with `prefix`,
+        of `topic`, with after < notification id <= upto, in log order (a range of the primary
+        key's index, not a scan of the log)."""
+        rows = self.connection.execute(
+            "SELECT rowid, state FROM stored_events WHERE originator_id >= ? AND originator_id < ? "
+            "AND originator_version = 1 AND topic = ? AND rowid > ? AND rowid <= ?",
+            (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), topic, after, upto),
+        ).fetchall()
+        return [state for _, state in sorted(rows)]
 
     def created_states(self, prefix: str, upto: int) -> list[tuple[int, bytes]]:
         """(notification id, state) of the first event of each aggregate whose id starts with
