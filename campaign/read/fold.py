@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import msgspec
 import orjson
@@ -51,26 +51,40 @@ class Report(msgspec.Struct, gc=False):
 _decode_report = msgspec.json.Decoder(Report).decode
 
 
-def reporter(projects: Projects, day_index: dict[str, int]) -> Callable[[bytes], None]:
+class Reporter(Protocol):
+    """Folds one daily report (see `reporter`); `at_id`: its notification id."""
+
+    def __call__(self, state: bytes, at_id: int = 0) -> None: ...
+
+
+def reporter(
+    projects: Projects, day_index: dict[str, int], born: dict[str, int] | None = None
+) -> Reporter:
     """A function that folds a daily report's stored state into its cell of the ledgers as
     they are now (make another when a project registers: its row may move them), by
     `record_values`, as `record_day` folds it decoded. A state of another shape is decoded
     whole and given to `record_day`, which fails on it as it always has. The fields it skips
     are not read, so a state the engine could not have written there (a note that is not
     UTF-8) is not noticed here: what proves the stored bytes is the hash chain (`audit
-    verify`)."""
+    verify`). With `born` (the notification id of each project registered in a span folded
+    out of order), a report given its own id before its project's registration fails as it
+    would in log order."""
     row_of = projects.row_of
     ledgers = projects.ledgers
     investment, funds, pct, days = ledgers.investment, ledgers.funds, ledgers.pct, ledgers.days
     loads = orjson.loads
 
-    def report(state: bytes) -> None:
+    def report(state: bytes, at_id: int = 0) -> None:
         try:
             r = _decode_report(state)
         except (msgspec.MsgspecError, RecursionError):
             e = loads(state)
+            if born is not None and born.get(e["code"], 0) > at_id:
+                raise KeyError(e["code"]) from None
             record_day(investment, funds, pct, row_of[e["code"]] * days + day_index[e["date"]], e)
             return
+        if born is not None and born.get(r.code, 0) > at_id:
+            raise KeyError(r.code)
         at = row_of[r.code] * days + day_index[r.date]
         record_values(
             investment,

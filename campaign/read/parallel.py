@@ -17,7 +17,6 @@ whose events need upcasting, fold in one process.
 from __future__ import annotations
 
 import gc
-import hashlib
 import mmap
 import os
 import signal
@@ -26,15 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 from orjson import loads
 
-from campaign.domain.errors import StoreError
 from campaign.domain.topics import PROJECT_ID_PREFIX
 from campaign.read.fold import CORRECTED, REGISTERED, REPORTED, elided, reporter
 from campaign.store.readers import SplitReader
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from campaign.read.fold import Folder
+    from campaign.read.fold import Folder, Reporter
     from campaign.read.projection import Projection
 
 MIN_EVENTS = 200_000
@@ -110,15 +106,28 @@ CHUNK = 8192
 """The stretch of notification ids whose reports one process takes at a time."""
 
 
+class SplitFailed(Exception):
+    """The two-process fold could not fold a span as one process would (a store that is not
+    what the engine writes): the caller folds it again on one process, from the start."""
+
+
 def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> int:
     """Fold the events with after < notification id <= upto; returns how many there are.
     The ledgers' mapping is made big enough for every project registered by `upto` first, so
-    that both processes write into the same pages and add the same rows."""
+    that both processes write into the same pages and add the same rows. Raises SplitFailed
+    where one process would fold differently or fail."""
     p = folder.p
     projects = p.projects
     ledgers = projects.ledgers
-    before = len(projects)
-    ledgers.reserve(before + reader.count_created(PROJECT_ID_PREFIX, after, upto), shared=True)
+    before = len(projects.code)
+    # the projects registered in the span, by the primary key's index: the second process
+    # gives them their rows at once, and this one checks that they are those it registers
+    registered = [
+        (at_id, loads(state)["code"])
+        for at_id, state in reader.created_between(PROJECT_ID_PREFIX, REGISTERED, after, upto)
+    ]
+    born = {code: at_id for at_id, code in registered}
+    ledgers.reserve(before + len(registered), shared=True)
     mapping = ledgers.memory  # both processes must write into it to the end
     claims = _Claims(-(-(upto - after) // CHUNK))
     child = os.fork()
@@ -127,14 +136,9 @@ def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> in
         try:
             gc.disable()
             own = reader.reopen()
-            codes = [
-                loads(state)["code"]
-                for state in own.created_between(PROJECT_ID_PREFIX, REGISTERED, after, upto)
-            ]
-            claims.registered(codes)
-            for code in codes:  # their rows: the next, as in the other process
+            for _, code in registered:  # their rows: the next, as in the other process
                 projects.row_of[code] = ledgers.add()
-            report = reporter(projects, p.day_index)
+            report = reporter(projects, p.day_index, born)
             while (k := claims.front()) is not None:
                 _fold_reports(own, report, _stretch(after, upto, k))
             status = 0 if ledgers.memory is mapping else 1
@@ -142,21 +146,20 @@ def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> in
             os._exit(status)
     try:
         corrections = _fold_rest(folder, reader, (after, upto))
-        report = reporter(projects, p.day_index)
+        if projects.code[before:] != [code for _, code in registered]:
+            raise SplitFailed("the projects registered are not those the index has")
+        report = reporter(projects, p.day_index, born)
         while (k := claims.back()) is not None:
             _fold_reports(reader, report, _stretch(after, upto, k))
-    except BaseException:
+    except BaseException as error:
         os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
+        if isinstance(error, KeyError | SplitFailed):  # as one process would fold it, again
+            raise SplitFailed(str(error)) from None
         raise
     _, status = os.waitpid(child, 0)
     if status != 0 or ledgers.memory is not mapping:
-        raise RuntimeError("the second replay process failed; nothing was folded from it")
-    if not claims.same_registered(projects.code[before:]):
-        raise StoreError(
-            "the log's project registrations are not where its index has them: "
-            "run campaign audit verify"
-        )
+        raise SplitFailed("the second process failed")
     corrected = folder.handlers[CORRECTED]
     for e in corrections:
         corrected(e)
@@ -170,14 +173,14 @@ def _stretch(after: int, upto: int, k: int) -> tuple[int, int]:
 
 class _Claims:
     """The stretches of a span, taken from the front by the second process and from the back
-    by this one, and what the second process registered. Two counters in shared memory, each
+    by this one. Two counters in shared memory, each
     written by one process only: a stretch both take at the same moment is folded twice, which
     writes the same values into the same cells (one report per project and day), and none is
     left out (each process takes a stretch before it folds it)."""
 
     def __init__(self, stretches: int) -> None:
-        self.memory = mmap.mmap(-1, 16 + 32)  # shared with a forked process
-        self.ends = memoryview(self.memory)[:16].cast("q")
+        self.memory = mmap.mmap(-1, 16)  # shared with a forked process
+        self.ends = memoryview(self.memory).cast("q")
         self.ends[0], self.ends[1] = 0, stretches
 
     def front(self) -> int | None:
@@ -194,25 +197,11 @@ class _Claims:
         self.ends[1] = k
         return k
 
-    def registered(self, codes: list[str]) -> None:
-        """The codes the second process gave rows to, in order (as a digest)."""
-        self.memory[16:] = _digest(codes)
 
-    def same_registered(self, codes: list[str]) -> bool:
-        """Whether this process registered the same projects in the same order."""
-        return self.memory[16:] == _digest(codes)
-
-
-def _digest(codes: list[str]) -> bytes:
-    return hashlib.sha256("\n".join(codes).encode()).digest()
-
-
-def _fold_reports(
-    reader: SplitReader, report: Callable[[bytes], None], span: tuple[int, int]
-) -> None:
+def _fold_reports(reader: SplitReader, report: Reporter, span: tuple[int, int]) -> None:
     """The daily reports of a stretch into the shared ledgers."""
-    for (state,) in reader.states_of(*span, REPORTED):
-        report(state)
+    for at_id, state in reader.states_of(*span, REPORTED):
+        report(state, at_id)
 
 
 def _fold_rest(folder: Folder, reader: SplitReader, span: tuple[int, int]) -> list[dict[str, Any]]:

@@ -92,7 +92,30 @@ def replay_log(
 ) -> Replayed:
     """Fold the log up to `upto` (a position) and `known_at`: from the nearest usable snapshot
     when `snapshots` is given (taking new ones on the way), else from the first event. Long
-    stretches fold on two processes (see `campaign.parallel`; `split_min` events at least)."""
+    stretches fold on two processes (see `campaign.parallel`; `split_min` events at least),
+    and the whole fold again on one where two could not fold a stretch as one would."""
+    replay = functools.partial(
+        _replay_log, reader, known_at=known_at, upto=upto, progress=progress, snapshots=snapshots
+    )
+    try:
+        return replay(split_min=split_min)
+    except parallel.SplitFailed:
+        return replay(split_min=ONE_PROCESS)
+
+
+ONE_PROCESS = 1 << 62
+"""A `split_min` no stretch reaches."""
+
+
+def _replay_log(
+    reader: LogReader,
+    *,
+    known_at: dt.datetime | None,
+    upto: int | None,
+    progress: Progress | None,
+    snapshots: SnapshotStore | None,
+    split_min: int | None,
+) -> Replayed:
     head, _, _ = reader.head()
     position = head if upto is None else max(0, min(upto, head))
     if known_at is not None:

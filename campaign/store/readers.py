@@ -90,13 +90,15 @@ class SplitReader(LogReader, Protocol):
         """(topic, state) of the events in the span that are not of `topic`, in log order."""
         ...
 
-    def states_of(self, after: int, upto: int, topic: str) -> list[tuple[bytes]]:
-        """The states of the events of `topic` in a short span, in log order."""
+    def states_of(self, after: int, upto: int, topic: str) -> list[tuple[int, bytes]]:
+        """(notification id, state) of the events of `topic` in a short span, in log order."""
         ...
 
-    def created_between(self, prefix: str, topic: str, after: int, upto: int) -> list[bytes]:
-        """The states of the first events (of `topic`) of the aggregates whose ids start with
-        `prefix` created in the span, in log order."""
+    def created_between(
+        self, prefix: str, topic: str, after: int, upto: int
+    ) -> list[tuple[int, bytes]]:
+        """(notification id, state) of the first events (of `topic`) of the aggregates whose
+        ids start with `prefix` created in the span, in log order."""
         ...
 
     def count_created(self, prefix: str, after: int, upto: int) -> int:

@@ -417,25 +417,28 @@ class SQLiteLogReader:
         while batch := cursor.fetchmany():
             yield batch
 
-    def states_of(self, after: int, upto: int, topic: str) -> list[tuple[bytes]]:
-        """The states of the events of `topic` with after < notification id <= upto, in log
-        order (a stretch short enough to hold)."""
+    def states_of(self, after: int, upto: int, topic: str) -> list[tuple[int, bytes]]:
+        """(notification id, state) of the events of `topic` with after < notification id <=
+        upto, in log order (a stretch short enough to hold); an event without a topic is
+        taken as of `topic`, as `batches` gives it when eliding `topic`."""
         return self.connection.execute(
-            "SELECT state FROM stored_events WHERE rowid > ? AND rowid <= ? AND topic = ? "
-            "ORDER BY rowid",
+            "SELECT rowid, state FROM stored_events WHERE rowid > ? AND rowid <= ? "
+            "AND (topic = ? OR topic IS NULL) ORDER BY rowid",
             (after, upto, topic),
         ).fetchall()
 
-    def created_between(self, prefix: str, topic: str, after: int, upto: int) -> list[bytes]:
-        """The states of the first events of the aggregates whose ids start with `prefix`,
-        of `topic`, with after < notification id <= upto, in log order (a range of the primary
-        key's index, not a scan of the log)."""
+    def created_between(
+        self, prefix: str, topic: str, after: int, upto: int
+    ) -> list[tuple[int, bytes]]:
+        """(notification id, state) of the first events of the aggregates whose ids start
+        with `prefix`, of `topic`, with after < notification id <= upto, in log order (a range
+        of the primary key's index, not a scan of the log)."""
         rows = self.connection.execute(
             "SELECT rowid, state FROM stored_events WHERE originator_id >= ? AND originator_id < ? "
             "AND originator_version = 1 AND topic = ? AND rowid > ? AND rowid <= ?",
             (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), topic, after, upto),
         ).fetchall()
-        return [state for _, state in sorted(rows)]
+        return [(int(at_id), state) for at_id, state in sorted(rows)]
 
     def created_states(self, prefix: str, upto: int) -> list[tuple[int, bytes]]:
         """(notification id, state) of the first event of each aggregate whose id starts with
