@@ -173,10 +173,10 @@ def _stretch(after: int, upto: int, k: int) -> tuple[int, int]:
 
 class _Claims:
     """The stretches of a span, taken from the front by the second process and from the back
-    by this one. Two counters in shared memory, each
-    written by one process only: a stretch both take at the same moment is folded twice, which
-    writes the same values into the same cells (one report per project and day), and none is
-    left out (each process takes a stretch before it folds it)."""
+    by this one: two counters in shared memory, each written by one process only. A stretch
+    both take at the same moment is folded twice, which writes the same values into the same
+    cells (one report per project and day), and none is left out (each process takes a
+    stretch before it folds it)."""
 
     def __init__(self, stretches: int) -> None:
         self.memory = mmap.mmap(-1, 16)  # shared with a forked process
