@@ -452,24 +452,6 @@ def _working_day_counts(at: AsOf, columns: list[NDArray[np.int64]], day: int) ->
     return counts
 
 
-class TargetState(NamedTuple):
-    """What the zone targets read of a project's facts."""
-
-    industrial: bool
-    tech_renovation: bool
-    total_investment: int
-    factory_area: int
-
-
-class TargetRow(NamedTuple):
-    """What the zone targets read of a project's figures (`targets.TargetFacts`)."""
-
-    state: TargetState
-    listed: bool
-    started_on: str | None
-    ytd_investment: int
-
-
 class Figures:
     """Every project registered by as_of, by code, with its figures as columns."""
 
@@ -701,28 +683,9 @@ class Figures:
             reasons.extend(dict(reason) for reason in self.late_of.get(i, ()))
         return reasons
 
-    def target_rows(self) -> list[TargetRow]:
-        """What the zone targets read of each project (`targets.TargetFacts`)."""
-        facts = map(
-            TargetState,
-            self.column("industrial"),
-            self.column("tech_renovation"),
-            self.column("total_investment"),
-            self.column("factory_area"),
-        )
-        return list(
-            map(
-                TargetRow,
-                facts,
-                self.listed.tolist(),
-                self.started_on,
-                self.ytd_investment.tolist(),
-            )
-        )
-
     def target_actual(self, kind: TargetKind) -> Fraction | int | None:
         """The actual of a zone target of `kind`: `targets`' named functions over columns
-        (`tests/unit/test_table.py` holds each to its function over `target_rows`)."""
+        (`tests/unit/test_table.py` holds each to its function over the rows)."""
         listed = self.listed
         if kind is TargetKind.fixed_asset_investment:  # every registered project
             return Fraction(int(self.ytd_investment.sum()), YUAN_PER_WAN)

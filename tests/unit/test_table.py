@@ -266,7 +266,7 @@ def test_the_targets_over_columns_are_the_named_functions_of_the_rows(
     """Each zone target's actual over columns (`Figures.target_actual`) against `targets`'
     named functions applied to the rows one by one, the kind (int or Fraction) included."""
     at, table = figures_on(projection, day)
-    rows = table.target_rows()
+    rows = list(table)
     listed = [f for f in rows if f.listed]
     year = at.campaign.year
     expected = {
@@ -287,7 +287,7 @@ def test_the_targets_over_columns_are_the_named_functions_of_the_rows(
 def test_the_campaigns_have_what_the_targets_must_count(projection: Projection) -> None:
     """Not vacuous: projects that count toward each target, and some that do not."""
     _, table = figures_on(projection, dt.date(2020, 6, 30))
-    rows = table.target_rows()
+    rows = list(table)
     started = [f for f in rows if f.listed and f.started_on is not None]
     assert any(f.state.industrial and f.state.total_investment >= INDUSTRIAL_MIN for f in started)
     assert any(f.state.tech_renovation for f in rows)

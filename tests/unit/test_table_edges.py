@@ -133,7 +133,7 @@ def test_the_targets_count_neither_terminated_projects_nor_those_under_the_minim
     figures: tuple[Figures, list[ProjectFigures]],
 ) -> None:
     table, _ = figures
-    rows = table.target_rows()
+    rows = list(table)
     listed = [f for f in rows if f.listed]
     expected = {
         TargetKind.industrial_projects_started: (industrial_projects_started(listed, 2020), 1),
