@@ -7,8 +7,11 @@ only when a command runs, so that `--help` and a single append stay quick.
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
+import threading
+from typing import NoReturn
 
 import click
 
@@ -65,17 +68,33 @@ def main() -> None:
         cli.main(standalone_mode=False, obj=Config())
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
-        sys.exit(1)
+        leave(1)
     except click.ClickException as error:
         error.show()
-        sys.exit(error.exit_code)
+        leave(error.exit_code)
     except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
+        leave(done.exit_code)
     except BrokenPipeError:
-        sys.exit(1)
+        leave(1)
     except Exception as error:  # the last line of defence: one line, never a traceback
         if os.environ.get("CAMPAIGN_DEBUG"):
             raise
         click.echo(f"Error: unexpected {type(error).__name__}: {error}", err=True)
-        sys.exit(1)
-    sys.exit(0)
+        leave(1)
+    leave(0)
+
+
+def leave(code: int) -> NoReturn:
+    """End the process with `code` as any exit does (the output flushed, the exit handlers
+    run), but without taking the interpreter apart object by object: that took a sixth of a
+    one-report command. Every store and file a command opens is closed by the command itself.
+    With a thread still running, the ordinary exit waits for it."""
+    if threading.active_count() > 1:
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that closed the pipe, or a closed stream
+            code = code or 1
+    atexit._run_exitfuncs()
+    os._exit(code)

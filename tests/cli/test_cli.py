@@ -842,3 +842,42 @@ def test_a_db_that_is_a_folder_is_refused_in_one_line(run: Campaign, tmp_path: P
     result = run(*OPEN, "--db", str(tmp_path), db=False)
     assert result.exit_code == 1
     assert "folder" in one_line(result.stderr)
+
+
+def _leaving(script: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    code = f"import atexit, sys, threading, time\nfrom cli.main import leave\n{script}"
+    return subprocess.run(
+        [sys.executable, "-c", code], text=True, timeout=60, check=False, **kwargs
+    )
+
+
+def test_leaving_flushes_the_output_and_runs_the_exit_handlers_with_the_code() -> None:
+    done = _leaving(
+        "atexit.register(print, 'handled')\nprint('out', end=' ')\nleave(3)", capture_output=True
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (3, "out handled\n", "")
+
+
+def test_leaving_waits_for_a_running_thread_as_any_exit_does() -> None:
+    done = _leaving(
+        "threading.Thread(target=lambda: (time.sleep(0.3), print('finished'))).start()\nleave(0)",
+        capture_output=True,
+    )
+    assert (done.returncode, done.stdout) == (0, "finished\n")
+
+
+def test_a_command_printing_into_a_closed_pipe_exits_1_without_a_word() -> None:
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written (head, a closed pager)
+    try:
+        done = subprocess.run(
+            [*campaign_command(), "--help"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (1, "")

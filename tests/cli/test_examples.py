@@ -229,14 +229,12 @@ def test_the_readme_shared_deployment_runs_as_typed_in_order(folder: Path) -> No
 
 
 LOADED = """
-import sys
+import atexit, sys
+loaded = lambda: sorted(m for m in sys.modules if m.startswith("cli.commands."))
+atexit.register(lambda: print(" ".join(loaded()), file=sys.stderr))
 sys.argv = ["campaign", "progress", "report", "--help"]
 from cli.main import main
-try:
-    main()
-except SystemExit:
-    pass
-print(" ".join(sorted(m for m in sys.modules if m.startswith("cli.commands."))), file=sys.stderr)
+main()
 """
 
 
