@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,30 @@ def print_json(document: Any, *, compact: bool = False, err: bool = False) -> No
         click.echo(data.decode(), err=err)
     else:
         click.echo(data, err=err)
+
+
+def print_json_list(items: Iterable[Any]) -> int:
+    """A JSON list on stdout, item by item as `items` yields them: the same bytes as
+    `print_json(list(items))`, without holding the list (an audit log of a million events);
+    the number of items."""
+    from orjson import OPT_INDENT_2, dumps
+
+    stream = sys.stdout
+    text = sys.platform == "win32" or getattr(stream, "buffer", None) is None
+
+    def write(data: bytes) -> None:
+        click.echo(data.decode() if text else data, nl=False)
+
+    count = 0
+    for item in items:
+        # an item indented as orjson indents it inside a list (no string holds a raw newline)
+        write(
+            (b"[\n  " if count == 0 else b",\n  ")
+            + dumps(item, option=OPT_INDENT_2).replace(b"\n", b"\n  ")
+        )
+        count += 1
+    write(b"\n]\n" if count else b"[]\n")
+    return count
 
 
 def print_csv(

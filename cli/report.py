@@ -6,6 +6,7 @@ Only the command line prints; these functions turn the engine's documents into t
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -14,7 +15,9 @@ from rich.text import Text
 from campaign.report.words import wan
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from collections.abc import Iterable
+
+    from rich.console import Console, JustifyMethod
 
 
 def print_receipt(doc: dict[str, Any], console: Console) -> None:
@@ -66,26 +69,62 @@ def shown_fields(fields: dict[str, Any]) -> str:
     return ", ".join(shown)
 
 
-def print_log(entries: list[dict[str, Any]], timezone: str, console: Console) -> None:
-    """The audit log as a table: position, both times, actor, type, project, fields."""
+LOG_CHUNK = 200
+"""The audit log is drawn this many events at a time: the first rows of a log of a million
+events print at once, and memory stays that of one chunk."""
+
+LOG_COLUMNS = ("pos", "recorded", "date", "actor", "type", "project", "request", "fields")
+
+
+def print_log(
+    entries: Iterable[dict[str, Any]], timezone: str, console: Console, *, events: int
+) -> int:
+    """The audit log of a store of `events` events as a table: position, both times, actor,
+    type, project, fields; the number of events drawn. Drawn chunk by chunk (`LOG_CHUNK`),
+    the header once. Positions are as wide as the store's last and types as the longest type;
+    every other column but the last is as wide as its widest cell so far, so a cell wider
+    than all before it moves the columns after it right from its chunk on, never back."""
+    from rich.cells import cell_len
+
+    from campaign.audit.log import event_types
     from campaign.domain.errors import printable
     from campaign.domain.time import in_zone
 
-    table = Table(box=None, pad_edge=False)
-    for column in ("pos", "recorded", "date", "actor", "type", "project", "request", "fields"):
-        table.add_column(column, justify="right" if column == "pos" else "left", overflow="fold")
-    for e in entries:
-        table.add_row(
-            str(e["position"]),
-            in_zone(e["recorded"], timezone),
-            e["date"] or "",
-            printable(e["actor"] or ""),
-            e["type"],
-            e["project"] or "",
-            e["request"] or "",
-            printable(shown_fields(e["fields"])),
-        )
-    console.print(table)
+    widths = [len(column) for column in LOG_COLUMNS]
+    widths[0] = max(widths[0], len(str(events)))
+    widths[4] = max(len(kind) for kind in event_types())
+    shown = 0
+    rows = iter(entries)
+    while True:
+        chunk = [
+            (
+                str(e["position"]),
+                in_zone(e["recorded"], timezone),
+                e["date"] or "",
+                printable(e["actor"] or ""),
+                e["type"],
+                e["project"] or "",
+                e["request"] or "",
+                printable(shown_fields(e["fields"])),
+            )
+            for e in islice(rows, LOG_CHUNK)
+        ]
+        if not chunk and shown:
+            return shown
+        table = Table(box=None, pad_edge=False, show_header=shown == 0)
+        for column, width in zip(LOG_COLUMNS, widths, strict=True):
+            justify: JustifyMethod = "right" if column == "pos" else "left"
+            table.add_column(column, justify=justify, overflow="fold", min_width=width)
+        for cells in chunk:
+            table.add_row(*cells)
+        console.print(table)
+        if not chunk:
+            return 0
+        shown += len(chunk)
+        widths[:-1] = [
+            max(width, *(cell_len(cells[k]) for cells in chunk))
+            for k, width in enumerate(widths[:-1])
+        ]
 
 
 def status_lines(doc: dict[str, Any]) -> list[str]:

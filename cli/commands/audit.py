@@ -12,7 +12,7 @@ import click
 
 from cli.context import Refusal, engine_for, keep_snapshots, parse_date
 from cli.options import key_option, read_options, store_options
-from cli.output import console, print_json, progress
+from cli.output import console, print_json, print_json_list, progress
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -388,14 +388,14 @@ def audit_log(
             recorded_to=moment(recorded_to, "recorded_to", start=False),
             actor=who,
         )
-        entries = list(log_entries(engine.store, where, timezone=zone, limit=limit))
-    if as_json:
-        print_json(entries)
-        return
-    from cli.report import print_log
+        entries = log_entries(engine.store, where, timezone=zone, limit=limit)
+        if as_json:  # printed as read: the first events show at once, memory stays flat
+            print_json_list(entries)
+            return
+        from cli.report import print_log
 
-    print_log(entries, zone, console())
-    click.echo(f"{len(entries)} events", err=True)
+        shown = print_log(entries, zone, console(), events=engine.store.head())
+    click.echo(f"{shown} events", err=True)
 
 
 @audit.command("diff")

@@ -1,5 +1,6 @@
 """A JSON document is printed as the UTF-8 bytes orjson writes where the stream takes bytes,
-and as the same text where it takes text only."""
+and as the same text where it takes text only; a long list is printed item by item, with the
+same bytes."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from contextlib import redirect_stdout
 from typing import TYPE_CHECKING
 
 import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cli.output import print_json
+from cli.output import print_json, print_json_list
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import pytest
 
 DOCUMENT = {"campaign": "百日会战", "rate": 0.5265, "projects": [{"code": "ZZ-001"}]}
@@ -30,3 +35,45 @@ def test_a_document_goes_to_a_stream_of_text_only_as_the_same_text() -> None:
     with redirect_stdout(stream):
         print_json(DOCUMENT, compact=True)
     assert stream.getvalue() == orjson.dumps(DOCUMENT).decode() + "\n"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(
+            st.text(max_size=5),
+            st.recursive(
+                st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(),
+                lambda inner: (
+                    st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+                ),
+                max_leaves=6,
+            ),
+            max_size=4,
+        ),
+        max_size=5,
+    )
+)
+def test_a_list_printed_item_by_item_is_the_bytes_of_the_whole_list(
+    items: list[dict[str, object]],
+) -> None:
+    whole, streamed = io.BytesIO(), io.BytesIO()
+    with redirect_stdout(io.TextIOWrapper(whole, encoding="utf-8")) as out:
+        print_json(items)
+        out.flush()
+    with redirect_stdout(io.TextIOWrapper(streamed, encoding="utf-8")) as out:
+        assert print_json_list(iter(items)) == len(items)
+        out.flush()
+    assert streamed.getvalue() == whole.getvalue()
+
+
+def test_a_list_is_printed_before_the_items_after_it_are_read(
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    def items() -> Iterator[dict[str, int]]:
+        yield {"position": 1}
+        assert capsysbinary.readouterr().out.startswith(b'[\n  {\n    "position": 1')
+        yield {"position": 2}
+
+    assert print_json_list(items()) == 2

@@ -3,16 +3,21 @@ password in any output) and the audit log as a clerk and an auditor read it."""
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from rich.cells import cell_len
+from rich.console import Console
 
+from cli.report import LOG_CHUNK, LOG_COLUMNS, print_log
 from tests.cli.test_cli import DEMO, Campaign, one_line
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 
@@ -94,3 +99,51 @@ def test_filing_the_same_request_again_needs_again(demo: Campaign) -> None:
     second = demo.ok(*args, "--again")
     assert demo.events() == before + 1
     assert first.stdout.split()[1] != second.stdout.split()[1]  # "filed <id>, due ..."
+
+
+def _entry(position: int, actor: str, project: str) -> dict[str, Any]:
+    return {
+        "position": position,
+        "recorded": "2020-04-16T10:00:00+00:00",
+        "date": "2020-04-16",
+        "actor": actor,
+        "type": "DailyReport.Reported",
+        "project": project,
+        "request": None,
+        "fields": {"investment_yuan": 1_205_000},
+    }
+
+
+def test_a_long_log_is_drawn_chunk_by_chunk_with_its_columns_lined_up() -> None:
+    """The first chunk is drawn before the next is read. Positions and recorded times stay
+    where the header put them; an actor longer than any before moves the columns after it
+    right from its chunk on, and never back."""
+    out = io.StringIO()
+    console = Console(file=out, width=200, highlight=False)
+    drawn_before: list[int] = []
+
+    def entries() -> Iterator[dict[str, Any]]:
+        for position in range(1, 2 * LOG_CHUNK + 6):
+            if position == LOG_CHUNK + 1:
+                drawn_before.append(out.getvalue().count("\n"))
+            longer = position > LOG_CHUNK
+            yield _entry(position, "区重点项目办公室" if longer else "张三", "HD-0001")
+
+    assert print_log(entries(), "Asia/Shanghai", console, events=10_000) == 2 * LOG_CHUNK + 5
+    lines = out.getvalue().splitlines()
+    assert drawn_before == [LOG_CHUNK + 1]  # the header and the first chunk
+    assert len(lines) == 2 * LOG_CHUNK + 6
+    assert [line.split()[0] for line in lines].count("pos") == 1
+    header, first, later = lines[0], lines[1 : LOG_CHUNK + 1], lines[LOG_CHUNK + 1 :]
+    assert {line.index("2020-04-16T18") for line in lines[1:]} == {header.index("recorded")}
+    assert {line.split()[0] for line in lines[1:]} == {str(p) for p in range(1, 2 * LOG_CHUNK + 6)}
+    assert {line.rstrip()[-1] for line in lines[1:]} == {"元"}
+    moved = {cell_len(line[: line.index("Daily")]) for line in later}
+    assert {cell_len(line[: line.index("Daily")]) for line in first} == {header.index("type")}
+    assert len(moved) == 1 and moved.pop() > header.index("type")
+
+
+def test_an_empty_log_is_drawn_as_its_header() -> None:
+    out = io.StringIO()
+    assert print_log(iter([]), "Asia/Shanghai", Console(file=out, width=200), events=0) == 0
+    assert out.getvalue().split() == list(LOG_COLUMNS)
