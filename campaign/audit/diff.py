@@ -80,11 +80,8 @@ def diff(engine: Engine, as_of: dt.date, known_at: str, vs: str) -> Difference:
     day = as_of.isoformat()
     campaign = engine.campaign()
     zone = campaign.timezone if campaign is not None else DEFAULT_TIMEZONE
-    for entry in log_entries(engine.store, LogFilter(), timezone=zone):
-        if entry["position"] > high:
-            break  # nothing later can have moved a figure between the two readings
-        if entry["position"] <= low:
-            continue
+    # nothing before the earlier reading or after the later can have moved a figure
+    for entry in log_entries(engine.store, LogFilter(), timezone=zone, after=low, upto=high):
         counts = entry["date"] is None or entry["date"] <= day or entry["type"].endswith("Resolved")
         if counts and (entry["project"] in touched or entry["project"] is None or not touched):
             result.causes.append(entry)

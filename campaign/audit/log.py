@@ -37,6 +37,16 @@ class LogFilter:
             if not any(kind == wanted or kind.endswith("." + wanted) for kind in known):
                 raise Refused("type", wanted, f"is not an event type (one of {', '.join(known)})")
 
+    def words(self) -> list[bytes]:
+        """Bytes that the stored state of every event passing the filter holds, unless the
+        state escapes characters (`LogReader.candidates`): the project's code and the actor's
+        name, each as JSON writes it when it needs no escape."""
+        return [
+            word.encode()
+            for word in (self.project, self.actor)
+            if word and not any(c in word for c in '"\\') and word.isprintable()
+        ]
+
     def matches(self, entry: dict[str, Any]) -> bool:
         kind = entry["type"]
         day = entry.get("date") or ""
@@ -75,21 +85,26 @@ def log_entries(
     *,
     timezone: str = DEFAULT_TIMEZONE,
     limit: int | None = None,
+    after: int = 0,
+    upto: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every stored event that passes the filter, in log order, with both of its times (the
-    recorded time in the campaign's time zone) and the factor request it concerns."""
+    recorded time in the campaign's time zone) and the factor request it concerns; of the
+    events after position `after` up to `upto` (None: the end). The store passes over the
+    events whose bytes cannot match the filter's type, project or actor (`where.words`), so
+    that only the others are decoded here."""
     zone = ZoneInfo(timezone)
     reader = store.reader()
     try:
-        position = 0
+        start = reader.chain_at(after)[0] if after else 0
+        end = reader.chain_at(upto)[0] if upto is not None else MAX_ID
         shown = 0
-        for batch in reader.links():
-            for _, originator_id, version, topic, state, _, _ in batch:
-                position += 1
+        for batch in reader.candidates(start, end, where.types, where.words()):
+            for counted, originator_id, version, topic, state in batch:
                 event = orjson.loads(state)
                 recorded = dt.datetime.fromisoformat(event["timestamp"]).astimezone(zone)
                 entry = {
-                    "position": position,
+                    "position": after + counted,
                     "recorded": recorded.isoformat(timespec="microseconds"),
                     "date": event.get("date"),
                     "actor": event.get("actor"),
@@ -107,3 +122,7 @@ def log_entries(
                         return
     finally:
         reader.close()
+
+
+MAX_ID = 2**63 - 1
+"""Past every notification id (a signed 64-bit integer in both stores)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
 Row = tuple[str | None, bytes]
 """(topic, state) of one event; the topic is None for the topic the caller asked to elide."""
@@ -20,6 +20,10 @@ Row = tuple[str | None, bytes]
 Link = tuple[int, str, int, str, "bytes | str", "int | None", "bytes | None"]
 """(notification id, originator id, version, topic, state, chain position, chain hash) of one
 stored event beside its link in the hash chain (None when it has none)."""
+
+Candidate = tuple[int, str, int, str, bytes]
+"""(position in its span, originator id, version, topic, state) of an event that may pass a
+filter of the audit log."""
 
 Snapshot = tuple[int, bytes, bytes, bytes]
 """(position, chain hash at that position, data, digest) of a stored projection snapshot."""
@@ -68,6 +72,16 @@ class LogReader(Protocol):
 
     def links(self) -> Iterator[list[Link]]:
         """Every stored event beside its link in the chain, in notification order."""
+        ...
+
+    def candidates(
+        self, after: int, upto: int, topics: Sequence[str], words: Sequence[bytes]
+    ) -> Iterator[list[Candidate]]:
+        """The events with after < notification id <= upto that may pass a filter, in log
+        order, in batches: each with its topic holding one of `topics` (when any), and its
+        state holding every one of `words`, or a backslash (an escape may spell a word
+        otherwise). The store compares the bytes; the caller reads the few that pass. Each
+        comes with its position among the span's events, from 1."""
         ...
 
     def latest_snapshot(self, fmt: int, key: bytes) -> int:

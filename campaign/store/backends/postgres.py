@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Iterator, Sequence
 
-    from campaign.store.readers import Link, Row, Snapshot
+    from campaign.store.readers import Candidate, Link, Row, Snapshot
 
 
 CONNECT_TIMEOUT_S = 3
@@ -312,6 +312,7 @@ class PostgresLogReader:
             "chain": Identifier(f"{events_table}_chain"),
             "tree": Identifier(f"{events_table}_tree"),
         }
+        self.names = names
         self.sql_event_at = SQL(
             "SELECT e.originator_id, e.originator_version, e.topic, e.state "
             "FROM {schema}.{chain} c JOIN {schema}.{events} e "
@@ -401,6 +402,46 @@ class PostgresLogReader:
             cursor.execute(self.sql_rows, (elide, after, upto))
             while batch := cursor.fetchmany(10_000):
                 yield batch
+
+    def candidates(
+        self, after: int, upto: int, topics: Sequence[str], words: Sequence[bytes]
+    ) -> Iterator[list[Candidate]]:
+        """See `LogReader.candidates`: the server marks the rows that may pass, one pass over
+        the span; the marked rows are then read by their ids."""
+        span = "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id"
+        if not topics and not words:
+            every = SQL(
+                "SELECT originator_id, originator_version, topic, state FROM {schema}.{events} "
+                + span
+            ).format(**self.names)
+            with self.connection.cursor(name="log", binary=True) as cursor:
+                cursor.execute(every, (after, upto))
+                counted = 0
+                while batch := cursor.fetchmany(10_000):
+                    yield [(counted + i, *row) for i, row in enumerate(batch, 1)]
+                    counted += len(batch)
+            return
+        wanted = [f"({' OR '.join(['strpos(topic, %s) > 0'] * len(topics))})"] if topics else []
+        wanted += ["(position(%s IN state) > 0 OR position('\\x5c'::bytea IN state) > 0)"] * len(
+            words
+        )
+        marks = SQL(
+            "SELECT CASE WHEN " + " AND ".join(wanted) + " THEN notification_id END "
+            "FROM {schema}.{events} " + span
+        ).format(**self.names)
+        details = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state "
+            "FROM {schema}.{events} WHERE notification_id = ANY(%s) ORDER BY notification_id"
+        ).format(**self.names)
+        with self.connection.cursor(name="log", binary=True) as cursor:
+            cursor.execute(marks, (*topics, *words, after, upto))
+            counted = 0
+            while batch := cursor.fetchmany(10_000):
+                hits = {at: counted + i for i, (at,) in enumerate(batch, 1) if at is not None}
+                counted += len(batch)
+                if hits:
+                    rows = self.connection.execute(details, (list(hits),)).fetchall()
+                    yield [(hits[row[0]], row[1], row[2], row[3], bytes(row[4])) for row in rows]
 
     def latest_snapshot(self, fmt: int, key: bytes) -> int:
         try:

@@ -31,7 +31,7 @@ from campaign.store.tree import Frontier, entry, frontier_of, leaf_hash, nodes_a
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from campaign.store.readers import Link, Row, Snapshot
+    from campaign.store.readers import Candidate, Link, Row, Snapshot
 
 CHAIN_TABLE = "event_chain"
 TREE_TABLE = "event_tree"
@@ -404,6 +404,45 @@ class SQLiteLogReader:
         cursor.arraysize = 10_000
         while batch := cursor.fetchmany():
             yield batch
+
+    def candidates(
+        self, after: int, upto: int, topics: Sequence[str], words: Sequence[bytes]
+    ) -> Iterator[list[Candidate]]:
+        """See `LogReader.candidates`: the store marks the rows that may pass, one pass over
+        the span; the marked rows are then read by their ids."""
+        if not topics and not words:
+            cursor = self.connection.execute(
+                "SELECT originator_id, originator_version, topic, state FROM stored_events "
+                "WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+                (after, upto),
+            )
+            cursor.arraysize = 10_000
+            counted = 0
+            while batch := cursor.fetchmany():
+                yield [(counted + i, *row) for i, row in enumerate(batch, 1)]
+                counted += len(batch)
+            return
+        wanted = [f"({' OR '.join(['instr(topic, ?) > 0'] * len(topics))})"] if topics else []
+        wanted += ["(instr(state, ?) > 0 OR instr(state, X'5c') > 0)"] * len(words)
+        marks = self.connection.execute(
+            f"SELECT CASE WHEN {' AND '.join(wanted)} THEN rowid END FROM stored_events "
+            "WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+            (*topics, *words, after, upto),
+        )
+        marks.arraysize = 10_000
+        counted = 0
+        reader = self.connection.cursor()
+        while batch := marks.fetchmany():
+            hits = {rowid: counted + i for i, (rowid,) in enumerate(batch, 1) if rowid is not None}
+            counted += len(batch)
+            if hits:
+                rows = reader.execute(
+                    "SELECT rowid, originator_id, originator_version, topic, state "
+                    f"FROM stored_events WHERE rowid IN ({','.join('?' * len(hits))}) "
+                    "ORDER BY rowid",
+                    list(hits),
+                ).fetchall()
+                yield [(hits[row[0]], *row[1:]) for row in rows]
 
     def batches_without(self, after: int, upto: int, topic: str) -> Iterator[list[Row]]:
         """(topic, state) of the events with after < notification id <= upto that are not of
