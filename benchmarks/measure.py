@@ -244,6 +244,16 @@ def cold_append_wall(db: Path, rounds: int = 5) -> float:
     return min(walls)
 
 
+def cold_audit_log_wall(db: Path, rounds: int = 2) -> tuple[int, float]:
+    """(events listed, best wall time) of `audit log --project CODE --json` for the store's
+    first project: an auditor's look at one project's history in a whole log."""
+    with open_store(Settings(db=str(db)), create=False) as store:
+        code = _a_project(store)
+    args = ("audit", "log", "--project", code, "--json", "--db", str(db))
+    done = subprocess.run([str(CAMPAIGN), *args], capture_output=True, check=True)
+    return len(orjson.loads(done.stdout)), best(lambda: command_wall(*args), rounds)
+
+
 def bulk_load_rate(scenario: Path, folder: Path) -> float:
     db = folder / f"load-{time.monotonic_ns()}.db"
     with open_engine(Settings(db=str(db))) as engine:

@@ -275,6 +275,8 @@ def scale_rows(source: stores.Source) -> list[Row]:
     rows.append(
         Row(f"cold one-report command, {label}", f"{wall:.3f} s", "<= 0.25 s", "", wall <= 0.25)
     )
+    listed, wall = measure.cold_audit_log_wall(big)
+    rows.append(Row(f"cold `audit log --project` ({listed} events), {label}", f"{wall:.2f} s"))
     return rows
 
 
