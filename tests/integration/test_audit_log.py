@@ -97,8 +97,8 @@ def test_a_state_that_escapes_its_code_is_still_found(sqlite_db: str) -> None:
     before = entries(sqlite_db, LogFilter(project="DM-001"))
     with attacker(sqlite_db) as conn:
         conn.execute(
-            "UPDATE stored_events SET state = replace(state, '\"code\":\"DM-001\"', "
-            "'\"code\":\"\\u0044M-001\"')"
+            'UPDATE stored_events SET state = replace(state, \'"code":"DM-001"\', '
+            '\'"code":"\\u0044M-001"\')'
         )
         rechain(conn)
     with open_store(Settings(db=sqlite_db), create=False) as store:
