@@ -35,6 +35,11 @@ def print_json(document: Any, *, compact: bool = False, err: bool = False) -> No
         click.echo(data, err=err)
 
 
+JSON_BUFFER = 1 << 16
+"""Bytes of a JSON list gathered before they are written (one write per item would be a
+million writes for a whole log)."""
+
+
 def print_json_list(items: Iterable[Any]) -> int:
     """A JSON list on stdout, item by item as `items` yields them: the same bytes as
     `print_json(list(items))`, without holding the list (an audit log of a million events);
@@ -43,19 +48,22 @@ def print_json_list(items: Iterable[Any]) -> int:
 
     stream = sys.stdout
     text = sys.platform == "win32" or getattr(stream, "buffer", None) is None
+    pending = bytearray(b"[")
 
-    def write(data: bytes) -> None:
-        click.echo(data.decode() if text else data, nl=False)
+    def write() -> None:
+        click.echo(pending.decode() if text else bytes(pending), nl=False)
+        pending.clear()
 
     count = 0
     for item in items:
         # an item indented as orjson indents it inside a list (no string holds a raw newline)
-        write(
-            (b"[\n  " if count == 0 else b",\n  ")
-            + dumps(item, option=OPT_INDENT_2).replace(b"\n", b"\n  ")
-        )
+        pending += b"\n  " if count == 0 else b",\n  "
+        pending += dumps(item, option=OPT_INDENT_2).replace(b"\n", b"\n  ")
         count += 1
-    write(b"\n]\n" if count else b"[]\n")
+        if len(pending) >= JSON_BUFFER:
+            write()
+    pending += b"\n]\n" if count else b"]\n"
+    write()
     return count
 
 

@@ -75,22 +75,27 @@ events print at once, and memory stays that of one chunk."""
 
 LOG_COLUMNS = ("pos", "recorded", "date", "actor", "type", "project", "request", "fields")
 
+FIELDS_WIDTH = 24
+"""The narrowest the fields column is drawn beside columns of fixed widths; on a console too
+narrow for that, each chunk is laid out on its own."""
+
 
 def print_log(
     entries: Iterable[dict[str, Any]], timezone: str, console: Console, *, events: int
 ) -> int:
     """The audit log of a store of `events` events as a table: position, both times, actor,
     type, project, fields; the number of events drawn. Drawn chunk by chunk (`LOG_CHUNK`),
-    the header once. Positions are as wide as the store's last and types as the longest type;
-    every other column but the last is as wide as its widest cell so far, so a cell wider
-    than all before it moves the columns after it right from its chunk on, never back."""
+    the header once, the fields folded to the console's width. The chunks line up: positions
+    are as wide as the store's last, types as the longest type, and every other column but
+    the fields as its widest cell so far, so a cell wider than all before it moves the columns
+    after it right from its chunk on, never back."""
     from rich.cells import cell_len
 
     from campaign.audit.log import event_types
     from campaign.domain.errors import printable
     from campaign.domain.time import in_zone
 
-    widths = [len(column) for column in LOG_COLUMNS]
+    widths = [len(column) for column in LOG_COLUMNS[:-1]]
     widths[0] = max(widths[0], len(str(events)))
     widths[4] = max(len(kind) for kind in event_types())
     shown = 0
@@ -111,20 +116,28 @@ def print_log(
         ]
         if not chunk and shown:
             return shown
+        widths = [
+            max(width, 0, *(cell_len(cells[k]) for cells in chunk))
+            for k, width in enumerate(widths)
+        ]
+        # one space either side of every column but the table's edges
+        rest = console.width - sum(widths) - 2 * len(widths)
+        fixed = rest >= FIELDS_WIDTH
         table = Table(box=None, pad_edge=False, show_header=shown == 0)
-        for column, width in zip(LOG_COLUMNS, widths, strict=True):
+        for k, column in enumerate(LOG_COLUMNS):
             justify: JustifyMethod = "right" if column == "pos" else "left"
-            table.add_column(column, justify=justify, overflow="fold", min_width=width)
+            if not fixed:
+                table.add_column(column, justify=justify, overflow="fold")
+            elif k < len(widths):
+                table.add_column(column, justify=justify, overflow="fold", width=widths[k])
+            else:
+                table.add_column(column, justify=justify, overflow="fold", max_width=rest)
         for cells in chunk:
             table.add_row(*cells)
         console.print(table)
         if not chunk:
             return 0
         shown += len(chunk)
-        widths[:-1] = [
-            max(width, *(cell_len(cells[k]) for cells in chunk))
-            for k, width in enumerate(widths[:-1])
-        ]
 
 
 def status_lines(doc: dict[str, Any]) -> list[str]:

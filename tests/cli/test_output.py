@@ -12,7 +12,7 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cli.output import print_json, print_json_list
+from cli.output import JSON_BUFFER, print_json, print_json_list
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -68,12 +68,17 @@ def test_a_list_printed_item_by_item_is_the_bytes_of_the_whole_list(
     assert streamed.getvalue() == whole.getvalue()
 
 
-def test_a_list_is_printed_before_the_items_after_it_are_read(
+def test_a_long_list_is_printed_before_the_items_after_it_are_read(
     capsysbinary: pytest.CaptureFixture[bytes],
 ) -> None:
-    def items() -> Iterator[dict[str, int]]:
-        yield {"position": 1}
-        assert capsysbinary.readouterr().out.startswith(b'[\n  {\n    "position": 1')
-        yield {"position": 2}
+    item = {"note": "x" * 1_000}
+    written: list[int] = []
 
-    assert print_json_list(items()) == 2
+    def items() -> Iterator[dict[str, str]]:
+        for _ in range(2 * JSON_BUFFER // 1_000):
+            yield item
+            written.append(len(capsysbinary.readouterr().out))
+
+    count = print_json_list(items())
+    assert count == 2 * JSON_BUFFER // 1_000
+    assert sum(written[: count // 2 + 1]) > 0  # a first part before half the items were read

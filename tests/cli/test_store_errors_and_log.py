@@ -147,3 +147,21 @@ def test_an_empty_log_is_drawn_as_its_header() -> None:
     out = io.StringIO()
     assert print_log(iter([]), "Asia/Shanghai", Console(file=out, width=200), events=0) == 0
     assert out.getvalue().split() == list(LOG_COLUMNS)
+
+
+@pytest.mark.parametrize("width", [120, 140, 200])
+def test_a_log_on_a_narrow_console_folds_its_fields_and_loses_no_character(width: int) -> None:
+    def entries() -> Iterator[dict[str, Any]]:
+        for position in range(1, LOG_CHUNK + 30):
+            entry = _entry(position, "区重点项目办公室" * (1 + position // LOG_CHUNK), "HD-0001")
+            entry["fields"] = {"reason": "监理核定工程量调减，" * 8, "investment_yuan": position}
+            yield entry
+
+    def drawn(on: int) -> tuple[list[str], str]:
+        out = io.StringIO()
+        print_log(entries(), "Asia/Shanghai", Console(file=out, width=on), events=10_000)
+        return out.getvalue().splitlines(), "".join(out.getvalue().split())
+
+    lines, characters = drawn(width)
+    assert max(cell_len(line) for line in lines) <= width
+    assert sorted(characters) == sorted(drawn(1_000)[1])

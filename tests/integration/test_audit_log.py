@@ -8,14 +8,19 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import psycopg
+import psycopg.sql
 import pytest
 
 from campaign import FixedClock, Settings, open_engine, open_store
 from campaign.app.scenario import load
 from campaign.audit.log import LogFilter, log_entries
+from campaign.store.backends.sqlite import SQLiteLogReader
+from scenarios.generator import generate
 from tests.conftest import SHANGHAI
 from tests.forger import attacker, rechain
 
@@ -110,3 +115,48 @@ def test_a_state_that_escapes_its_code_is_still_found(sqlite_db: str) -> None:
     assert b"DM-001" not in state.split(b'"code"')[1][:12]
     assert entries(sqlite_db, LogFilter(project="DM-001")) == before
     assert json.loads(state)["code"] == "DM-001"
+
+
+def test_many_matches_are_read_within_a_store_allowing_few_parameters(
+    tmp_path: Path,
+) -> None:
+    """SQLite before 3.32 allows 999 parameters a statement: a type that matches thousands
+    of events is read a few hundred ids at a time."""
+    scenario = tmp_path / "g.jsonl"
+    with scenario.open("w", encoding="utf-8") as handle:
+        generate(handle, projects=40, seed=3)
+    db = str(tmp_path / "g.db")
+    with open_engine(Settings(db=db, clock=LATER)) as engine:
+        load(engine, scenario, actor="t")
+    with open_store(Settings(db=db), create=False) as store:
+        reader = store.reader()
+        try:
+            assert isinstance(reader, SQLiteLogReader)
+            reader.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+            found = [
+                row for batch in reader.candidates(0, 2**62, ["Reported"], []) for row in batch
+            ]
+        finally:
+            reader.close()
+    assert len(found) > 1_000
+    listed = [e for e in entries(db, LogFilter()) if e["type"] == "DailyReport.Reported"]
+    assert [(row[0], row[1]) for row in found] == [(e["position"], e["aggregate"]) for e in listed]
+
+
+@pytest.mark.postgres
+def test_a_server_reading_backslashes_in_strings_the_old_way_lists_the_same(
+    postgres_db: str,
+) -> None:
+    with open_engine(Settings(db=postgres_db, clock=LATER)) as engine:
+        load(engine, DEMO, actor="loader")
+    where = LogFilter(project="DM-001")
+    before = entries(postgres_db, where)
+    with psycopg.connect(postgres_db, autocommit=True) as conn:
+        name = conn.execute("SELECT current_database()").fetchone()
+        assert name is not None
+        conn.execute(
+            psycopg.sql.SQL("ALTER DATABASE {} SET standard_conforming_strings = off").format(
+                psycopg.sql.Identifier(name[0])
+            )
+        )
+    assert before and entries(postgres_db, where) == before

@@ -422,9 +422,7 @@ class PostgresLogReader:
                     counted += len(batch)
             return
         wanted = [f"({' OR '.join(['strpos(topic, %s) > 0'] * len(topics))})"] if topics else []
-        wanted += ["(position(%s IN state) > 0 OR position('\\x5c'::bytea IN state) > 0)"] * len(
-            words
-        )
+        wanted += ["(position(%s IN state) > 0 OR position(%s IN state) > 0)"] * len(words)
         marks = SQL(
             "SELECT CASE WHEN " + " AND ".join(wanted) + " THEN notification_id END "
             "FROM {schema}.{events} " + span
@@ -434,7 +432,8 @@ class PostgresLogReader:
             "FROM {schema}.{events} WHERE notification_id = ANY(%s) ORDER BY notification_id"
         ).format(**self.names)
         with self.connection.cursor(name="log", binary=True) as cursor:
-            cursor.execute(marks, (*topics, *words, after, upto))
+            escaped = [part for word in words for part in (word, b"\\")]
+            cursor.execute(marks, (*topics, *escaped, after, upto))
             counted = 0
             while batch := cursor.fetchmany(10_000):
                 hits = {at: counted + i for i, (at,) in enumerate(batch, 1) if at is not None}

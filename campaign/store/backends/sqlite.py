@@ -435,12 +435,14 @@ class SQLiteLogReader:
         while batch := marks.fetchmany():
             hits = {rowid: counted + i for i, (rowid,) in enumerate(batch, 1) if rowid is not None}
             counted += len(batch)
-            if hits:
+            ids = list(hits)
+            for start in range(0, len(ids), IDS_PER_QUERY):
+                chunk = ids[start : start + IDS_PER_QUERY]
                 rows = reader.execute(
                     "SELECT rowid, originator_id, originator_version, topic, state "
-                    f"FROM stored_events WHERE rowid IN ({','.join('?' * len(hits))}) "
+                    f"FROM stored_events WHERE rowid IN ({','.join('?' * len(chunk))}) "
                     "ORDER BY rowid",
-                    list(hits),
+                    chunk,
                 ).fetchall()
                 yield [(hits[row[0]], *row[1:]) for row in rows]
 
