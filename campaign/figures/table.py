@@ -251,7 +251,7 @@ class Requests:
         manual = np.zeros(len(chosen), dtype=np.int64)
         history = _history(table, chosen, chosen_at, text)
         self.due_text = history.due_text  # the due in force, where it is not the SLA's
-        self.due[history.extended] = history.dues
+        self.due[list(history.due_text)] = [day_number(due) for due in history.due_text.values()]
         due_at_resolution[history.settled] = history.settled_dues
         manual[history.escalated] = history.levels
         self.resolved = self.resolved_on <= day
@@ -361,9 +361,7 @@ class _History(NamedTuple):
     force then and on resolution, and the manual level; as lists, to set into the columns at
     once (`j`: a request's place among those filed by as_of)."""
 
-    due_text: dict[int, str]  # j: the due in force on as_of, where it is not the SLA's
-    extended: list[int]  # j of each extended request
-    dues: list[int]  # its due in force on as_of (a day number)
+    due_text: dict[int, str]  # j of each extended request: the due in force on as_of
     settled: list[int]  # j of each extended request that is resolved (by now or later)
     settled_dues: list[int]  # its due in force on the day it was resolved
     escalated: list[int]  # j of each escalated request
@@ -373,8 +371,6 @@ class _History(NamedTuple):
 def _history(table: RequestTable, chosen: list[int], chosen_at: Ints, text: str) -> _History:
     """The `_History` of the requests `chosen` (their rows of the table) that have one."""
     due_text: dict[int, str] = {}
-    extended: list[int] = []
-    dues: list[int] = []
     settled: list[int] = []
     settled_dues: list[int] = []
     escalated: list[int] = []
@@ -386,9 +382,7 @@ def _history(table: RequestTable, chosen: list[int], chosen_at: Ints, text: str)
         k = chosen[j]
         changes = extensions[k]
         if changes:
-            due = due_text[j] = in_force(changes, text, sla_due[k])
-            extended.append(j)
-            dues.append(day_number(due))
+            due_text[j] = in_force(changes, text, sla_due[k])
             resolved = resolved_on[k]
             if resolved is not None:
                 settled.append(j)
@@ -396,7 +390,7 @@ def _history(table: RequestTable, chosen: list[int], chosen_at: Ints, text: str)
         if escalations[k]:
             escalated.append(j)
             levels.append(highest_level(escalations[k], text))
-    return _History(due_text, extended, dues, settled, settled_dues, escalated, levels)
+    return _History(due_text, settled, settled_dues, escalated, levels)
 
 
 def _factor_figures(
