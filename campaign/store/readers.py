@@ -29,6 +29,12 @@ Snapshot = tuple[int, bytes, bytes, bytes]
 """(position, chain hash at that position, data, digest) of a stored projection snapshot."""
 
 
+def prefix_range(prefix: str) -> tuple[str, str]:
+    """The ids that start with `prefix` (not empty), as a range of the primary key's index:
+    from `prefix` up to, not including, the first string after every one of them."""
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
 class LogReader(Protocol):
     def head(self) -> tuple[int, int, bytes]:
         """(position, notification id, hash) of the last event, or (0, 0, genesis)."""
@@ -113,10 +119,6 @@ class SplitReader(LogReader, Protocol):
     ) -> list[tuple[int, bytes]]:
         """(notification id, state) of the first events (of `topic`) of the aggregates whose
         ids start with `prefix` created in the span, in log order."""
-        ...
-
-    def count_created(self, prefix: str, after: int, upto: int) -> int:
-        """How many aggregates whose ids start with `prefix` were created in the span."""
         ...
 
     def reopen(self) -> SplitReader:

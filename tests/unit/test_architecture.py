@@ -142,7 +142,7 @@ SEAM_METHODS = {
     "batches_without",
     "states_of",
     "created_between",
-    "count_created",
+    "candidates",
     "reopen",
     "reader",
     "save_snapshot",

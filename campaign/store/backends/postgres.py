@@ -23,6 +23,7 @@ from psycopg.sql import SQL, Composed, Identifier
 from campaign.domain.errors import StoreError
 from campaign.store.backends import postgres_schema
 from campaign.store.chain import GENESIS
+from campaign.store.readers import prefix_range
 from campaign.store.tree import Frontier, entry, leaf_hash
 
 if TYPE_CHECKING:
@@ -455,9 +456,7 @@ class PostgresLogReader:
             yield int(at), bytes(head), bytes(data), bytes(digest)
 
     def created_states(self, prefix: str, upto: int) -> list[tuple[int, bytes]]:
-        rows = self.connection.execute(
-            self.sql_created, (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), upto)
-        ).fetchall()
+        rows = self.connection.execute(self.sql_created, (*prefix_range(prefix), upto)).fetchall()
         return [(int(at), bytes(state)) for at, state in rows]
 
     def links(self) -> Iterator[list[Link]]:

@@ -25,6 +25,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore, SQL
 
 from campaign.domain.errors import StoreError
 from campaign.store.chain import GENESIS, link, link_entry
+from campaign.store.readers import prefix_range
 from campaign.store.schema import SCHEMA_VERSION
 from campaign.store.tree import Frontier, entry, frontier_of, leaf_hash, nodes_at
 
@@ -477,7 +478,7 @@ class SQLiteLogReader:
         rows = self.connection.execute(
             "SELECT rowid, state FROM stored_events WHERE originator_id >= ? AND originator_id < ? "
             "AND originator_version = 1 AND topic = ? AND rowid > ? AND rowid <= ?",
-            (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), topic, after, upto),
+            (*prefix_range(prefix), topic, after, upto),
         ).fetchall()
         return [(int(at_id), state) for at_id, state in sorted(rows)]
 
@@ -487,19 +488,9 @@ class SQLiteLogReader:
         rows = self.connection.execute(
             "SELECT rowid, state FROM stored_events WHERE originator_id >= ? AND originator_id < ? "
             "AND originator_version = 1 AND rowid <= ? ORDER BY rowid DESC",
-            (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), upto),
+            (*prefix_range(prefix), upto),
         ).fetchall()
         return [(int(at), _bytes(state)) for at, state in rows]
-
-    def count_created(self, prefix: str, after: int, upto: int) -> int:
-        """How many aggregates whose ids start with `prefix` were created in the span (a
-        range of the primary key's index, not a scan of the log)."""
-        row = self.connection.execute(
-            "SELECT COUNT(*) FROM stored_events WHERE originator_id >= ? AND originator_id < ? "
-            "AND originator_version = 1 AND rowid > ? AND rowid <= ?",
-            (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), after, upto),
-        ).fetchone()
-        return int(row[0])
 
     def reopen(self) -> SQLiteLogReader:
         """A reader of its own (for a forked process: connections are not shared)."""
