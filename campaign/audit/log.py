@@ -96,8 +96,8 @@ def log_entries(
     zone = ZoneInfo(timezone)
     reader = store.reader()
     try:
-        start = reader.chain_at(after)[0] if after else 0
-        end = reader.chain_at(upto)[0] if upto is not None else MAX_ID
+        start = reader.chain_at(after)[0]
+        end = None if upto is None else reader.chain_at(upto)[0]
         shown = 0
         for batch in reader.candidates(start, end, where.types, where.words()):
             for counted, originator_id, version, topic, state in batch:
@@ -122,7 +122,3 @@ def log_entries(
                         return
     finally:
         reader.close()
-
-
-MAX_ID = 2**63 - 1
-"""Past every notification id (a signed 64-bit integer in both stores)."""

@@ -29,6 +29,11 @@ Snapshot = tuple[int, bytes, bytes, bytes]
 """(position, chain hash at that position, data, digest) of a stored projection snapshot."""
 
 
+LAST_ID = 2**63 - 1
+"""Past every notification id (a signed 64-bit integer in both stores): a span's end when
+none is given."""
+
+
 def prefix_range(prefix: str) -> tuple[str, str]:
     """The ids that start with `prefix` (not empty), as a range of the primary key's index:
     from `prefix` up to, not including, the first string after every one of them."""
@@ -81,13 +86,13 @@ class LogReader(Protocol):
         ...
 
     def candidates(
-        self, after: int, upto: int, topics: Sequence[str], words: Sequence[bytes]
+        self, after: int, upto: int | None, topics: Sequence[str], words: Sequence[bytes]
     ) -> Iterator[list[Candidate]]:
-        """The events with after < notification id <= upto that may pass a filter, in log
-        order, in batches: each with its topic holding one of `topics` (when any), and its
-        state holding every one of `words`, or a backslash (an escape may spell a word
-        otherwise). The store compares the bytes; the caller reads the few that pass. Each
-        comes with its position among the span's events, from 1."""
+        """The events with after < notification id <= upto (None: the end) that may pass a
+        filter, in log order, in batches: each with its topic holding one of `topics` (when
+        any), and its state holding every one of `words`, or a backslash (an escape may spell
+        a word otherwise). The store compares the bytes; the caller reads the few that pass.
+        Each comes with its position among the span's events, from 1."""
         ...
 
     def latest_snapshot(self, fmt: int, key: bytes) -> int:

@@ -23,7 +23,7 @@ from psycopg.sql import SQL, Composed, Identifier
 from campaign.domain.errors import StoreError
 from campaign.store.backends import postgres_schema
 from campaign.store.chain import GENESIS
-from campaign.store.readers import prefix_range
+from campaign.store.readers import LAST_ID, prefix_range
 from campaign.store.tree import Frontier, entry, leaf_hash
 
 if TYPE_CHECKING:
@@ -405,10 +405,11 @@ class PostgresLogReader:
                 yield batch
 
     def candidates(
-        self, after: int, upto: int, topics: Sequence[str], words: Sequence[bytes]
+        self, after: int, upto: int | None, topics: Sequence[str], words: Sequence[bytes]
     ) -> Iterator[list[Candidate]]:
         """See `LogReader.candidates`: the server marks the rows that may pass, one pass over
         the span; the marked rows are then read by their ids."""
+        last = LAST_ID if upto is None else upto
         span = "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id"
         if not topics and not words:
             every = SQL(
@@ -416,14 +417,16 @@ class PostgresLogReader:
                 + span
             ).format(**self.names)
             with self.connection.cursor(name="log", binary=True) as cursor:
-                cursor.execute(every, (after, upto))
+                cursor.execute(every, (after, last))
                 counted = 0
                 while batch := cursor.fetchmany(10_000):
                     yield [(counted + i, *row) for i, row in enumerate(batch, 1)]
                     counted += len(batch)
             return
         wanted = [f"({' OR '.join(['strpos(topic, %s) > 0'] * len(topics))})"] if topics else []
-        wanted += ["(position(%s IN state) > 0 OR position(%s IN state) > 0)"] * len(words)
+        if words:  # every word, or an escape that may spell one
+            held = " AND ".join(["position(%s IN state) > 0"] * len(words))
+            wanted.append(f"({held} OR position(%s IN state) > 0)")
         marks = SQL(
             "SELECT CASE WHEN " + " AND ".join(wanted) + " THEN notification_id END "
             "FROM {schema}.{events} " + span
@@ -433,8 +436,8 @@ class PostgresLogReader:
             "FROM {schema}.{events} WHERE notification_id = ANY(%s) ORDER BY notification_id"
         ).format(**self.names)
         with self.connection.cursor(name="log", binary=True) as cursor:
-            escaped = [part for word in words for part in (word, b"\\")]
-            cursor.execute(marks, (*topics, *escaped, after, upto))
+            escape = [b"\\"] if words else []
+            cursor.execute(marks, (*topics, *words, *escape, after, last))
             counted = 0
             while batch := cursor.fetchmany(10_000):
                 hits = {at: counted + i for i, (at,) in enumerate(batch, 1) if at is not None}

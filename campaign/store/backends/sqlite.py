@@ -25,7 +25,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore, SQL
 
 from campaign.domain.errors import StoreError
 from campaign.store.chain import GENESIS, link, link_entry
-from campaign.store.readers import prefix_range
+from campaign.store.readers import LAST_ID, prefix_range
 from campaign.store.schema import SCHEMA_VERSION
 from campaign.store.tree import Frontier, entry, frontier_of, leaf_hash, nodes_at
 
@@ -315,9 +315,6 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
             pass
 
 
-MAX_ROWID = 2**63 - 1
-
-
 class SQLiteLogReader:
     """A read-only snapshot of the log for the replay core: plain sqlite3, no library layers."""
 
@@ -388,7 +385,7 @@ class SQLiteLogReader:
         cursor = self.connection.execute(
             f"SELECT position, nodes FROM {TREE_TABLE} WHERE position > ? AND position <= ? "
             "ORDER BY position",
-            (after, MAX_ROWID if upto is None else upto),
+            (after, LAST_ID if upto is None else upto),
         )
         cursor.arraysize = 10_000
         while batch := cursor.fetchmany():
@@ -407,15 +404,16 @@ class SQLiteLogReader:
             yield batch
 
     def candidates(
-        self, after: int, upto: int, topics: Sequence[str], words: Sequence[bytes]
+        self, after: int, upto: int | None, topics: Sequence[str], words: Sequence[bytes]
     ) -> Iterator[list[Candidate]]:
         """See `LogReader.candidates`: the store marks the rows that may pass, one pass over
         the span; the marked rows are then read by their ids."""
+        span = (after, LAST_ID if upto is None else upto)
         if not topics and not words:
             cursor = self.connection.execute(
                 "SELECT originator_id, originator_version, topic, state FROM stored_events "
                 "WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
-                (after, upto),
+                span,
             )
             cursor.arraysize = 10_000
             counted = 0
@@ -424,11 +422,13 @@ class SQLiteLogReader:
                 counted += len(batch)
             return
         wanted = [f"({' OR '.join(['instr(topic, ?) > 0'] * len(topics))})"] if topics else []
-        wanted += ["(instr(state, ?) > 0 OR instr(state, X'5c') > 0)"] * len(words)
+        if words:  # every word, or an escape that may spell one
+            held = " AND ".join(["instr(state, ?) > 0"] * len(words))
+            wanted.append(f"({held} OR instr(state, X'5c') > 0)")
         marks = self.connection.execute(
             f"SELECT CASE WHEN {' AND '.join(wanted)} THEN rowid END FROM stored_events "
             "WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
-            (*topics, *words, after, upto),
+            (*topics, *words, *span),
         )
         marks.arraysize = 10_000
         counted = 0
@@ -543,7 +543,7 @@ class SQLiteLogReader:
             "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "
             f"c.position, c.hash FROM stored_events e LEFT JOIN {CHAIN_TABLE} c "
             "ON c.notification_id = e.rowid WHERE e.rowid > ? AND e.rowid <= ? ORDER BY e.rowid",
-            (after, MAX_ROWID if upto is None else upto),
+            (after, LAST_ID if upto is None else upto),
         )
         cursor.arraysize = 10_000
         while batch := cursor.fetchmany():
