@@ -6,6 +6,7 @@ snapshots, each projection snapshot is also compared with what the log folds to 
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import signal
@@ -15,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from campaign.domain.errors import CampaignError, Refused, StoreError
 from campaign.read.fold import Folder
-from campaign.read.parallel import SplitFailed, two_processes
-from campaign.read.replay import ONE_PROCESS, fold_range
+from campaign.read.parallel import two_processes
+from campaign.read.replay import alike_on_one_process, fold_range
 from campaign.read.snapshots import FORMAT, content, dump
 from campaign.store.chain import GENESIS, digest, parse_digest
 from campaign.store.heads import stamp_of, stored_tree
@@ -398,13 +399,10 @@ def check_snapshots(reader: LogReader) -> list[int]:
     """The positions of the snapshots (of this engine) that are not what the log folds to
     there: one pass over the log, comparing at each snapshot's position (again on one
     process where two could not fold a stretch as one would)."""
-    try:
-        return _check_snapshots(reader, None)
-    except SplitFailed:
-        return _check_snapshots(reader, ONE_PROCESS)
+    return alike_on_one_process(functools.partial(_check_snapshots, reader))
 
 
-def _check_snapshots(reader: LogReader, split_min: int | None) -> list[int]:
+def _check_snapshots(reader: LogReader, *, split_min: int | None) -> list[int]:
     taken = sorted((at, data) for at, _, data, _ in reader.snapshots_upto(reader.head()[0], FORMAT))
     bad: list[int] = []
     folder = Folder()

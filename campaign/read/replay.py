@@ -97,14 +97,22 @@ def replay_log(
     replay = functools.partial(
         _replay_log, reader, known_at=known_at, upto=upto, progress=progress, snapshots=snapshots
     )
-    try:
-        return replay(split_min=split_min)
-    except parallel.SplitFailed:
-        return replay(split_min=ONE_PROCESS)
+    return alike_on_one_process(replay, split_min)
 
 
 ONE_PROCESS = 1 << 62
 """A `split_min` no stretch reaches."""
+
+
+def alike_on_one_process(fold: Callable[..., R], split_min: int | None = None) -> R:
+    """`fold(split_min=split_min)`, a whole fold from a fresh start through `fold_range`;
+    again on one process (`ONE_PROCESS`) where two could not fold a stretch as one would
+    (`parallel.SplitFailed`): a half-folded projection cannot be rewound, so the retry
+    belongs to whoever started the fold."""
+    try:
+        return fold(split_min=split_min)
+    except parallel.SplitFailed:
+        return fold(split_min=ONE_PROCESS)
 
 
 def _replay_log(
