@@ -15,18 +15,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from campaign.figures.investment import double_half, investment_figures
+from campaign.figures.lights import GREEN, NA, RED, YELLOW
 from campaign.figures.project import AsOf
 from campaign.figures.ranking import group
 from campaign.figures.rates import funds_rate
 from campaign.figures.rounding import amount, exact, percent, rate4
-from campaign.figures.table import (
-    GREEN,
-    NA,
-    RED,
-    YELLOW,
-    Figures,
-    amounts,
-)
+from campaign.figures.table import Figures, amounts
 from campaign.figures.targets import target_lines
 from campaign.read.projection import NEVER
 

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 Light = Literal["green", "yellow", "red", "na"]
 LIGHTS: tuple[Light, ...] = ("na", "green", "yellow", "red")
 """The lights in order of severity; a light's index is its code in the figures' columns."""
+NA, GREEN, YELLOW, RED = range(len(LIGHTS))
+"""The lights' codes."""
 _SEVERITY: dict[str, int] = {light: code for code, light in enumerate(LIGHTS)}
 
 

@@ -13,7 +13,7 @@ from campaign.figures.investment import (
     investment_figures,
     spi,
 )
-from campaign.figures.lights import LIGHTS
+from campaign.figures.lights import RED, YELLOW
 from campaign.figures.rounding import amount, value
 
 if TYPE_CHECKING:
@@ -78,14 +78,15 @@ def group(figures: Members, key: str, progress: Fraction) -> list[dict[str, Any]
     listed = np.flatnonzero(figures.listed)
     names, every = figures.categories(key)
     codes = every[listed]
-    present: list[int] = np.flatnonzero(np.bincount(codes, minlength=len(names))).tolist()
+    counts = np.bincount(codes, minlength=len(names))
+    present: list[int] = np.flatnonzero(counts).tolist()
     light = figures.light[listed]
-    red = np.bincount(codes[light == LIGHTS.index("red")], minlength=len(names))[present]
-    yellow = np.bincount(codes[light == LIGHTS.index("yellow")], minlength=len(names))[present]
+    red = np.bincount(codes[light == RED], minlength=len(names))[present]
+    yellow = np.bincount(codes[light == YELLOW], minlength=len(names))[present]
     # each group's projects one run after another, summed run by run (exact: int64 within
     # FITS, else Python ints)
     order = np.argsort(codes, kind="stable")
-    members = np.bincount(codes, minlength=len(names))[present]
+    members = counts[present]
     starts = np.cumsum(members) - members
     plans = np.add.reduceat(figures.plan[listed][order], starts).tolist() if present else []
     ytds = (

@@ -29,7 +29,7 @@ from campaign.domain.values import YUAN_PER_WAN
 from campaign.domain.vocabulary import TargetKind
 from campaign.figures.factors import RequestView, highest_level, median_resolution_wd
 from campaign.figures.investment import plan_in_force, time_progress
-from campaign.figures.lights import LIGHTS
+from campaign.figures.lights import GREEN, LIGHTS, NA, RED, YELLOW
 from campaign.figures.project import MILESTONES, AsOf, ProjectFigures
 from campaign.figures.ranking import ranked
 from campaign.figures.rounding import amount, half_even
@@ -54,8 +54,6 @@ for gap_pp's rounding, a light threshold's terms) stay well below 2^63."""
 
 TERMS = 1 << 12
 """A light threshold whose numerator or denominator reaches this compares in Python ints."""
-
-NA, GREEN, YELLOW, RED = (LIGHTS.index(light) for light in ("na", "green", "yellow", "red"))
 
 STAGES = ("registered", *MILESTONES, "terminated")
 
