@@ -28,11 +28,12 @@ def print_json(document: Any, *, compact: bool = False, err: bool = False) -> No
     from orjson import OPT_INDENT_2, dumps
 
     data = dumps(document, option=None if compact else OPT_INDENT_2)
-    stream = sys.stderr if err else sys.stdout
-    if sys.platform == "win32" or getattr(stream, "buffer", None) is None:
-        click.echo(data.decode(), err=err)
-    else:
-        click.echo(data, err=err)
+    click.echo(data.decode() if _text_only(sys.stderr if err else sys.stdout) else data, err=err)
+
+
+def _text_only(stream: Any) -> bool:
+    """Whether JSON goes to `stream` as text, not as its bytes (see `print_json`)."""
+    return sys.platform == "win32" or getattr(stream, "buffer", None) is None
 
 
 JSON_BUFFER = 1 << 16
@@ -46,8 +47,7 @@ def print_json_list(items: Iterable[Any]) -> int:
     the number of items."""
     from orjson import OPT_INDENT_2, dumps
 
-    stream = sys.stdout
-    text = sys.platform == "win32" or getattr(stream, "buffer", None) is None
+    text = _text_only(sys.stdout)
     pending = bytearray(b"[")
 
     def write() -> None:
