@@ -286,7 +286,9 @@ class Requests:
         return len(self.rows)
 
     def figures(self, mask: NDArray[np.bool_] | None = None) -> dict[str, Any]:
-        """`factors.factor_figures` over the requests `mask` picks (all by default)."""
+        """`factors.factor_figures` over the requests `mask` picks (all by default; the
+        checkpoint takes all, and its groups come from `figures_by`; a mask lets the tests
+        hold one group to the named function)."""
         if mask is None:
             mask = np.ones(len(self.rows), dtype=bool)
         return _factor_figures(

@@ -109,7 +109,9 @@ def targets(
     wanted: tuple[Target, ...], figures: Sequence[TargetFacts], year: int
 ) -> list[dict[str, Any]]:
     """Each of the campaign's targets on as_of: name, kind, goal, actual, ratio, over_half
-    (a share's actual to 4 decimals, an amount's to 2)."""
+    (a share's actual to 4 decimals, an amount's to 2), from each project's figures by the
+    named functions above. The checkpoint counts the same over columns (`target_lines` with
+    `Figures.target_actual`); this composition is the rule the tests hold that to."""
     listed = [f for f in figures if f.listed]
     actual_of: dict[TargetKind, Callable[[], Fraction | int | None]] = {
         TargetKind.industrial_projects_started: lambda: industrial_projects_started(listed, year),
