@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
 Row = tuple[str | None, bytes]
 """(topic, state) of one event; the topic is None for the topic the caller asked to elide."""
@@ -38,6 +38,25 @@ def prefix_range(prefix: str) -> tuple[str, str]:
     """The ids that start with `prefix` (not empty), as a range of the primary key's index:
     from `prefix` up to, not including, the first string after every one of them."""
     return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def numbered(batches: Iterable[list[tuple[str, int, str, bytes]]]) -> Iterator[list[Candidate]]:
+    """Batches of (originator id, version, topic, state) rows of a span, each row with its
+    position among the span's events, from 1."""
+    counted = 0
+    for batch in batches:
+        yield [(counted + i, *row) for i, row in enumerate(batch, 1)]
+        counted += len(batch)
+
+
+def may_pass(holds: Callable[[str], str], escape: str, topics: int, words: int) -> str:
+    """The SQL test that an event may pass a filter of `topics` types and `words` words (see
+    `LogReader.candidates`), in a store's dialect: `holds(column)` tests that the column holds
+    the next parameter, `escape` that the state holds a backslash."""
+    tests = [f"({' OR '.join([holds('topic')] * topics)})"] if topics else []
+    if words:  # every word, or an escape that may spell one
+        tests.append(f"({' AND '.join([holds('state')] * words)} OR {escape})")
+    return " AND ".join(tests)
 
 
 class LogReader(Protocol):

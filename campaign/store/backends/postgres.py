@@ -23,7 +23,7 @@ from psycopg.sql import SQL, Composed, Identifier
 from campaign.domain.errors import StoreError
 from campaign.store.backends import postgres_schema
 from campaign.store.chain import GENESIS
-from campaign.store.readers import LAST_ID, prefix_range
+from campaign.store.readers import LAST_ID, may_pass, numbered, prefix_range
 from campaign.store.tree import Frontier, entry, leaf_hash
 
 if TYPE_CHECKING:
@@ -418,18 +418,16 @@ class PostgresLogReader:
             ).format(**self.names)
             with self.connection.cursor(name="log", binary=True) as cursor:
                 cursor.execute(every, (after, last))
-                counted = 0
-                while batch := cursor.fetchmany(10_000):
-                    yield [(counted + i, *row) for i, row in enumerate(batch, 1)]
-                    counted += len(batch)
+                yield from numbered(iter(lambda: cursor.fetchmany(10_000), []))
             return
-        wanted = [f"({' OR '.join(['strpos(topic, %s) > 0'] * len(topics))})"] if topics else []
-        if words:  # every word, or an escape that may spell one
-            held = " AND ".join(["position(%s IN state) > 0"] * len(words))
-            wanted.append(f"({held} OR position(%s IN state) > 0)")
+        test = may_pass(
+            lambda column: f"position(%s IN {column}) > 0",
+            "position(%s IN state) > 0",
+            len(topics),
+            len(words),
+        )
         marks = SQL(
-            "SELECT CASE WHEN " + " AND ".join(wanted) + " THEN notification_id END "
-            "FROM {schema}.{events} " + span
+            "SELECT CASE WHEN " + test + " THEN notification_id END FROM {schema}.{events} " + span
         ).format(**self.names)
         details = SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state "

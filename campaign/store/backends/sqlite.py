@@ -25,7 +25,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore, SQL
 
 from campaign.domain.errors import StoreError
 from campaign.store.chain import GENESIS, link, link_entry
-from campaign.store.readers import LAST_ID, prefix_range
+from campaign.store.readers import LAST_ID, may_pass, numbered, prefix_range
 from campaign.store.schema import SCHEMA_VERSION
 from campaign.store.tree import Frontier, entry, frontier_of, leaf_hash, nodes_at
 
@@ -416,17 +416,16 @@ class SQLiteLogReader:
                 span,
             )
             cursor.arraysize = 10_000
-            counted = 0
-            while batch := cursor.fetchmany():
-                yield [(counted + i, *row) for i, row in enumerate(batch, 1)]
-                counted += len(batch)
+            yield from numbered(iter(cursor.fetchmany, []))
             return
-        wanted = [f"({' OR '.join(['instr(topic, ?) > 0'] * len(topics))})"] if topics else []
-        if words:  # every word, or an escape that may spell one
-            held = " AND ".join(["instr(state, ?) > 0"] * len(words))
-            wanted.append(f"({held} OR instr(state, X'5c') > 0)")
+        test = may_pass(
+            lambda column: f"instr({column}, ?) > 0",
+            "instr(state, X'5c') > 0",
+            len(topics),
+            len(words),
+        )
         marks = self.connection.execute(
-            f"SELECT CASE WHEN {' AND '.join(wanted)} THEN rowid END FROM stored_events "
+            f"SELECT CASE WHEN {test} THEN rowid END FROM stored_events "
             "WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
             (*topics, *words, *span),
         )
