@@ -17,6 +17,8 @@ from hypothesis import given
 
 from campaign import FixedClock, Settings, open_engine, open_store
 from campaign.app.scenario import load
+from campaign.domain.topics import PROJECT_ID_PREFIX
+from campaign.domain.topics import PROJECT_REGISTERED as REGISTERED
 from campaign.read import parallel
 from campaign.read.replay import replay_log
 from campaign.read.snapshots import SnapshotStore, dump
@@ -27,6 +29,8 @@ from tests.forger import attacker, rechain
 from tests.strategies import SETTINGS, build, logs
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from campaign.app.ports import EventStore
 
 LATER = FixedClock(dt.datetime(2020, 12, 31, 12, tzinfo=SHANGHAI))
@@ -165,6 +169,51 @@ def test_stretches_both_processes_fold_give_what_one_process_folds(
     monkeypatch.setattr(parallel, "_Claims", Everything)
     with open_store(Settings(db=generated)) as store:
         assert folded(store, TWO) == folded(store, ONE)
+
+
+def _steps(reader: SQLiteLogReader, read: Callable[[], object]) -> int:
+    """How many hundreds of SQLite's virtual machine steps `read` takes."""
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    reader.connection.set_progress_handler(count, 100)
+    try:
+        read()
+    finally:
+        reader.connection.set_progress_handler(None, 100)
+    return steps[0]
+
+
+def test_the_projects_registered_in_a_span_are_those_the_log_registers_there(
+    generated: str,
+) -> None:
+    """Whichever way SQLite is told to find them (by the index for a long span, by the span
+    for a short one); a long span reads the index, not every event in it."""
+    reader = SQLiteLogReader(generated)
+    try:
+        rows = reader.connection.execute(
+            "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events"
+        ).fetchall()
+        last = len(rows)
+        registered = [
+            (at, state)
+            for at, originator_id, version, topic, state in rows
+            if originator_id.startswith(PROJECT_ID_PREFIX) and version == 1 and topic == REGISTERED
+        ]
+        assert len(registered) == 120
+        for after, upto in [(0, last), (0, last // 2), (last // 3, last), (100, 900), (5, 6)]:
+            found = reader.created_between(PROJECT_ID_PREFIX, REGISTERED, after, upto)
+            assert found == [(at, state) for at, state in registered if after < at <= upto]
+        whole = _steps(
+            reader, lambda: reader.created_between(PROJECT_ID_PREFIX, REGISTERED, 0, last)
+        )
+        assert 0 < whole * 100 < last  # fewer steps than events: the scan takes several each
+        assert _steps(reader, lambda: reader.created_states("publication:", last)) * 100 < last
+    finally:
+        reader.close()
 
 
 def test_registrations_the_index_does_not_have_fold_again_on_one_process(
