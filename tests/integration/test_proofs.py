@@ -21,7 +21,7 @@ from campaign.app.queries import checkpoint_document, publish
 from campaign.app.scenario import load
 from campaign.audit.proofs import consistency_proof, current_head, verify_against
 from campaign.audit.verify import raw_state
-from campaign.store.heads import head_at, parse_head
+from campaign.store.heads import PUBLICATIONS, head_at, parse_head
 from campaign.store.keys import generate, public_pem
 from campaign.store.tree import entry
 from cli.context import Config
@@ -33,6 +33,7 @@ from tests.proofs import load_verifier
 if TYPE_CHECKING:
     from campaign import Engine
     from campaign.store.keys import Signer
+    from tests.postgres_server import PostgresServer
 
 DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.jsonl"
 LATER = FixedClock(dt.datetime(2020, 12, 31, 12, tzinfo=SHANGHAI))
@@ -584,3 +585,33 @@ def test_a_malformed_head_is_refused_in_one_line(sqlite_demo: str, given: str, n
     assert done.exit_code == 1
     (line,) = done.stderr.splitlines()
     assert line.startswith("Error: head=") and named in line
+
+
+@pytest.mark.postgres
+def test_a_signer_finds_its_publications_whatever_the_databases_collation(
+    postgres: PostgresServer, key: tuple[Path, Path, Signer]
+) -> None:
+    """Signing checks the tree against the head signed at the latest publication, found by
+    the prefix of its id. Under a collation for people (ICU's here; a server set up in
+    en_US.UTF-8 or zh_CN.UTF-8 is alike) `publication:…` does not sort between `publication:`
+    and `publication;`: the publications must be found there as byte by byte."""
+    private, _, _ = key
+    found = []
+    for name, icu_locale in (("bytes", None), ("people", "en-US")):
+        url = postgres.create_database(f"campaign_collation_{name}", icu_locale=icu_locale)
+        open_store(Settings(db=url), mode="init").close()
+        with opened(url, private) as engine:
+            assert load(engine, DEMO, actor="loader").appended == EVENTS
+            publish(engine, dt.date(2020, 5, 31), "2020-05-31", actor="office")
+            publish(engine, dt.date(2020, 6, 30), None, actor="office")
+        with open_store(Settings(db=url), create=False) as store:
+            reader = store.reader()
+            try:
+                head = reader.head()[1]
+                found.append(reader.created_states(PUBLICATIONS, head))
+                # a prefix is matched as written: `_` is no wildcard (it would match the `:`)
+                assert reader.created_states("publication_", head) == []
+            finally:
+                reader.close()
+    assert len(found[0]) == 2
+    assert found[1] == found[0]

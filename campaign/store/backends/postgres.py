@@ -301,6 +301,15 @@ class CampaignPostgresDatastore(PostgresDatastore):
             pass
 
 
+BYTE_ORDERED = ("C", "POSIX", "C.UTF-8", "C.utf8")
+"""The libc collations that compare text as its UTF-8 bytes (code point order)."""
+
+
+def _like(prefix: str) -> str:
+    """The LIKE pattern of the ids starting with `prefix` (its own wildcards escaped)."""
+    return "".join("\\" + c if c in "\\%_" else c for c in prefix) + "%"
+
+
 class PostgresLogReader:
     """A read-only, repeatable-read snapshot of the log for the replay core."""
 
@@ -341,11 +350,27 @@ class PostgresLogReader:
             "c.position, c.hash FROM {schema}.{events} e LEFT JOIN {schema}.{chain} c "
             "ON c.notification_id = e.notification_id ORDER BY e.notification_id"
         ).format(**names)
-        self.sql_created = SQL(
-            "SELECT notification_id, state FROM {schema}.{events} WHERE originator_id >= %s "
-            "AND originator_id < %s AND originator_version = 1 AND notification_id <= %s "
-            "ORDER BY notification_id DESC"
+        created = (
+            "SELECT notification_id, state FROM {schema}.{events} WHERE {test} "
+            "AND originator_version = 1 AND notification_id <= %s ORDER BY notification_id DESC"
+        )
+        self.sql_created_by_range = SQL(
+            created.replace("{test}", "originator_id >= %s AND originator_id < %s")
         ).format(**names)
+        self.sql_created_by_pattern = SQL(
+            created.replace("{test}", "originator_id LIKE %s")
+        ).format(**names)
+        # the database's own collation: by libc (before PostgreSQL 15 always), or by ICU
+        libc = "d.datlocprovider = 'c'" if self.connection.info.server_version >= 150000 else "true"
+        self.sql_byte_ordered = SQL(
+            "SELECT CASE a.attcollation WHEN 950 THEN true WHEN 951 THEN true "  # "C", "POSIX"
+            f"WHEN 100 THEN {libc} AND d.datcollate = ANY(%s) ELSE false END "
+            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_database d ON d.datname = current_database() "
+            "WHERE n.nspname = %s AND c.relname = %s AND a.attname = 'originator_id'"
+        )
+        self.table = (schema, events_table)
         self.sql_latest_snapshot = SQL(
             "SELECT MAX(position) FROM {schema}.{snapshots} WHERE format = %s "
             "AND substring(digest from 1 for 8) = %s"
@@ -457,8 +482,22 @@ class PostgresLogReader:
             yield int(at), bytes(head), bytes(data), bytes(digest)
 
     def created_states(self, prefix: str, upto: int) -> list[tuple[int, bytes]]:
-        rows = self.connection.execute(self.sql_created, (*prefix_range(prefix), upto)).fetchall()
-        return [(int(at), bytes(state)) for at, state in rows]
+        if self._byte_ordered():  # the prefix is a range of the primary key's index
+            found = self.connection.execute(
+                self.sql_created_by_range, (*prefix_range(prefix), upto)
+            )
+        else:  # a collation that orders ids as words are read: every event looked at
+            found = self.connection.execute(self.sql_created_by_pattern, (_like(prefix), upto))
+        return [(int(at), bytes(state)) for at, state in found.fetchall()]
+
+    def _byte_ordered(self) -> bool:
+        """Whether the database orders aggregate ids byte by byte, so that the ids starting
+        with a prefix are a range of them (under a collation for people, such as ICU's or
+        en_US.UTF-8, `publication:…` does not sort between `publication:` and `publication;`)."""
+        row = self.connection.execute(
+            self.sql_byte_ordered, (list(BYTE_ORDERED), *self.table)
+        ).fetchone()
+        return bool(row and row[0])
 
     def links(self) -> Iterator[list[Link]]:
         with self.connection.cursor(name="links", binary=True) as cursor:
