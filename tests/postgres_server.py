@@ -52,19 +52,29 @@ class PostgresServer:
     def url(self, dbname: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
 
-    def create_database(self, dbname: str, *, icu_locale: str | None = None) -> str:
-        """A new database; with `icu_locale`, its text ordered by that ICU locale (as people
-        read it) rather than byte by byte."""
+    def create_database(
+        self, dbname: str, *, locale: str | None = None, icu_locale: str | None = None
+    ) -> str:
+        """A new database; with `locale`, its text ordered by that libc locale, with
+        `icu_locale` by that ICU locale (PostgreSQL 15 and later), rather than by the server's
+        own."""
         import psycopg
 
-        collated = (
-            ""
-            if icu_locale is None
-            else (f" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '{icu_locale}'")
-        )
+        collated = ""
+        if locale is not None:
+            collated = f" TEMPLATE template0 LOCALE '{locale}'"
+        elif icu_locale is not None:
+            collated = f" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '{icu_locale}'"
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{dbname}"{collated}')
         return self.url(dbname)
+
+    def version(self) -> int:
+        """The server's version number (150004 for 15.4)."""
+        import psycopg
+
+        with psycopg.connect(self.url("postgres")) as conn:
+            return conn.info.server_version
 
     def create_roles(self, *roles: str) -> None:
         """Login roles (once each: a server is shared by a test session)."""

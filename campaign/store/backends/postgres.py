@@ -8,6 +8,7 @@ slow: the store imports it only for a PostgreSQL URL.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from contextlib import contextmanager
@@ -350,20 +351,19 @@ class PostgresLogReader:
             "c.position, c.hash FROM {schema}.{events} e LEFT JOIN {schema}.{chain} c "
             "ON c.notification_id = e.notification_id ORDER BY e.notification_id"
         ).format(**names)
-        created = (
+        created = SQL(
             "SELECT notification_id, state FROM {schema}.{events} WHERE {test} "
             "AND originator_version = 1 AND notification_id <= %s ORDER BY notification_id DESC"
         )
-        self.sql_created_by_range = SQL(
-            created.replace("{test}", "originator_id >= %s AND originator_id < %s")
-        ).format(**names)
-        self.sql_created_by_pattern = SQL(
-            created.replace("{test}", "originator_id LIKE %s")
-        ).format(**names)
-        # the database's own collation: by libc (before PostgreSQL 15 always), or by ICU
+        self.sql_created_by_range = created.format(
+            test=SQL("originator_id >= %s AND originator_id < %s"), **names
+        )
+        self.sql_created_by_pattern = created.format(test=SQL("originator_id LIKE %s"), **names)
+        # the column's collation: "C" (950), "POSIX" (951), or the database's own (100), which
+        # is libc's (before PostgreSQL 15 always) or ICU's; any other is taken as for people
         libc = "d.datlocprovider = 'c'" if self.connection.info.server_version >= 150000 else "true"
         self.sql_byte_ordered = SQL(
-            "SELECT CASE a.attcollation WHEN 950 THEN true WHEN 951 THEN true "  # "C", "POSIX"
+            "SELECT CASE a.attcollation WHEN 950 THEN true WHEN 951 THEN true "
             f"WHEN 100 THEN {libc} AND d.datcollate = ANY(%s) ELSE false END "
             "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -482,18 +482,24 @@ class PostgresLogReader:
             yield int(at), bytes(head), bytes(data), bytes(digest)
 
     def created_states(self, prefix: str, upto: int) -> list[tuple[int, bytes]]:
-        if self._byte_ordered():  # the prefix is a range of the primary key's index
+        """(notification id, state) of the first event of each aggregate whose id starts with
+        `prefix`, up to notification id `upto`, latest first: by the primary key's index where
+        the ids' order is their bytes', else by looking at every event."""
+        if self.byte_ordered:
             found = self.connection.execute(
                 self.sql_created_by_range, (*prefix_range(prefix), upto)
             )
-        else:  # a collation that orders ids as words are read: every event looked at
+        else:
             found = self.connection.execute(self.sql_created_by_pattern, (_like(prefix), upto))
         return [(int(at), bytes(state)) for at, state in found.fetchall()]
 
-    def _byte_ordered(self) -> bool:
+    @functools.cached_property
+    def byte_ordered(self) -> bool:
         """Whether the database orders aggregate ids byte by byte, so that the ids starting
         with a prefix are a range of them (under a collation for people, such as ICU's or
-        en_US.UTF-8, `publication:…` does not sort between `publication:` and `publication;`)."""
+        en_US.UTF-8, `publication:…` does not sort between `publication:` and `publication;`).
+        Only libc's C collations are known to: any other is looked up the slow way, which
+        gives the same ids."""
         row = self.connection.execute(
             self.sql_byte_ordered, (list(BYTE_ORDERED), *self.table)
         ).fetchone()

@@ -318,7 +318,10 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
 INDEX_SHARE = 8
 """A span of at least one eighth of the log finds its aggregates' first events by the primary
 key's index (the ids of one kind of aggregate: a few events in a hundred, without their states)
-rather than by reading every event of the span."""
+rather than by reading every event of the span. The two cost about the same at a span of about
+a sixth of the log on the 1M-event stores (the whole log: 0.02 to 0.04 s by the index, 0.15 to
+0.19 s by the span) and of a sixteenth to a thirtieth on one of 56,000 events: near the
+threshold, either way costs little."""
 
 
 class SQLiteLogReader:
