@@ -9,6 +9,7 @@ import base64
 import datetime as dt
 import json
 import sqlite3
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -605,7 +606,9 @@ def test_the_publications_are_found_whatever_the_databases_collation(
         ("bytes", {"locale": "C"}, True),
         ("people", {"icu_locale": "en-US"}, False),
     ):
-        url = postgres.create_database(f"campaign_collation_{name}", **collation)
+        url = postgres.create_database(
+            f"campaign_collation_{name}_{time.monotonic_ns()}", **collation
+        )
         open_store(Settings(db=url), mode="init").close()
         with opened(url, private) as engine:
             assert load(engine, DEMO, actor="loader").appended == EVENTS
