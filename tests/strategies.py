@@ -12,6 +12,7 @@ empty log proves nothing) fails the test instead of passing it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,7 @@ from campaign import CampaignError, Engine, FixedClock, Settings, open_engine, p
 from tests.conftest import CAMPAIGN_2020, SHANGHAI
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 CODES = ["P1", "P2", "P3"]
@@ -182,10 +184,22 @@ class Built:
         self.engine.close()
 
 
-def build(db: Path, log: Log, upto_hour: int | None = None) -> Built:
-    """A store holding the campaign, three projects, and the commands the engine accepts."""
+def build(
+    db: Path,
+    log: Log,
+    upto_hour: int | None = None,
+    *,
+    snapshot_every: int | None = None,
+    before: Callable[[Engine, int], None] | None = None,
+) -> Built:
+    """A store holding the campaign, three projects, and the commands the engine accepts
+    (those recorded by `upto_hour`). `before(engine, hours)` runs before each command, given
+    the hour it is recorded at; `snapshot_every` is the engine's setting, when given."""
     clock = FixedClock(START)
-    engine = open_engine(Settings(db=str(db), clock=clock))
+    settings = Settings(db=str(db), clock=clock)
+    if snapshot_every is not None:
+        settings = dataclasses.replace(settings, snapshot_every=snapshot_every)
+    engine = open_engine(settings)
     engine.execute(parse_command("open_campaign", CAMPAIGN_2020), actor="office")
     for code in CODES:
         fields = {
@@ -206,6 +220,8 @@ def build(db: Path, log: Log, upto_hour: int | None = None) -> Built:
     for hours, cmd, fields in log:
         if upto_hour is not None and hours > upto_hour:
             break
+        if before is not None:
+            before(engine, hours)
         clock.at = START + dt.timedelta(hours=hours)
         offered += 1
         with contextlib.suppress(CampaignError):
