@@ -201,7 +201,7 @@ def memory_and_audit_rows() -> list[Row]:
 
 def scale_rows(source: stores.Source) -> list[Row]:
     """The rows of the scale targets on the 1M store of `source` (cold processes, the floor
-    measured in the same run)."""
+    measured in the same run, and beside each ratio its own)."""
     say(f"at scale, {source} ...")
     folder = stores.scratch()
     big = stores.store(stores.projects_for(1_000_000, source), source=source)
@@ -209,17 +209,17 @@ def scale_rows(source: stores.Source) -> list[Row]:
     floor = measure.floor_rate(big)
     label = f"1M {source}"
     rows = [Row(f"floor, {label} ({events:,} events)", f"{floor:,.0f} events/s", "", "1.00")]
-    wall = measure.best(
+    wall, beside = measure.beside_floor(
+        big,
         lambda: measure.command_wall(
             "checkpoint", "--as-of", "2020-06-30", "--db", str(big), "--json", "--no-snapshot"
         ),
-        2,
     )
-    ratio = events / wall / floor
+    ratio = events / wall / beside
     rows.append(
         Row(
             f"cold checkpoint --no-snapshot, {label}",
-            f"{events / wall:,.0f} events/s ({wall:.2f} s)",
+            f"{events / wall:,.0f} events/s ({wall:.2f} s; floor beside it {beside:,.0f})",
             ">= 0.6 x floor",
             f"{ratio:.2f}",
             ratio >= 0.6,
@@ -252,14 +252,15 @@ def scale_rows(source: stores.Source) -> list[Row]:
             seconds <= 0.15,
         )
     )
-    verify = measure.verify_rate(big)
+    seconds, beside = measure.beside_floor(big, lambda: measure.verify_seconds(big))
+    verify = events / seconds
     rows.append(
         Row(
             f"audit verify, {label}",
-            f"{verify:,.0f} events/s",
+            f"{verify:,.0f} events/s (floor beside it {beside:,.0f})",
             ">= 0.6 x floor",
-            f"{verify / floor:.2f}",
-            verify / floor >= 0.6,
+            f"{verify / beside:.2f}",
+            verify / beside >= 0.6,
         )
     )
     rss = measure.replay_peak_rss_mb(big)
