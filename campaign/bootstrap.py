@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from campaign.app.clock import Clock, ServerClock, SystemClock
+from campaign.domain.errors import Refused
 
 if TYPE_CHECKING:
     from campaign.app.engine import Engine
@@ -55,6 +56,9 @@ class Settings:
         """`db`, else `CAMPAIGN_DB`, else `campaign.db`; the lock timeout as given, else
         `CAMPAIGN_LOCK_TIMEOUT`, else 60 s; the clock as given, else the system's; the signing
         key as given, else `CAMPAIGN_SIGNING_KEY`, else none."""
+        if db is not None and not db.strip():
+            # an unset shell variable (--db "$STORE") must not send writes to ./campaign.db
+            raise Refused("db", db, "names no store: give a SQLite file or a postgresql:// URL")
         if lock_timeout is None:
             lock_timeout = _seconds(os.environ.get("CAMPAIGN_LOCK_TIMEOUT"), LOCK_TIMEOUT_S)
         return cls(
@@ -67,8 +71,12 @@ class Settings:
 
 def _seconds(text: str | None, default: int) -> int:
     """A number of seconds from the environment (CAMPAIGN_LOCK_TIMEOUT); the default when
-    absent or not a whole number."""
-    return int(text) if text and text.strip().isdigit() else default
+    absent or empty."""
+    if text is None or not text.strip():
+        return default
+    if not text.strip().isascii() or not text.strip().isdigit():
+        raise Refused("CAMPAIGN_LOCK_TIMEOUT", text, "must be a whole number of seconds")
+    return int(text)
 
 
 def open_store(settings: Settings, *, create: bool = True, mode: Mode = "use") -> Store:

@@ -11,6 +11,7 @@ import click
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from campaign import Clock, Engine
 
@@ -31,16 +32,26 @@ class Refusal(click.ClickException):
 
 
 @contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Write a file the user named: a folder that does not exist, a name that is a folder or a
+    file that may not be written is one refusal line."""
+    try:
+        yield
+    except OSError as error:
+        raise Refusal(f"cannot write {path}: {error.strerror or error}") from None
+
+
+@contextmanager
 def engine_for(db: str, *, create: bool, signing_key: str | None = None) -> Iterator[Engine]:
     """The engine on the store `db` names (signing tree heads with `signing_key`, else the
     key CAMPAIGN_SIGNING_KEY names); any engine error becomes one refusal line."""
     from campaign import CampaignError, Settings, open_engine, store_trouble
 
     config = click.get_current_context().find_object(Config) or Config()
-    settings = Settings.resolve(
-        db, lock_timeout=config.lock_timeout, clock=config.clock, signing_key=signing_key
-    )
     try:
+        settings = Settings.resolve(
+            db, lock_timeout=config.lock_timeout, clock=config.clock, signing_key=signing_key
+        )
         engine = open_engine(settings, create=create)
     except CampaignError as error:
         raise Refusal(str(error)) from None

@@ -16,7 +16,7 @@ reports nothing (no value in any value column) is "not reported" and skipped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from campaign.app.commands import (
@@ -95,6 +95,8 @@ class ProgressReceipt:
     corrected: int
     blank: int
     appended: int
+    position: int
+    head: str
 
     def lines(self) -> list[str]:
         days = _days(self.dates)
@@ -104,6 +106,7 @@ class ProgressReceipt:
             f"  {days}{_rows(self.rows)}: {self.reported} reported, {self.already} already "
             f"recorded, {self.corrected} corrected, {self.blank} blank; "
             f"{_events(self.appended)} appended",
+            _receipt(self.head, self.position),
         ]
 
     def document(self) -> dict[str, Any]:
@@ -117,6 +120,8 @@ class ProgressReceipt:
             "corrected": self.corrected,
             "blank": self.blank,
             "appended": self.appended,
+            "position": self.position,
+            "head": self.head,
         }
 
 
@@ -139,6 +144,8 @@ class RequestsReceipt:
     blank: int
     filed: tuple[FiledRow, ...]
     appended: int
+    position: int
+    head: str
 
     def lines(self) -> list[str]:
         new = sum(f.new for f in self.filed)
@@ -153,6 +160,7 @@ class RequestsReceipt:
         for f in self.filed:
             state = f"新报，期限 {f.due} (filed, due {f.due})" if f.new else "已有 (already filed)"
             lines.append(f"  row {f.row:<{rows}}  {f.id:<{ids}}  {state}")
+        lines.append(_receipt(self.head, self.position))
         return lines
 
     def document(self) -> dict[str, Any]:
@@ -165,6 +173,8 @@ class RequestsReceipt:
             "already_filed": len(self.filed) - new,
             "blank": self.blank,
             "appended": self.appended,
+            "position": self.position,
+            "head": self.head,
             "requests": [
                 {
                     "row": f.row,
@@ -190,13 +200,20 @@ class RegisterReceipt:
         count = len(self.results)
         appended = sum(r.appended for r in self.results)
         noun = "project" if count == 1 else "projects"
-        return [
-            f"登记 {self.file}：{count} 个项目 (registered {count} {noun}, {_events(appended)})"
-        ]
+        what = f"registered {count} {noun}, {_events(appended)}"
+        lines = [f"登记 {self.file}：{count} 个项目 ({what})"]
+        if self.results:
+            lines.append(f"receipt {self.results[-1].receipt}")
+        return lines
 
 
 def _rows(count: int) -> str:
     return f"{count} row{'' if count == 1 else 's'}"
+
+
+def _receipt(head: str, position: int) -> str:
+    """The log's head after the import, as every write prints it (HASH@POSITION)."""
+    return f"receipt {head}@{position}"
 
 
 def _events(count: int) -> str:
@@ -309,6 +326,7 @@ def import_progress(
             if done % FLUSH_EVERY == 0:
                 appended += work.flush()
         appended += work.flush()
+    position, head = work.tip
     return ProgressReceipt(
         file=sheet.file,
         sheet=sheet.sheet,
@@ -319,6 +337,8 @@ def import_progress(
         corrected=corrected,
         blank=blank,
         appended=appended,
+        position=position,
+        head=head.hex(),
     )
 
 
@@ -440,7 +460,17 @@ def import_requests(
             if len(filed) % FLUSH_EVERY == 0:
                 appended += work.flush()
         appended += work.flush()
-    return RequestsReceipt(sheet.file, sheet.sheet, len(sheet.rows), blank, tuple(filed), appended)
+    position, head = work.tip
+    return RequestsReceipt(
+        sheet.file,
+        sheet.sheet,
+        len(sheet.rows),
+        blank,
+        tuple(filed),
+        appended,
+        position,
+        head.hex(),
+    )
 
 
 def register_projects(engine: Engine, path: Path, *, actor: str) -> RegisterReceipt:
@@ -473,7 +503,9 @@ def register_projects(engine: Engine, path: Path, *, actor: str) -> RegisterRece
                 raise SheetError([sheet.locate(number, error)]) from None
             if done % FLUSH_EVERY == 0:
                 work.flush()
-    return RegisterReceipt(sheet.file, sheet.sheet, tuple(results))
+    position, head = work.tip
+    kept = tuple(replace(r, position=position, head=head.hex()) for r in results)
+    return RegisterReceipt(sheet.file, sheet.sheet, kept)
 
 
 # -------------------------------------------------------------------------------- helpers

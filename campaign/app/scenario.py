@@ -45,8 +45,11 @@ class ScenarioReport:
 
 
 def read_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes]]:
-    """Numbered non-blank lines, as bytes (json reads UTF-8 bytes itself)."""
+    """Numbered non-blank lines, as bytes (json reads UTF-8 bytes itself); a file saved as
+    "UTF-8 with BOM" (Windows Notepad) reads as UTF-8."""
     for number, line in enumerate(handle, 1):
+        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]  # noqa: PLW2901 (the mark is no part of the first line)
         if line.strip():
             yield number, line
 

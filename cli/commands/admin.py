@@ -20,8 +20,8 @@ def _open(db: str, mode: str) -> tuple[str, int]:
     from campaign.store.schema import SCHEMA_VERSION
 
     config = click.get_current_context().find_object(Config) or Config()
-    settings = Settings.resolve(db, lock_timeout=config.lock_timeout, clock=config.clock)
     try:
+        settings = Settings.resolve(db, lock_timeout=config.lock_timeout, clock=config.clock)
         store = open_store(settings, create=True, mode=mode)  # type: ignore[arg-type]
     except CampaignError as error:
         raise Refusal(str(error)) from None

@@ -145,6 +145,11 @@ def read_head(given: str) -> Any:
         folder = file = False
     if folder:
         raise Refusal(f"head={shown}: is a folder, not a file holding a head")
+    if not file and not given.lstrip().startswith("{"):
+        raise Refusal(
+            f"head={shown}: no such file (a head is a file kept from `audit head`, or its "
+            "JSON text)"
+        )
     try:
         text = path.read_text(encoding="utf-8") if file else given
     except (OSError, UnicodeDecodeError) as error:
@@ -285,9 +290,9 @@ def audit_prove(
 
     \b
     Examples:
-      campaign audit prove 12 --db demo.db --out proof-12.json
+      campaign audit prove 12 --db demo.db --key office.key --out proof-12.json
       campaign audit prove 12 --db demo.db --against head.json --out proof-12.json
-      campaign audit prove --since head.json --db demo.db --out extends.json
+      campaign audit prove --since head.json --db demo.db --key office.key --out extends.json
     """
     from campaign.audit.proofs import extension_proof, inclusion_proof
 

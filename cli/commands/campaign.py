@@ -226,10 +226,14 @@ def _read_json_object(path: Path) -> dict[str, Any]:
     import json
     from decimal import Decimal
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    try:  # utf-8-sig: a file saved as "UTF-8 with BOM" (Windows Notepad) reads as UTF-8
+        data = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
     except OSError as error:
         raise Refusal(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise Refusal(f"{path}: is not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    except RecursionError:
+        raise Refusal(f"{path}: nests its values too deeply") from None
     except json.JSONDecodeError as error:
         raise Refusal(f"{path} line {error.lineno}: not valid JSON ({error.msg})") from None
     if not isinstance(data, dict):

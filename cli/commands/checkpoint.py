@@ -10,7 +10,7 @@ import click
 
 from campaign.domain.vocabulary import Period
 from campaign.report.words import LANGS, as_of_choice
-from cli.context import engine_for, parse_date
+from cli.context import engine_for, parse_date, writing
 from cli.options import key_option, query_options, read_options, write_options
 from cli.output import print_csv, print_json, progress
 
@@ -149,7 +149,8 @@ def checkpoint(
     if built is not None and xlsx is not None:
         from campaign import write_xlsx
 
-        write_xlsx(built, xlsx)
+        with writing(xlsx):
+            write_xlsx(built, xlsx)
         if not machine:
             receipt = document["receipt"]
             click.echo(f"调度表 {document['as_of']} 已写入 {xlsx}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.context import engine_for, parse_date
+from cli.context import engine_for, parse_date, writing
 from cli.options import key_option, query_options, read_options
 from cli.output import print_json, progress
 
@@ -96,11 +96,13 @@ def write_report(built: Report, out: Path | None, xlsx: Path | None) -> dict[str
     if out is not None:
         from campaign import write_html
 
-        write_html(built, out)
+        with writing(out):
+            write_html(built, out)
         written["html"] = str(out)
     if xlsx is not None:
         from campaign import write_xlsx
 
-        write_xlsx(built, xlsx)
+        with writing(xlsx):
+            write_xlsx(built, xlsx)
         written["xlsx"] = str(xlsx)
     return written

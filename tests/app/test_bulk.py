@@ -320,7 +320,12 @@ def test_projects_are_registered_from_a_workbook_with_chinese_headers(
     before = opened.events()
     receipt = register_projects(opened.engine, source, actor="t")
     assert [r.id for r in receipt.results] == ["ZZ-101", "ZZ-102"]
-    assert receipt.lines() == ["登记 projects.xlsx：2 个项目 (registered 2 projects, 2 events)"]
+    position, head = opened.engine.store.tip()
+    assert receipt.lines() == [
+        "登记 projects.xlsx：2 个项目 (registered 2 projects, 2 events)",
+        f"receipt {head.hex()}@{position}",
+    ]
+    assert {(r.position, r.head) for r in receipt.results} == {(position, head.hex())}
     states = [state for _, state in appended_since(opened, before)]
     assert (states[0]["sector"], states[0]["category"], states[0]["industrial"]) == (
         "lithium",

@@ -12,11 +12,19 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from campaign import FixedClock, Settings, open_engine
+from campaign import FixedClock, Settings, open_engine, open_store
 from campaign.app.queries import checkpoint_document
 from tests.clerk import fill_template, text_file, workbook
 from tests.cli.test_cli import OPEN, REGISTER_ZZ, Campaign, one_line, stored_states
 from tests.conftest import at
+
+
+def receipt_of(db: str) -> str:
+    """The receipt line a write prints: the log's head after it, HASH@POSITION."""
+    with open_store(Settings(db=db), create=False) as store:
+        position, head = store.tip()
+    return f"receipt {head.hex()}@{position}"
+
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -136,9 +144,11 @@ def test_an_import_prints_its_receipt_in_chinese_first_and_json_with_the_same_ke
         "导入 f.xlsx：3 行，新报 2，已有 0，更正 0，未填 1",
         "  2020-06-30: 3 rows: 2 reported, 0 already recorded, 0 corrected, 1 blank; "
         "2 events appended",
+        receipt_of(run.db),
     ]
     assert result.stderr == ""
     again = json.loads(run.ok("progress", "import", str(filled), "--json").stdout)
+    head, _, position = receipt_of(run.db).removeprefix("receipt ").partition("@")
     assert again == {
         "file": "f.xlsx",
         "sheet": "调度表 2020-06-30",
@@ -149,6 +159,8 @@ def test_an_import_prints_its_receipt_in_chinese_first_and_json_with_the_same_ke
         "corrected": 0,
         "blank": 1,
         "appended": 0,
+        "position": int(position),  # the log's head, as every write gives it
+        "head": head,
     }
 
 
@@ -250,9 +262,11 @@ def test_factor_import_prints_each_request_id(run: Campaign) -> None:
         "导入 要素需求.csv：2 行，新报 1，已有 0，未填 1",
         "  2 rows: 1 filed, 0 already filed (same key), 1 blank; 2 events appended",
         "  row 2  ZZ-001-20200416-power  新报，期限 2020-04-30 (filed, due 2020-04-30)",
+        receipt_of(run.db),
     ]
     doc = json.loads(run.ok("factor", "import", str(source), "--json").stdout)
     assert [(r["id"], r["appended"]) for r in doc["requests"]] == [("ZZ-001-20200416-power", False)]
+    assert f"receipt {doc['head']}@{doc['position']}" == receipt_of(run.db)
 
 
 # ------------------------------------------------------------------ project register --from
@@ -278,7 +292,10 @@ def test_projects_register_from_a_sheet_with_chinese_headers(
     else:
         text_file(path, REGISTER_HEADER, [REGISTER_ROW], encoding=encoding, bom=bom)
     result = run.ok("project", "register", "--from", str(path))
-    assert one_line(result.stdout) == f"登记 {name}：1 个项目 (registered 1 project, 1 event)"
+    assert result.stdout.splitlines() == [
+        f"登记 {name}：1 个项目 (registered 1 project, 1 event)",
+        receipt_of(run.db),
+    ]
     state = stored_states(run.db)[-1]
     assert (state["code"], state["sector"], state["category"], state["industrial"]) == (
         "ZZ-101",

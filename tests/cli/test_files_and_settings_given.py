@@ -1,0 +1,113 @@
+"""What a user names on the command line or in the environment (a file to write, a settings
+file, a kept head, the store, the lock timeout): anything wrong with it is one refusal line,
+and nothing is appended."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.cli.test_cli import DEMO, Campaign, one_line
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Campaign:
+    run = Campaign(tmp_path)
+    run.ok("scenario", "run", str(DEMO))
+    return run
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report", "--as-of", "2020-06-30", "--out"),
+        ("report", "--as-of", "2020-06-30", "--xlsx"),
+        ("checkpoint", "--as-of", "2020-06-30", "--xlsx"),
+    ],
+)
+def test_a_report_written_into_a_folder_that_does_not_exist_is_refused_in_one_line(
+    demo: Campaign, args: tuple[str, ...]
+) -> None:
+    target = demo.folder / "no-such-folder" / "out.file"
+    result = demo(*args, str(target))
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == (f"Error: cannot write {target}: No such file or directory")
+
+
+def test_a_settings_file_saved_with_a_byte_order_mark_is_read(demo: Campaign) -> None:
+    settings = demo.folder / "amend.json"
+    fields = {"date": "2020-06-01", "reason": "端午调休", "holidays": ["2020-06-26"]}
+    settings.write_bytes(b"\xef\xbb\xbf" + json.dumps(fields, ensure_ascii=False).encode())
+    result = demo("amend", "--from", str(settings))
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe{}", '{"reason": "端午"}'.encode("gbk")])
+def test_a_settings_file_that_is_not_utf8_is_refused_in_one_line(
+    demo: Campaign, content: bytes
+) -> None:
+    settings = demo.folder / "amend.json"
+    settings.write_bytes(content)
+    before = demo.events()
+    result = demo("amend", "--from", str(settings))
+    assert result.exit_code == 1
+    assert "is not UTF-8 text" in one_line(result.stderr)
+    assert demo.events() == before
+
+
+def test_a_scenario_saved_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    scenario = tmp_path / "bom.jsonl"
+    scenario.write_bytes(b"\xef\xbb\xbf" + DEMO.read_bytes())
+    run = Campaign(tmp_path)
+    run.ok("scenario", "run", str(scenario))
+    assert run.events() == 49
+
+
+def test_a_kept_head_that_is_no_file_is_named_as_missing(demo: Campaign) -> None:
+    result = demo("audit", "verify", "--against", "nothere.json")
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == (
+        "Error: head=nothere.json: no such file (a head is a file kept from `audit head`, or "
+        "its JSON text)"
+    )
+
+
+def test_an_empty_store_name_is_refused_rather_than_taken_for_the_default(
+    demo: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(demo.folder)
+    result = demo(
+        "progress",
+        "report",
+        "DM-001",
+        "--date",
+        "2020-06-29",
+        "--investment",
+        "1",
+        "--db",
+        "",
+        db=False,
+    )
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == (
+        "Error: db='': names no store: give a SQLite file or a postgresql:// URL"
+    )
+    assert not (demo.folder / "campaign.db.partial").exists()
+    assert sorted(p.name for p in demo.folder.iterdir()) == ["campaign.db"]  # the demo's own
+    assert demo.events() == 49
+
+
+@pytest.mark.parametrize("value", ["abc", "-5", "1.5", "٣"])
+def test_a_lock_timeout_that_is_no_whole_number_of_seconds_is_refused(
+    demo: Campaign, value: str
+) -> None:
+    result = demo("status", env={"CAMPAIGN_LOCK_TIMEOUT": value})
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == (
+        f"Error: CAMPAIGN_LOCK_TIMEOUT={value}: must be a whole number of seconds"
+    )
