@@ -25,6 +25,7 @@ from campaign.audit.verify import Verification, verify_chain, walk
 from campaign.domain import topics
 from campaign.domain.errors import Refused, StoreError
 from campaign.store.heads import TreeHead, head_at, stored_tree
+from campaign.store.tree import node_hash
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from campaign.app.engine import Engine
     from campaign.store.keys import Signer
     from campaign.store.readers import LogReader
+    from campaign.store.tree import Tree
 
 INCLUSION = "campaign-inclusion-proof/1"
 CONSISTENCY = "campaign-consistency-proof/1"
@@ -199,7 +201,9 @@ def inclusion_proof(engine: Engine, position: int, against: TreeHead | None) -> 
         if not 1 <= position <= head.size:
             raise Refused("position", position, f"must be between 1 and {head.size}")
         originator_id, version, topic, state = reader.event_at(position)
-        path = stored_tree(reader).inclusion(position - 1, head.size)
+        tree = stored_tree(reader)
+        _check_leaves(tree, position, head.size)
+        path = tree.inclusion(position - 1, head.size)
     finally:
         reader.close()
     return {
@@ -215,6 +219,22 @@ def inclusion_proof(engine: Engine, position: int, against: TreeHead | None) -> 
         "path": [step.hex() for step in path],
         "head": head.as_json(),
     }
+
+
+def _check_leaves(tree: Tree, position: int, size: int) -> None:
+    """The events of the pair `position` belongs to still give the tree's stored node over
+    them. The proof's path is the stored nodes above that pair, and its root the stored
+    tree's, so this is what a proof the checker refuses could differ in (the last event of
+    an odd size has no pair: `check_tail` checked it as the head was given)."""
+    first = position - 1 if position % 2 == 0 else position
+    if first + 1 > size:
+        return
+    pair = node_hash(tree.leaf(first - 1), tree.leaf(first))
+    if pair != tree.subtree(first - 1, 2):
+        raise StoreError(
+            f"the events at positions {first}–{first + 1} do not give the tree's node over "
+            "them (an event was changed): no proof is written; run campaign audit verify"
+        )
 
 
 def extension_proof(engine: Engine, since: TreeHead, against: TreeHead | None) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from campaign.domain.errors import StoreError
+from campaign.store.chain import link_entry
 from campaign.store.tree import Tree, leaf_hash, nodes_at
 
 if TYPE_CHECKING:
@@ -155,9 +156,27 @@ def recorded_time(state: bytes) -> str:
     return stamp.decode()
 
 
+def check_tail(reader: LogReader, position: int) -> None:
+    """The event at `position` still gives its link in the chain (three indexed reads): no
+    figure is computed, and no head given or signed, from a log whose last event read was
+    changed in place (a head's root and time come from that event's bytes)."""
+    if position == 0:
+        return
+    _, stored = reader.chain_at(position)
+    _, previous = reader.chain_at(position - 1)
+    if link_entry(previous, reader.entry_at(position)) != stored:
+        raise StoreError(
+            f"the log fails its check at position {position} (the event's bytes do not match "
+            "its link): no figures are computed from it and no head is given; run campaign "
+            "audit verify"
+        )
+
+
 def head_at(reader: LogReader, size: int, signer: Signer | None = None) -> TreeHead:
-    """The head of the first `size` events of the log `reader` sees; signed with `signer`
-    only when the store's tree still extends the last head that key signed into the log."""
+    """The head of the first `size` events of the log `reader` sees, whose last event still
+    gives its link (`check_tail`); signed with `signer` only when the store's tree still
+    extends the last head that key signed into the log."""
+    check_tail(reader, size)
     tree = stored_tree(reader)
     time = recorded_time(reader.state_at(size)) if size else None
     if signer is not None and size:

@@ -145,7 +145,7 @@ def read_head(given: str) -> Any:
         folder = file = False
     if folder:
         raise Refusal(f"head={shown}: is a folder, not a file holding a head")
-    if not file and not given.lstrip().startswith("{"):
+    if not file and "\n" not in given and not given.lstrip().startswith(("{", "[")):
         raise Refusal(
             f"head={shown}: no such file (a head is a file kept from `audit head`, or its "
             "JSON text)"

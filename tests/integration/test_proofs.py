@@ -384,6 +384,76 @@ class TestTheTail:
         (line,) = done.stderr.splitlines()
         assert f"fails its check at position {EVENTS}" in line and "audit verify" in line
 
+    @pytest.mark.parametrize(
+        "command",
+        [
+            ("audit", "head"),
+            ("audit", "prove", str(EVENTS), "--out", "proof.json"),
+            ("audit", "prove", "--since", "HEAD", "--out", "proof.json"),
+        ],
+        ids=["head", "inclusion", "consistency"],
+    )
+    def test_no_head_is_signed_over_a_last_event_changed_in_place(
+        self,
+        sqlite_demo: str,
+        key: tuple[Path, Path, Signer],
+        tmp_path: Path,
+        command: tuple[str, ...],
+    ) -> None:
+        """A head's root (the size odd) and its time come from the last event's bytes: the
+        office's key vouches for none of a changed last event, in any command."""
+        private, _, _ = key
+        kept = kept_head(sqlite_demo, private, tmp_path)
+        with attacker(sqlite_demo) as conn:
+            conn.execute(
+                "UPDATE stored_events SET state = CAST(REPLACE(CAST(state AS TEXT), "
+                "'\"investment_yuan\":', '\"investment_yuan\":1') AS BLOB) WHERE rowid = ?",
+                (EVENTS,),
+            )
+        args = [
+            str(kept) if a == "HEAD" else str(tmp_path / a) if a == "proof.json" else a
+            for a in command
+        ]
+        done = run(*args, "--db", sqlite_demo, "--key", str(private))
+        assert done.exit_code == 1
+        (line,) = done.stderr.splitlines()
+        assert f"fails its check at position {EVENTS}" in line and "no head is given" in line
+        assert not (tmp_path / "proof.json").exists()
+
+    @pytest.mark.parametrize("position", [23, 24])
+    def test_no_proof_is_written_through_a_changed_event(
+        self, sqlite_demo: str, key: tuple[Path, Path, Signer], tmp_path: Path, position: int
+    ) -> None:
+        """The event at 23 changed in place: neither its proof nor its neighbour's (whose
+        path starts with 23's leaf) would check, so neither is written."""
+        private, _, _ = key
+        with attacker(sqlite_demo) as conn:
+            conn.execute(
+                "UPDATE stored_events SET state = CAST(REPLACE(CAST(state AS TEXT), "
+                "'\"timestamp\":\"2020', '\"timestamp\":\"2020') || ' ' AS BLOB) "
+                "WHERE rowid = 23"
+            )
+        out = tmp_path / "proof.json"
+        done = run(
+            "audit",
+            "prove",
+            str(position),
+            "--db",
+            sqlite_demo,
+            "--key",
+            str(private),
+            "--out",
+            str(out),
+        )
+        assert done.exit_code == 1
+        (line,) = done.stderr.splitlines()
+        assert "positions 23–24 do not give the tree's node over them" in line
+        assert not out.exists()
+        untouched = run(
+            "audit", "prove", "25", "--db", sqlite_demo, "--key", str(private), "--out", str(out)
+        )
+        assert untouched.exit_code == 0, untouched.stderr
+
     def test_a_digit_changed_anywhere_is_named_by_audit_verify(self, sqlite_demo: str) -> None:
         with attacker(sqlite_demo) as conn:
             (rowid,) = conn.execute(
