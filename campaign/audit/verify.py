@@ -130,9 +130,10 @@ def _walk_in_two(
     edge, the recorded time), which the first half's walk checks: a result is only as good
     as both halves, so the first half's problem, if any, is the one told."""
     middle = total // 2
-    start = _start_at(reader, middle, sizes)
-    if start is None:  # the store cannot be read there: one walk finds and names why
+    started = _start_at(reader, middle, sizes)
+    if started is None:  # the store cannot be read there: one walk finds and names why
         return walk(reader.links(), progress, total, reader.tree_rows(), sizes)
+    start, split = started  # the halves part at the middle position's event, by its id
     last_event, last_node = reader.extent()
     readable, writable = os.pipe()
     child = os.fork()
@@ -142,7 +143,7 @@ def _walk_in_two(
             os.close(readable)
             own = reader.reopen()
             result = walk(
-                own.links_between(middle, last_event),
+                own.links_between(split, last_event),
                 None,
                 total,
                 own.tree_rows_between(middle, last_event),
@@ -158,7 +159,7 @@ def _walk_in_two(
     try:
         halved = None if progress is None else lambda done, _: progress(done * 2, total)
         first = walk(
-            reader.links_between(0, middle),
+            reader.links_between(0, split),
             halved,
             total,
             reader.tree_rows_between(0, middle),
@@ -185,12 +186,13 @@ def _walk_in_two(
     )
 
 
-def _start_at(reader: SplitReader, middle: int, sizes: Collection[int]) -> _Walk | None:
+def _start_at(reader: SplitReader, middle: int, sizes: Collection[int]) -> tuple[_Walk, int] | None:
     """The walk's state after the event at `middle`, as the store holds it (read in this
-    process's view of the store, before the second process starts): the first half's walk
-    checks every part of it."""
+    process's view of the store, before the second process starts), and that event's
+    notification id, where the halves part (the ids of a rewritten log need not be its
+    positions): the first half's walk checks every part of it."""
     try:
-        _, head = reader.chain_at(middle)
+        split, head = reader.chain_at(middle)
         edge = frontier_of(middle, stored_tree(reader).subtree)
         stamp = stamp_of(reader.state_at(middle))
     except (CampaignError, LookupError, ValueError):
@@ -200,7 +202,7 @@ def _start_at(reader: SplitReader, middle: int, sizes: Collection[int]) -> _Walk
     start = _Walk(None, sizes)
     start.position, start.head, start.last_time = middle, head, stamp
     start.stack = [block for _, block in edge.blocks]
-    return start
+    return start, split
 
 
 def walk(
