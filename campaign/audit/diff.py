@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from campaign.app.queries import checkpoint_document
 from campaign.audit.log import LogFilter, log_entries
+from campaign.domain.errors import Refused
 from campaign.domain.time import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
@@ -62,7 +63,12 @@ def _flatten(document: dict[str, Any]) -> dict[str, Any]:
 def diff(engine: Engine, as_of: dt.date, known_at: str, vs: str) -> Difference:
     """Compare the checkpoint at `as_of` as known at `known_at` with it as known at `vs`."""
     before = checkpoint_document(engine, as_of, known_at, snapshots=False)
-    after = checkpoint_document(engine, as_of, vs, snapshots=False)
+    try:
+        after = checkpoint_document(engine, as_of, vs, snapshots=False)
+    except Refused as error:  # the later reading is given as --vs: name it so
+        if error.field != "known_at":
+            raise
+        raise Refused("vs", error.value, error.rule) from None
     old, new = _flatten(before), _flatten(after)
     result = Difference(
         as_of.isoformat(),

@@ -111,3 +111,24 @@ def test_a_lock_timeout_that_is_no_whole_number_of_seconds_is_refused(
     assert one_line(result.stderr) == (
         f"Error: CAMPAIGN_LOCK_TIMEOUT={value}: must be a whole number of seconds"
     )
+
+
+@pytest.mark.parametrize(
+    ("position", "rule"),
+    [
+        ("4_9", "a digest is written HASH@POSITION"),
+        ("٤٩", "a digest is written HASH@POSITION"),
+        ("0", "a digest at position 0 is the log before its first event: 64 zeros"),
+    ],
+)
+def test_a_digest_is_read_only_in_its_own_form(demo: Campaign, position: str, rule: str) -> None:
+    result = demo("audit", "verify", "--digest", f"{'ab' * 32}@{position}")
+    assert result.exit_code == 1
+    assert rule in one_line(result.stderr)
+
+
+def test_a_later_reading_that_is_no_time_is_named_as_vs(demo: Campaign) -> None:
+    args = ("audit", "diff", "--as-of", "2020-06-30", "--known-at", "2020-06-30")
+    result = demo(*args, "--vs", "garbage")
+    assert result.exit_code == 1
+    assert one_line(result.stderr).startswith("Error: vs=garbage: ")
