@@ -15,13 +15,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Campaign:
-    run = Campaign(tmp_path)
-    run.ok("scenario", "run", str(DEMO))
-    return run
-
-
 @pytest.mark.parametrize(
     "args",
     [

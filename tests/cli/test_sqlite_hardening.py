@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.cli.test_cli import DEMO, Campaign, one_line
+from tests.cli.test_cli import Campaign, one_line
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -26,13 +26,6 @@ READS = [
     ("project", "list"),
     ("replay", "--as-of", "2020-05-01"),
 ]
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Campaign:
-    run = Campaign(tmp_path)
-    run.ok("scenario", "run", str(DEMO))
-    return run
 
 
 def sql(db: str, *statements: str) -> None:

@@ -14,18 +14,11 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from cli.report import LOG_CHUNK, LOG_COLUMNS, print_log
-from tests.cli.test_cli import DEMO, Campaign, one_line
+from tests.cli.test_cli import Campaign, one_line
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Campaign:
-    run = Campaign(tmp_path)
-    run.ok("scenario", "run", str(DEMO))
-    return run
 
 
 def free_port() -> int:
