@@ -72,11 +72,12 @@ class Settings:
 def _seconds(text: str | None, default: int) -> int:
     """A number of seconds from the environment (CAMPAIGN_LOCK_TIMEOUT); the default when
     absent or empty."""
-    if text is None or not text.strip():
+    value = "" if text is None else text.strip()
+    if not value:
         return default
-    if not text.strip().isascii() or not text.strip().isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise Refused("CAMPAIGN_LOCK_TIMEOUT", text, "must be a whole number of seconds")
-    return int(text)
+    return int(value)
 
 
 def open_store(settings: Settings, *, create: bool = True, mode: Mode = "use") -> Store:

@@ -31,17 +31,16 @@ def digest(head: bytes, position: int) -> str:
 
 
 def parse_digest(text: str) -> tuple[bytes, int]:
-    value, sep, position = text.strip().partition("@")
+    value, _, position = text.strip().partition("@")
     written = "a digest is written HASH@POSITION (64 hex digits, @, a number)"
-    if not (position.isascii() and position.isdigit()):  # int() takes 4_9 and other digits
-        raise ValueError(written)
     try:
         head = bytes.fromhex(value)
     except ValueError:
         raise ValueError(written) from None
-    at = int(position)
-    if not sep or len(head) != 32:
+    # ASCII digits only: int() would also take 4_9 and other scripts' digits
+    if len(head) != 32 or not (position.isascii() and position.isdigit()):
         raise ValueError(written)
+    at = int(position)
     if at == 0 and head != GENESIS:
         raise ValueError("a digest at position 0 is the log before its first event: 64 zeros")
     return head, at
