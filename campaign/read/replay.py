@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
+from campaign.domain.errors import StoreError
 from campaign.domain.time import DEFAULT_TIMEZONE, format_recorded
 from campaign.read import parallel
 from campaign.read.collector import collector_paused
@@ -108,11 +109,23 @@ def alike_on_one_process(fold: Callable[..., R], split_min: int | None = None) -
     """`fold(split_min=split_min)`, a whole fold from a fresh start through `fold_range`;
     again on one process (`ONE_PROCESS`) where two could not fold a stretch as one would
     (`parallel.SplitFailed`): a half-folded projection cannot be rewound, so the retry
-    belongs to whoever started the fold."""
+    belongs to whoever started the fold. An event that names what the log never made
+    before it (a project it does not register, a day outside the campaign's year) is what
+    the fold refuses with a KeyError: such a log was not written by the engine, and the
+    refusal says so in one line."""
     try:
-        return fold(split_min=split_min)
-    except parallel.SplitFailed:
-        return fold(split_min=ONE_PROCESS)
+        try:
+            return fold(split_min=split_min)
+        except parallel.SplitFailed:
+            return fold(split_min=ONE_PROCESS)
+    except KeyError as error:
+        named = error.args[0] if error.args else None
+        raise StoreError(
+            f"the log holds an event naming {named!r}, which it does not hold before that "
+            "event: the engine did not write this log (it was changed by hand, its chain "
+            "rebuilt); no figures are computed from it: run campaign audit verify --against "
+            "a head kept outside the store"
+        ) from None
 
 
 def _replay_log(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.cli.test_cli import Campaign, one_line
+from tests.forger import attacker, rechain
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -164,3 +165,32 @@ def test_a_store_in_a_missing_folder_is_named_not_made(tmp_path: Path) -> None:
     result = run("open", "x", "--year", "2020", "--start", "2020-03-23", "--end", "2020-06-30")
     assert result.exit_code == 1
     assert f"no folder {tmp_path / 'no' / 'such'}" in one_line(result.stderr)
+
+
+QUERIES = [
+    ("checkpoint", "--as-of", "2020-06-30"),
+    ("replay", "--as-of", "2020-06-30"),
+    ("project", "list", "--as-of", "2020-06-30"),
+    ("audit", "diff", "--as-of", "2020-06-30", "--known-at", "2020-06-01", "--vs", "2020-07-01"),
+]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: " ".join(q[:2]))
+def test_a_log_rewritten_around_a_project_it_never_registers_gets_one_clear_line(
+    demo: Campaign, query: tuple[str, ...]
+) -> None:
+    """A report renamed to a project the log never registers, and the chain and the tree
+    written again over it: the log verifies in itself, and every query refuses it in one
+    line (the engine could not have written it), never with an unexpected error."""
+    with attacker(demo.db) as conn:
+        conn.execute(
+            "UPDATE stored_events SET originator_id = replace(originator_id, 'DM-00', 'DM-99'), "
+            'state = replace(state, \'"code":"DM-00\', \'"code":"DM-99\') WHERE rowid = '
+            "(SELECT MIN(rowid) FROM stored_events WHERE topic LIKE '%DailyReport.Reported')"
+        )
+        rechain(conn)
+    assert demo("audit", "verify").exit_code == 0  # consistent in itself
+    result = demo(*query)
+    assert result.exit_code == 1
+    line = one_line(result.stderr)
+    assert "'DM-991'" in line and "the engine did not write this log" in line

@@ -17,6 +17,7 @@ from hypothesis import given
 
 from campaign import FixedClock, Settings, open_engine, open_store
 from campaign.app.scenario import load
+from campaign.domain.errors import StoreError
 from campaign.domain.topics import PROJECT_ID_PREFIX
 from campaign.domain.topics import PROJECT_REGISTERED as REGISTERED
 from campaign.read import parallel
@@ -264,13 +265,14 @@ def test_a_report_before_its_projects_registration_fails_on_two_processes_as_on_
             (json.dumps(report).encode(), rowid),
         )
         rechain(conn)
+    refused = "the engine did not write this log"
     with open_store(Settings(db=db)) as store:
-        with pytest.raises(KeyError):
+        with pytest.raises(StoreError, match=refused):
             folded(store, ONE)
         for chunk in (7, 500, parallel.CHUNK):
             parallel.CHUNK, kept = chunk, parallel.CHUNK
             try:
-                with pytest.raises(KeyError):
+                with pytest.raises(StoreError, match=refused):
                     folded(store, TWO)
             finally:
                 parallel.CHUNK = kept
