@@ -106,29 +106,40 @@ def open_engine(settings: Settings, *, create: bool = True, mode: Mode = "use") 
 def snapshot_key(path: str | None) -> bytes | None:
     """The key that authenticates the projection snapshots this user takes and trusts: kept
     outside the store, so that whoever can write the store cannot forge a snapshot this user
-    would use. Made on first use (32 random bytes, readable by the user only); None when it
-    can be neither read nor made (queries then fold from the first event)."""
+    would use. Made on first use (32 random bytes, readable by the user only). A file named
+    by `path` (CAMPAIGN_CACHE_KEY) that can be neither read as a key nor made is refused; at
+    the default place it gives None (queries then fold from the first event)."""
+    if path:
+        key = _read_or_make(Path(path))
+        if isinstance(key, str):
+            raise Refused(CACHE_KEY_ENV, path, key)
+        return key
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    key = _read_or_make(Path(config) / "campaign" / "cache.key")
+    return None if isinstance(key, str) else key
+
+
+def _read_or_make(where: Path) -> bytes | str:
+    """The key held at `where`, made there when there is none; else why not."""
     import secrets  # noqa: PLC0415
 
-    if path:
-        where = Path(path)
-    else:
-        config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-        where = Path(config) / "campaign" / "cache.key"
     try:
         key = where.read_bytes()
-        return key if len(key) == 32 else None
     except FileNotFoundError:
         pass
-    except OSError:
-        return None
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})"
+    else:
+        if len(key) != 32:
+            return f"holds {len(key)} bytes, not a key of 32 (name another file, or a new one)"
+        return key
     try:
         where.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # made meanwhile by another process
-        return snapshot_key(str(where))
-    except OSError:
-        return None
+        return _read_or_make(where)
+    except OSError as error:
+        return f"cannot be made ({error.strerror or error})"
     key = secrets.token_bytes(32)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(key)

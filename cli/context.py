@@ -55,6 +55,13 @@ def engine_for(db: str, *, create: bool, signing_key: str | None = None) -> Iter
         engine = open_engine(settings, create=create)
     except CampaignError as error:
         raise Refusal(str(error)) from None
+    if dropped := engine.store.dropped_guards:
+        again = "" if engine.store.read_only else " (put back now)"
+        click.echo(
+            f"warning: {dropped} of the triggers that keep the store append-only had been "
+            f"dropped{again}: run campaign audit verify",
+            err=True,
+        )
     try:
         yield engine
         for at in engine.snapshots.refused if engine.snapshots else []:

@@ -59,6 +59,8 @@ class MemoryStore:
 
     def __init__(self, db: str = ":memory:", log: MemoryLog | None = None) -> None:
         self.db = db
+        self.read_only = False
+        self.dropped_guards = 0
         self.log = MemoryLog() if log is None else log
         self.mapper = EventMapper(transcoder=OrjsonTranscoder())
         self.closed = False

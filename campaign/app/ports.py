@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 class EventStore(Protocol):
     db: str
     """How the store was named (`--db`), for messages."""
+    read_only: bool
+    """It can be read here but not written (read-only media, or no right to write it)."""
+    dropped_guards: int
+    """How many of the guards that keep it append-only were found missing when it was opened
+    (put back, unless it is read-only here)."""
 
     def writing(self) -> AbstractContextManager[None]:
         """Hold the write lock from the first read of a command to its commit."""

@@ -22,7 +22,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.utils import get_topic
 
 from campaign.domain.errors import StoreError
-from campaign.store.backends.sqlite import CampaignSQLiteDatastore
+from campaign.store.backends.sqlite import GUARDS, CampaignSQLiteDatastore
 from campaign.store.codec import EventMapper, OrjsonTranscoder, upcast
 from campaign.store.schema import SCHEMA_VERSION
 
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from campaign.domain.events import Aggregate
     from campaign.store.backends.postgres import CampaignPostgresDatastore
     from campaign.store.readers import LogReader
+
+NO_ROLES = "a SQLite store has no roles: the file's own permissions say who may read and write it"
 
 
 def is_postgres(db: str) -> bool:
@@ -99,6 +101,7 @@ class SQLiteFile:
     fresh: bool  # missing or empty: the store is made on first use
     version: int  # its schema version (0 when it has none)
     read_only: bool  # on read-only media, or without the right to write it
+    dropped: int = 0  # how many of the triggers that guard it are missing
 
 
 def _check_sqlite_file(path: Path, *, create: bool) -> SQLiteFile:
@@ -132,7 +135,8 @@ def _check_sqlite_file(path: Path, *, create: bool) -> SQLiteFile:
         if not tables:
             raise missing
         raise StoreError(f"{path} is not a campaign store (it holds other tables)")
-    return SQLiteFile(path, fresh=False, version=version or 1, read_only=read_only)
+    dropped = len(set(GUARDS) - tables) if version == SCHEMA_VERSION else 0  # else migrated
+    return SQLiteFile(path, fresh=False, version=version or 1, read_only=read_only, dropped=dropped)
 
 
 def _read_only_uri(path: Path, read_only: bool) -> str:
@@ -177,6 +181,9 @@ class Store:
         self.db = shown(db)  # what messages name: never the password
         self.lock_timeout = lock_timeout
         self.read_only = False
+        self.dropped_guards = 0
+        """Triggers that guard a SQLite file, found missing when it was opened (the file's
+        holder can drop them); put back unless the file is read-only here."""
         check_kind(db)
         create_tables = True
         sqlite_fresh = False
@@ -202,6 +209,7 @@ class Store:
             if not found.fresh and mode != "migrate":
                 _check_version(self.db, found.version, "use")
             self.read_only = found.read_only
+            self.dropped_guards = found.dropped
             sqlite_fresh = found.fresh
             create_tables = not found.read_only
             env = {
@@ -323,10 +331,7 @@ class Store:
         """Give `role` the table rights and the rows that let the database enforce `kind`
         (None: take every right away), in the write in progress."""
         if isinstance(self.datastore, CampaignSQLiteDatastore):
-            raise StoreError(
-                "a SQLite store has no roles: the file's own permissions say who may read and "
-                "write it"
-            )
+            raise StoreError(NO_ROLES)
         self.datastore.set_access(role, kind, projects)
 
     def insert_stored(self, events: list[StoredEvent]) -> None:

@@ -126,3 +126,44 @@ def test_a_later_reading_that_is_no_time_is_named_as_vs(demo: Campaign) -> None:
     result = demo(*args, "--vs", "garbage")
     assert result.exit_code == 1
     assert one_line(result.stderr).startswith("Error: vs=garbage: ")
+
+
+@pytest.mark.parametrize(
+    ("content", "rule"),
+    [
+        (b"short", "holds 5 bytes, not a key of 32 (name another file, or a new one)"),
+        (None, "cannot be read (Is a directory)"),
+    ],
+)
+def test_a_cache_key_that_is_no_key_is_refused_rather_than_snapshots_silently_off(
+    demo: Campaign, content: bytes | None, rule: str
+) -> None:
+    key = demo.folder / "cache.key"
+    if content is None:
+        key.mkdir()
+    else:
+        key.write_bytes(content)
+    write = ("progress", "report", "DM-001", "--date", "2020-06-29", "--investment", "1")
+    result = demo(*write, env={"CAMPAIGN_CACHE_KEY": str(key)})
+    assert result.exit_code == 1
+    line = one_line(result.stderr)
+    assert line.startswith("Error: CAMPAIGN_CACHE_KEY=")
+    assert line.endswith(f": {rule}")
+    assert demo.events() == 49
+
+
+def test_a_cache_key_named_where_none_is_yet_is_made_there(demo: Campaign) -> None:
+    key = demo.folder / "keys" / "cache.key"
+    result = demo("checkpoint", "--as-of", "2020-06-30", env={"CAMPAIGN_CACHE_KEY": str(key)})
+    assert result.exit_code == 0, result.output
+    assert len(key.read_bytes()) == 32
+    assert key.stat().st_mode & 0o777 == 0o600
+
+
+def test_revoking_on_a_sqlite_store_says_it_has_no_roles(demo: Campaign) -> None:
+    result = demo("admin", "revoke", "zz_team_001")
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == (
+        "Error: a SQLite store has no roles: the file's own permissions say who may read and "
+        "write it"
+    )

@@ -99,11 +99,29 @@ def test_a_tail_changed_behind_the_triggers_is_refused_before_the_next_write(
     before = demo.events()
     result = demo(*WRITE)
     assert result.exit_code == 1
-    line = one_line(result.stderr)
+    dropped, line = result.stderr.splitlines()
+    assert dropped == DROPPED
     assert "fails its check before a write" in line and problem in line
     assert "nothing was appended" in line and "campaign audit verify" in line
     assert demo.events() == before
     assert demo("audit", "verify").exit_code == 1
+
+
+DROPPED = (
+    "warning: 9 of the triggers that keep the store append-only had been dropped (put back "
+    "now): run campaign audit verify"
+)
+
+
+def test_triggers_dropped_by_the_files_holder_are_put_back_and_said_so(demo: Campaign) -> None:
+    without_triggers(demo.db)
+    first = demo(*WRITE)
+    assert first.exit_code == 0, first.output
+    assert first.stderr.splitlines() == [DROPPED]
+    again = demo(*READS[0])
+    assert again.exit_code == 0 and again.stderr == ""
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        sql(demo.db, "DELETE FROM stored_events WHERE rowid = 1")
 
 
 def test_a_damaged_file_gets_one_clear_line_from_every_command(demo: Campaign) -> None:

@@ -14,6 +14,7 @@ file refuses the write: nothing is appended into a store that is not what it was
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from contextlib import closing, contextmanager
@@ -74,6 +75,9 @@ APPEND_ONLY = [
     "format INTEGER NOT NULL, head BLOB NOT NULL, data BLOB NOT NULL, digest BLOB NOT NULL, "
     "PRIMARY KEY (position, format))",
 ]
+
+GUARDS = re.findall(r"CREATE TRIGGER IF NOT EXISTS (\w+)", " ".join(APPEND_ONLY))
+"""The names of the triggers that keep the file append-only."""
 
 
 def damaged(error: sqlite3.Error) -> bool:
