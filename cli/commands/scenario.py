@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cli.commands.audit import removed_if_refused
-from cli.context import Refusal, engine_for, keep_snapshots
+from cli.context import Config, Refusal, engine_for, keep_snapshots
 from cli.options import write_options
 from cli.output import print_json, progress
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 
 @click.group()
@@ -113,6 +116,7 @@ def scenario_generate(
     """
     import datetime as dt
 
+    from campaign import SystemClock
     from scenarios.generator import generate
 
     try:
@@ -120,6 +124,15 @@ def scenario_generate(
         last = dt.date.fromisoformat(end) if end else None
     except ValueError as error:
         raise click.UsageError(f"--start/--end: {error}") from None
+    config = click.get_current_context().find_object(Config) or Config()
+    now = (config.clock or SystemClock()).now()
+    ends = last or dt.date(year, 6, 30)
+    if ends >= now.date():
+        # a run refuses lines recorded in the future: such a file could never be loaded
+        raise Refusal(
+            f"end={ends}: a simulated campaign is in the past: it must end before today "
+            f"({now.date()}); give an earlier --year or --end"
+        )
     options: dict[str, Any] = {
         "projects": projects,
         "seed": seed,
@@ -137,6 +150,7 @@ def scenario_generate(
         else:
             with partial.open("w", encoding="utf-8", newline="\n") as handle:
                 report = generate(handle, **options)
+            _check_recorded_by(partial, now)
             partial.replace(out)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
@@ -147,3 +161,23 @@ def scenario_generate(
     click.echo(
         f"wrote {report.lines:,} lines for {projects:,} projects to {out}", err=str(out) == "-"
     )
+
+
+def _check_recorded_by(scenario: Path, now: dt.datetime) -> None:
+    """Refuse a written scenario whose last line (its latest: lines are in recorded-time
+    order) is recorded after `now`: `scenario run` would refuse it."""
+    import datetime as dt
+
+    import orjson
+
+    with scenario.open("rb") as handle:
+        handle.seek(max(0, scenario.stat().st_size - 65_536))
+        lines = handle.read().splitlines()
+    if not lines:
+        return
+    latest = dt.datetime.fromisoformat(orjson.loads(lines[-1])["at"])
+    if latest > now:
+        raise Refusal(
+            f"at={latest.isoformat()}: the campaign's last line is recorded after now "
+            f"({now.isoformat(timespec='seconds')}): give an earlier --year or --end"
+        )

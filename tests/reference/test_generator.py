@@ -17,6 +17,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 import pytest
 from click.testing import CliRunner
 
+from campaign import FixedClock
 from cli.context import Config
 from cli.main import cli
 from scenarios import generator
@@ -279,3 +280,26 @@ def test_every_line_is_recorded_in_the_campaign_year_or_soon_after(
     generate(buffer, projects=projects, seed=seed)
     years = {json.loads(line)["at"][:4] for line in buffer.getvalue().splitlines()}
     assert years <= {"2020"}
+
+
+@pytest.mark.parametrize(
+    ("today", "args", "refused"),
+    [
+        ("2026-12-06 10:00", ("--year", "2027"), "end=2027-06-30: a simulated campaign is in"),
+        ("2020-06-30 10:00", (), "end=2020-06-30: a simulated campaign is in the past"),
+        ("2020-07-03 10:00", (), "the campaign's last line is recorded after now"),
+    ],
+    ids=["a later year", "ending today", "lines after now"],
+)
+def test_a_campaign_that_scenario_run_would_refuse_as_future_is_not_written(
+    tmp_path: Path, today: str, args: tuple[str, ...], refused: str
+) -> None:
+    target = tmp_path / "keep.jsonl"
+    target.write_text("keep\n", encoding="utf-8")
+    argv = ["scenario", "generate", "--projects", "5", "--seed", "1", *args, "--out", str(target)]
+    clock = FixedClock(dt.datetime.fromisoformat(today).replace(tzinfo=dt.UTC))
+    result = CliRunner().invoke(cli, argv, obj=Config(clock=clock))
+    assert result.exit_code == 1
+    assert refused in result.output
+    assert target.read_text(encoding="utf-8") == "keep\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.jsonl"]
