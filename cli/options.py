@@ -4,20 +4,49 @@ choices come from the engine's own vocabulary."""
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from campaign.bootstrap import DEFAULT_DB
-from campaign.domain.vocabulary import Category, FactorCategory, Outcome, Sector
+from campaign.domain.vocabulary import (
+    CATEGORY_LABELS,
+    FACTOR_CATEGORY_LABELS,
+    OUTCOME_LABELS,
+    SECTOR_LABELS,
+)
+
+if TYPE_CHECKING:
+    from enum import StrEnum
 
 F = TypeVar("F", bound=Callable[..., Any])
+E = TypeVar("E", bound="StrEnum")
 
-SECTORS = ", ".join(Sector)
-CATEGORIES = ", ".join(Category)
-FACTOR_CATEGORIES = ", ".join(FactorCategory)
-OUTCOMES = ", ".join(Outcome)
+
+def choices(labels: Mapping[E, str]) -> str:
+    """The words of a vocabulary as help lists them: each name with its Chinese label."""
+    return ", ".join(f"{member} {label}" for member, label in labels.items())
+
+
+SECTORS = choices(SECTOR_LABELS)
+CATEGORIES = choices(CATEGORY_LABELS)
+FACTOR_CATEGORIES = choices(FACTOR_CATEGORY_LABELS)
+OUTCOMES = choices(OUTCOME_LABELS)
+
+
+def named(
+    labels: Mapping[E, str],
+) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
+    """An option's callback: a word of the vocabulary given by its Chinese label (锂电) is
+    passed on by its name (lithium); anything else is passed on as given, for the command's
+    own check to name."""
+    names = {label: str(member) for member, label in labels.items()}
+
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        return None if value is None else names.get(value.strip(), value)
+
+    return callback
 
 
 def default_actor() -> str:

@@ -122,9 +122,15 @@ STAGE_LABELS: dict[Stage, str] = {
 }
 
 
+MILESTONE_LABELS: dict[Milestone, str] = {m: STAGE_LABELS[Stage(m.value)] for m in Milestone}
+
+
 class Outcome(StrEnum):
     fulfilled = "fulfilled"
     rejected = "rejected"
+
+
+OUTCOME_LABELS: dict[Outcome, str] = {Outcome.fulfilled: "办结", Outcome.rejected: "驳回"}
 
 
 class TargetKind(StrEnum):

@@ -6,9 +6,10 @@ from typing import Any
 
 import click
 
+from campaign.domain.vocabulary import FACTOR_CATEGORY_LABELS, OUTCOME_LABELS
 from cli.context import execute
 from cli.lazy import LazyGroup
-from cli.options import FACTOR_CATEGORIES, OUTCOMES, write_options
+from cli.options import FACTOR_CATEGORIES, OUTCOMES, named, write_options
 
 
 @click.group(
@@ -24,7 +25,12 @@ def factor() -> None:
 
 @factor.command("file")
 @click.argument("code")
-@click.option("--category", required=True, help=f"One of: {FACTOR_CATEGORIES}.")
+@click.option(
+    "--category",
+    required=True,
+    callback=named(FACTOR_CATEGORY_LABELS),
+    help=f"One of: {FACTOR_CATEGORIES}.",
+)
 @click.option("--detail", required=True, help="What the project needs.")
 @click.option("--date", help="Filing date (default today).")
 @click.option("--key", help="Idempotency key: filing the same key again returns the same id.")
@@ -85,7 +91,9 @@ def factor_escalate(db: str, actor: str, as_json: bool, **fields: Any) -> None:
 
 @factor.command("resolve")
 @click.argument("id")
-@click.option("--outcome", required=True, help=f"One of: {OUTCOMES}.")
+@click.option(
+    "--outcome", required=True, callback=named(OUTCOME_LABELS), help=f"One of: {OUTCOMES}."
+)
 @click.option("--note", required=True, help="How it was handled.")
 @click.option("--date", help="The day it was resolved (default today).")
 @write_options

@@ -8,9 +8,10 @@ from typing import Any
 
 import click
 
+from campaign.domain.vocabulary import CATEGORY_LABELS, MILESTONE_LABELS, SECTOR_LABELS
 from cli.context import engine_for, execute, keep_snapshots
 from cli.lazy import LazyGroup
-from cli.options import CATEGORIES, SECTORS, write_options
+from cli.options import CATEGORIES, SECTORS, named, write_options
 from cli.output import emit_results
 
 
@@ -25,8 +26,8 @@ def project() -> None:
 @project.command("register")
 @click.option("--code", help="Unique project code, e.g. ZZ-001.")
 @click.option("--name", help="Project name.")
-@click.option("--sector", help=f"One of: {SECTORS}.")
-@click.option("--category", help=f"One of: {CATEGORIES}.")
+@click.option("--sector", callback=named(SECTOR_LABELS), help=f"One of: {SECTORS}.")
+@click.option("--category", callback=named(CATEGORY_LABELS), help=f"One of: {CATEGORIES}.")
 @click.option("--unit", help="Responsible unit (帮包单位).")
 @click.option("--leader", help="Responsible leader (包保领导).")
 @click.option("--total-investment", help="Total investment, 万元.")
@@ -118,11 +119,11 @@ def project_revise(db: str, actor: str, as_json: bool, **fields: Any) -> None:
 
 @project.command("milestone")
 @click.argument("code")
-@click.argument("milestone")
+@click.argument("milestone", callback=named(MILESTONE_LABELS))
 @click.option("--date", help="The day it was reached (default today).")
 @write_options
 def project_milestone(db: str, actor: str, as_json: bool, **fields: Any) -> None:
-    """Record a milestone: signed, started, completed or production.
+    """Record a milestone: signed 签约, started 开工, completed 竣工 or production 投产.
 
     They come in that order, each after the one before (production may follow started).
 
