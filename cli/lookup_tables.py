@@ -1,8 +1,10 @@
 """The look-ups' tables for people (the project list, a project's card, the factor requests,
-未报送), in Chinese, on 80 columns.
+未报送) and the projects' states (`campaign replay`), in Chinese, on 80 columns.
 
 A row stays on one line: free text is shortened, never codes or figures, and lines carry no
-trailing blanks (`cli.tables`, which the checkpoint's tables share).
+trailing blanks (`cli.tables`, which the checkpoint's tables share). On a narrow console a list
+leaves out its least useful columns rather than cut every name to a character or two, and
+says which (`cli.tables.narrowed`); a project's state is wrapped, never cut.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from rich.text import Text
 from campaign.domain.vocabulary import (
     CATEGORY_LABELS,
     FACTOR_CATEGORY_LABELS,
+    MILESTONE_LABELS,
     SECTOR_LABELS,
     STAGE_LABELS,
     Category,
@@ -23,17 +26,31 @@ from campaign.domain.vocabulary import (
     Stage,
 )
 from campaign.report.words import against_time, reason
-from cli.tables import Column, emit, fitted, head_lines
+from cli.tables import (
+    Column,
+    emit,
+    emit_lines,
+    fitted,
+    hidden_note,
+    narrowed,
+    packed,
+    receipt_lines,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+
+    from cli.tables import Cell
 
 
 LIGHT_LABELS = {"green": "绿", "yellow": "黄", "red": "红", "na": "—"}
 LIGHT_STYLES = {"green": "green", "yellow": "yellow", "red": "bold red", "na": "dim"}
 STATUS_LABELS = {"open": "在办", "fulfilled": "办结", "rejected": "驳回"}
-MILESTONE_LABELS = {"signed": "签约", "started": "开工", "completed": "竣工", "production": "投产"}
 NONE = "—"
+NAME = 17
+"""The narrowest a name or a detail is shortened to: eight Chinese characters and "…"."""
+UNIT = 9
+"""The narrowest a unit or a leader is shortened to: four Chinese characters and "…"."""
 
 
 def _t(value: Any, style: str = "") -> Text:
@@ -92,7 +109,7 @@ def _view(doc: dict[str, Any]) -> str:
 
 FILTERS: dict[str, tuple[str, Any]] = {
     "unit": ("单位", str),
-    "sector": ("行业", sector_label),
+    "sector": ("领域", sector_label),
     "stage": ("阶段", stage_label),
     "project": ("项目", str),
     "category": ("要素", factor_label),
@@ -114,13 +131,16 @@ def _filters(filters: dict[str, Any]) -> str:
 
 
 def _receipt(doc: dict[str, Any]) -> list[Text]:
-    r = doc["receipt"]
-    return [
-        Text(f"receipt  position {r['position']}, engine {r['engine_version']}", style="dim"),
-        Text(f"digest   {r['digest']}", style="dim"),
-        Text(f"state    {r['state_hash']}", style="dim"),
-        *(Text(line, style="dim") for line in head_lines(r, "en")),
-    ]
+    return [Text(line, style="dim") for line in receipt_lines(doc["receipt"])]
+
+
+def _table(columns: list[Column], rows: list[list[Text]], width: int) -> list[RenderableType]:
+    """The table at `width`, its least useful columns left out if it must be, and the line
+    that says which."""
+    narrow = narrowed(columns, rows, width)
+    note = hidden_note(narrow)
+    table = fitted(narrow.columns, narrow.rows, width)
+    return [table, Text(note, style="dim")] if note else [table]
 
 
 # ------------------------------------------------------------------------------- tables
@@ -129,11 +149,11 @@ def _receipt(doc: dict[str, Any]) -> list[Text]:
 def print_project_list(doc: dict[str, Any], console: Console) -> None:
     columns = [
         Column("代码"),
-        Column("项目", shortest=8),
-        Column("单位", shortest=6),
-        Column("领导", shortest=4),
-        Column("行业"),
-        Column("类别"),
+        Column("项目", shortest=NAME),
+        Column("单位", shortest=UNIT, drop=1),
+        Column("领导", shortest=UNIT, drop=4),
+        Column("领域", drop=3),
+        Column("类别", drop=2),
         Column("阶段"),
         Column("计划", right=True),
         Column("累计", right=True),
@@ -167,7 +187,7 @@ def print_project_list(doc: dict[str, Any], console: Console) -> None:
         console,
         Text(f"{doc['campaign']} — 项目 {_view(doc)}", style="bold"),
         Text(f"在列 {listed} 个" + (f", 终止 {terminated} 个" if terminated else "") + filters),
-        fitted(columns, rows, console.width),
+        *_table(columns, rows, console.width),
         Text("计划: 在用的年度计划; 累计: 年初至今完成投资 (万元); 报送: 最近报送日"),
         *_receipt(doc),
     )
@@ -184,7 +204,7 @@ def print_project_card(doc: dict[str, Any], console: Console) -> None:
 
     line("单位 / 领导", f"{p['unit']} / {p['leader']}")
     line(
-        "行业 / 类别",
+        "领域 / 类别",
         f"{sector_label(p['sector'])} / {category_label(p['category'])}, 阶段 "
         f"{stage_label(p['stage'])}",
     )
@@ -213,7 +233,7 @@ def print_project_card(doc: dict[str, Any], console: Console) -> None:
     if p["gap_pp"] is not None:
         done += f", {against_time(p['gap_pp'])}, 为序时进度的 {_pct(p['spi'])}"
     line("累计完成", done + f" (序时进度 {_pct(doc['time_progress'])})")
-    line("资金到位", f"{_wan2(p['ytd_funds'])} 万元")
+    line("到位资金", f"{_wan2(p['ytd_funds'])} 万元")
     rank = "" if p["rank"] is None else f" (在列项目排名第 {p['rank']})"
     line("灯", Text.assemble(_light(p["light"]), rank))
     for i, why in enumerate(p["reasons"]):  # one a line: each reads whole at 80 columns
@@ -240,8 +260,8 @@ def print_project_card(doc: dict[str, Any], console: Console) -> None:
         columns = [
             Column("编号"),
             Column("要素"),
-            Column("事项", shortest=8),
-            Column("提出"),
+            Column("事项", shortest=NAME),
+            Column("提出", drop=1),
             Column("期限"),
             Column("逾期", right=True),
             Column("督办", right=True),
@@ -258,18 +278,18 @@ def print_project_card(doc: dict[str, Any], console: Console) -> None:
             ]
             for r in p["open_requests"]
         ]
-        renderables += [Text("在办要素", style="bold"), fitted(columns, rows, console.width)]
+        renderables += [Text("在办要素", style="bold"), *_table(columns, rows, console.width)]
     emit(console, *renderables, *_receipt(doc))
 
 
 def print_factor_list(doc: dict[str, Any], console: Console) -> None:
     columns = [
         Column("编号"),
-        Column("项目"),
-        Column("单位", shortest=4),
+        Column("项目", drop=3),  # the id starts with the project's code
+        Column("单位", shortest=UNIT, drop=1),
         Column("要素"),
-        Column("事项", shortest=6),
-        Column("提出"),
+        Column("事项", shortest=NAME),
+        Column("提出", drop=2),  # the id holds the filing date
         Column("期限"),
         Column("状态"),
         Column("逾期", right=True),
@@ -293,22 +313,26 @@ def print_factor_list(doc: dict[str, Any], console: Console) -> None:
             ]
         )
     open_count = sum(1 for r in doc["requests"] if r["status"] == "open")
+    table = _table(columns, rows, console.width)
+    legend = [Text("期限 = 当日有效的办理期限; 逾期 = 超期工作日; 督办 = 督办级别 (1-3)")]
+    if len(table) > 1:  # columns left out: what the id still tells of them
+        legend.append(Text("编号 = 项目代码-提出日期-要素"))
     emit(
         console,
         Text(f"{doc['campaign']} — 要素保障 {_view(doc)}", style="bold"),
         Text(f"{len(doc['requests'])} 件, 在办 {open_count} 件" + _filters(doc["filters"])),
-        fitted(columns, rows, console.width),
-        Text("期限 = 当日有效的办理期限; 逾期 = 超期工作日; 督办 = 督办级别 (1-3)"),
+        *table,
+        *legend,
         *_receipt(doc),
     )
 
 
 def print_missing(doc: dict[str, Any], console: Console) -> None:
     columns = [
-        Column("单位", shortest=6),
+        Column("单位", shortest=UNIT),
         Column("代码"),
-        Column("项目", shortest=8),
-        Column("领导", shortest=4),
+        Column("项目", shortest=NAME),
+        Column("领导", shortest=UNIT, drop=1),
         Column("最近报送"),
     ]
     rows = []
@@ -338,6 +362,56 @@ def print_missing(doc: dict[str, Any], console: Console) -> None:
             f"在列 {doc['listed']} 个项目{f' ({unit})' if unit else ''}: 已报送 "
             f"{doc['reported']}, 未报送 {missing}"
         ),
-        *([fitted(columns, rows, console.width)] if rows else []),
+        *(_table(columns, rows, console.width) if rows else []),
         *_receipt(doc),
     )
+
+
+# -------------------------------------------------------------------- projects' states
+
+
+def print_project_states(doc: dict[str, Any], console: Console) -> None:
+    """`campaign replay`: each project's state on as_of, a few lines each, wrapped at the
+    console's width: who, the plan and YTD figures, the milestones reached, the open factor
+    requests."""
+    width = console.width
+    lines: list[Cell] = [
+        Text(line, style="bold")
+        for line in packed([doc["campaign"], "—", "项目状态", _view(doc)], width, sep=" ")
+    ]
+    lines.append("金额单位: 万元; 形象进度: 最近一次报送的形象进度")
+    for p in doc["projects"]:
+        lines.extend(Text(line, style="bold") for line in packed(_state_head(p), width, sep=" "))
+        physical = NONE if p["physical_pct"] is None else f"{p['physical_pct']:g}%"
+        figures = [
+            f"年度计划 {_wan2(p['annual_plan'])}",
+            f"累计完成 {_wan2(p['ytd_investment'])}",
+            f"到位资金 {_wan2(p['ytd_funds'])}",
+            f"形象进度 {physical}",
+        ]
+        lines.extend(packed(figures, width, indent=2))
+        reached = [f"{MILESTONE_LABELS.get(m, m)} {d}" for m, d in p["milestones"].items()]
+        reached = reached or [NONE]
+        reached[0] = f"里程碑: {reached[0]}"
+        lines.extend(packed(reached, width, sep=", ", indent=2))
+        for r in p["open_requests"]:
+            lines.extend(packed(_open_request(r), width, indent=2))
+    lines.extend(Text(line, style="dim") for line in receipt_lines(doc["receipt"]))
+    emit_lines(console, lines)
+
+
+def _state_head(p: dict[str, Any]) -> list[str]:
+    head = [p["code"], p["name"], f"({p['unit']} / {p['leader']})"]
+    if p["terminated_on"]:
+        head.append(f"{p['terminated_on']} 终止")
+    return head
+
+
+def _open_request(r: dict[str, Any]) -> list[str]:
+    items = [f"在办要素 {r['id']}", f"{factor_label(r['category'])}: {r['detail']}"]
+    items.append(f"期限 {r['due']}")
+    if r["overdue_wd"]:
+        items.append(f"逾期 {r['overdue_wd']} 个工作日")
+    if r["escalation_level"]:
+        items.append(f"督办 {r['escalation_level']} 级")
+    return items

@@ -7,6 +7,12 @@ dates and figures are never shortened, so that two rows whose names shorten alik
 differ by their code. `fit_widths` is that rule; `fitted` draws the table with rich (the
 look-ups' tables), `table_lines` draws it line by line, quickly (the checkpoint's ranking of
 thousands of projects).
+
+A table whose free text would shrink below its readable width even so leaves out its least
+useful columns first (`narrowed`, for the columns that may go) and says which, and at what
+width they come back (`hidden_note`): a list whose every name is cut to a character or two
+tells nobody anything. Text that is not a table (a project's state) is `packed` into lines,
+wrapped between its items, never cut. `receipt_lines` is the receipt under every table.
 """
 
 from __future__ import annotations
@@ -89,11 +95,13 @@ def _rstripped(line: list[Segment]) -> list[Segment]:
 @dataclass(frozen=True)
 class Column:
     """A table column; `shortest` > 0 makes it free text that may be shortened to that many
-    cells when the table is too wide."""
+    cells when the table is too wide; `drop` > 0 lets `narrowed` leave it out when the table
+    would not fit otherwise, the highest `drop` first."""
 
     header: str
     right: bool = False
     shortest: int = 0
+    drop: int = 0
 
 
 def shortened(text: str, width: int) -> str:
@@ -137,6 +145,62 @@ def fit_widths(
         widths[widest] -= 1
         excess -= 1
     return widths
+
+
+def least_width(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *, gap: int = 1) -> int:
+    """The narrowest the table can be drawn: each column as wide as its widest cell (or
+    header), free text shortened to its `shortest`, `gap` cells between columns."""
+    widths = [width_of(c.header) for c in columns]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], _len(cell))
+    least = [min(w, c.shortest) if c.shortest else w for c, w in zip(columns, widths, strict=True)]
+    return sum(least) + gap * (len(columns) - 1)
+
+
+@dataclass(frozen=True)
+class Narrowed:
+    """A table with the columns `narrowed` kept: `hidden` are the headers of those left out,
+    `full` the width at which every column is shown."""
+
+    columns: list[Column]
+    rows: list[list[Text]]
+    hidden: list[str]
+    full: int
+
+
+def narrowed(
+    columns: Sequence[Column], rows: Sequence[Sequence[Text]], width: int, *, gap: int = 1
+) -> Narrowed:
+    """The table without the columns that must go for it to fit `width` with its free text
+    no shorter than its `shortest`: the droppable columns (`drop` > 0) leave, the highest
+    `drop` first, only while the table is still too wide. Every column stays when the table
+    fits; a table too wide even without them is left to `fitted`, which shortens it."""
+    full = least_width(columns, rows, gap=gap)
+    kept = list(range(len(columns)))
+    for i in sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: -columns[i].drop):
+        if (
+            least_width([columns[k] for k in kept], [[r[k] for k in kept] for r in rows], gap=gap)
+            <= width
+        ):
+            break
+        kept.remove(i)
+    return Narrowed(
+        columns=[columns[k] for k in kept],
+        rows=[[row[k] for k in kept] for row in rows],
+        hidden=[c.header for i, c in enumerate(columns) if i not in kept],
+        full=full,
+    )
+
+
+def hidden_note(narrow: Narrowed) -> str:
+    """What a narrowed table left out and how to see it; "" when it left out nothing."""
+    if not narrow.hidden:
+        return ""
+    return (
+        f"未列: {'、'.join(narrow.hidden)} (终端宽 {narrow.full} 列以上或 COLUMNS={narrow.full} "
+        "时列出; --json 含全部字段)"
+    )
 
 
 def fitted(columns: list[Column], rows: list[list[Text]], width: int) -> Table:
@@ -203,6 +267,55 @@ def _fitted(cell: Cell, width: int, right: bool) -> Cell:
 def _pad(text: str, width: int, right: bool) -> str:
     padding = " " * (width - width_of(text))
     return padding + text if right else text + padding
+
+
+def packed(
+    items: Sequence[str], width: int, *, sep: str = "  ", indent: int = 0, hang: int = 4
+) -> list[str]:
+    """`items` in order, `sep` between two on a line, in lines of at most `width` cells: the
+    first indented by `indent`, the others by `hang`. An item moves whole to the next line
+    when it does not fit; only an item wider than a line is split, between characters (a
+    Chinese character takes two cells), never cut off."""
+    lines: list[str] = []
+    line, used, empty = " " * indent, indent, True
+    gap = width_of(sep)
+    for item in items:
+        rest, size = item, width_of(item)
+        if not empty and used + gap + size <= width:
+            line, used = line + sep + rest, used + gap + size
+            continue
+        if not empty:
+            lines.append(line)
+            line, used = " " * hang, hang
+        while used + size > width:
+            head, rest = _split(rest, width - used)
+            lines.append(line + head)
+            line, used = " " * hang, hang
+            size = width_of(rest)
+        line, used, empty = line + rest, used + size, False
+    lines.append(line)
+    return lines
+
+
+def _split(text: str, room: int) -> tuple[str, str]:
+    """`text` split after as many characters as fit `room` cells (one at least)."""
+    used = 0
+    for i, char in enumerate(text):
+        used += cell_len(char)
+        if used > room:
+            return text[: max(i, 1)], text[max(i, 1) :]
+    return text, ""
+
+
+def receipt_lines(receipt: dict[str, Any], *, wide: bool = False) -> list[str]:
+    """The receipt under a table for people, in the checkpoint's words: the log position read
+    and the engine, the log's head (HASH@POSITION), the state hash and the tree head."""
+    return [
+        f"凭据    日志位置 {receipt['position']}，引擎 {receipt['engine_version']}",
+        f"日志头  {receipt['digest']}",
+        f"状态    {receipt['state_hash']}",
+        *head_lines(receipt, "zh", wide=wide),
+    ]
 
 
 def head_lines(receipt: dict[str, Any], lang: Lang, *, wide: bool = False) -> list[str]:

@@ -254,19 +254,27 @@ def replay_command(
 ) -> None:
     """Each project's state at a date: YTD totals, physical %, milestones, open requests.
 
+    In Chinese, a few lines a project, wrapped to the terminal's width (80 columns on a pipe).
+    Without --as-of, today (within the campaign year); after the campaign year, its last day,
+    and a note on stderr says so.
+
     \b
     Examples:
       campaign replay --as-of 2020-05-31
       campaign replay --as-of 2020-05-31 --known-at 2020-05-31 --project DM-001 --db demo.db
     """
     from campaign import project_states
+    from cli.commands.lookups import default_day_note
 
     with engine_for(db, create=False) as engine, progress("replaying") as tick:
         document = project_states(engine, parse_date(as_of), known_at, project, progress=tick)
+        note = None if as_of is not None else default_day_note(engine, document["as_of"])
+    if note is not None:
+        click.echo(note, err=True)
     if as_json:
         print_json(document)
     else:
-        from cli.output import console
-        from cli.report import print_projects
+        from cli.lookup_tables import print_project_states
+        from cli.tables import console
 
-        print_projects(document, console())
+        print_project_states(document, console())

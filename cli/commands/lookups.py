@@ -5,6 +5,10 @@ They are listed in the groups of `project`, `factor` and `progress` by name (`cl
 that those modules keep to the write commands. Each reads the log like
 `campaign checkpoint` does: --as-of says which facts count, --known-at what was known, --json
 prints one document with its receipt; the tables are in Chinese, on 80 columns.
+
+Without a date they read today, within the campaign year: on a past campaign its last day, on
+one not yet begun its first, and a note on stderr says so (`default_day_note`, which
+`campaign replay` shares), as `campaign checkpoint` says which day it chose.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from enum import StrEnum
 
+    from campaign import Engine
+
 
 class Vocabulary(click.ParamType[str]):
     """A word of the engine's vocabulary, given by its name (lithium) or its Chinese label
@@ -49,6 +55,29 @@ class Vocabulary(click.ParamType[str]):
         if name is None:
             self.fail(f"{value!r} is not one of: {self.listing()}", param, ctx)
         return name
+
+
+def default_day_note(engine: Engine, day: str, option: str = "--as-of") -> str | None:
+    """The note on stderr when a look-up given no date reads `day` though it is not today:
+    today is past the campaign year (its last day is read) or before it (its first day).
+    In the checkpoint's words (`campaign.report.words.as_of_choice`); None when `day` is
+    today."""
+    from campaign import choose_as_of
+
+    today = choose_as_of(engine, None).today.isoformat()
+    if day == today:
+        return None
+    year = day[:4]
+    if today > day:
+        why = f"今天已过 {year} 年度，取年末 {day}"
+    else:
+        why = f"{year} 年度尚未开始，取年初 {day}"
+    return f"（未指定 {option}：{why}；另选日期用 {option}）"
+
+
+def _say(note: str | None) -> None:
+    if note is not None:
+        click.echo(note, err=True)  # stdout keeps the table or the JSON alone
 
 
 SECTOR = Vocabulary(Sector, SECTOR_LABELS)
@@ -95,6 +124,8 @@ def project_list(
             stage=stage,
             progress=tick,
         )
+        note = None if as_of is not None else default_day_note(engine, document["as_of"])
+    _say(note)
     if as_json:
         print_json(document)
         return
@@ -127,6 +158,8 @@ def project_show(
 
     with engine_for(db, create=False) as engine, replaying("replaying") as tick:
         document = project_card(engine, code, parse_date(as_of), known_at, progress=tick)
+        note = None if as_of is not None else default_day_note(engine, document["as_of"])
+    _say(note)
     if as_json:
         print_json(document)
         return
@@ -189,6 +222,8 @@ def factor_list(
             category=category,
             progress=tick,
         )
+        note = None if as_of is not None else default_day_note(engine, document["as_of"])
+    _say(note)
     if as_json:
         print_json(document)
         return
@@ -249,6 +284,11 @@ def progress_missing(
             unit=unit,
             progress=tick,
         )
+        note = None
+        if day is None and as_of is None:  # the day, or the end of the --since period
+            option = "--date" if since is None else "--as-of"
+            note = default_day_note(engine, document["as_of"], option)
+    _say(note)
     if as_json:
         print_json(document)
         return

@@ -57,17 +57,19 @@ TABLES = [
 
 
 class Office:
-    """The command line on the office log's store, the engine's clock at 2020-07-10 10:00."""
+    """The command line on the office log's store, the engine's clock at 2020-07-10 10:00
+    unless `now` says otherwise."""
 
-    def __init__(self, db: str) -> None:
+    def __init__(self, db: str, now: str = "2020-07-10 10:00") -> None:
         self.db = db
+        self.now = now
         self.runner = CliRunner()
 
     def __call__(self, line: str, **env: str | None) -> Result:
         argv = [*shlex.split(line), "--db", self.db]
         environment: dict[str, str | None] = {"CAMPAIGN_DB": None, "COLUMNS": None}
         result = self.runner.invoke(
-            cli, argv, obj=Config(clock=FixedClock(at("2020-07-10 10:00"))), env=environment | env
+            cli, argv, obj=Config(clock=FixedClock(at(self.now))), env=environment | env
         )
         assert "Traceback" not in result.output + result.stderr
         return result
@@ -218,7 +220,7 @@ def test_a_sector_stage_or_category_may_be_given_in_chinese(office: Office) -> N
 
 
 def test_the_project_list_is_a_chinese_table(office: Office) -> None:
-    text = office.ok("project list --as-of 2020-06-30").stdout
+    text = office.ok("project list --as-of 2020-06-30", COLUMNS="160").stdout
     row = next(line for line in table_lines(text) if line.startswith("ZZ-001"))
     for shown in ("锂电", "新开工", "开工", "15,000", "1,550", "10.33%", "红", "06-30"):
         assert shown in row, row
@@ -302,6 +304,26 @@ def test_long_names_are_shortened_but_every_row_keeps_its_code(
     assert "远航年产1万吨锂电池正极材料项目(二期)智能化改造及配套工程" in wide
 
 
+def test_every_table_signs_off_with_a_chinese_receipt(office: Office) -> None:
+    for line in [*TABLES, "replay --as-of 2020-06-30"]:
+        text = office.ok(line).stdout
+        for label in ("凭据    日志位置 ", "日志头  ", "状态    ", "树根    "):
+            assert label in text, (line, label)
+        english = re.search(r"^(receipt|digest|state|root)\b", text, flags=re.MULTILINE)
+        assert english is None, (line, english)
+
+
+def test_the_sector_is_called_by_one_name_in_every_look_up(office: Office) -> None:
+    """领域, as the checkpoint, the 调度表 and `project register` call it; never 行业."""
+    listing = office.ok("project list --sector 锂电", COLUMNS="160").stdout
+    assert "领域" in next(line for line in table_lines(listing) if line.startswith("代码"))
+    assert "(筛选: 领域 锂电)" in listing
+    card = office.ok("project show ZZ-001 --as-of 2020-06-30").stdout
+    assert "领域 / 类别" in card and "到位资金" in card
+    for text in (listing, card, office.ok("project list").stdout):
+        assert "行业" not in text
+
+
 def test_a_real_pipe_gets_80_columns(office: Office) -> None:
     environment = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "CAMPAIGN_DB"}}
     done = subprocess.run(
@@ -315,6 +337,58 @@ def test_a_real_pipe_gets_80_columns(office: Office) -> None:
     assert done.returncode == 0, done.stderr
     assert office_log.LAND in done.stdout
     assert_fits(done.stdout)
+
+
+# ------------------------------------------------------------------ the day read, said
+
+LATE = "2026-05-04 09:00"
+"""Today, years after the office log's 2020 campaign."""
+
+
+@pytest.mark.parametrize(
+    ("line", "option"),
+    [
+        ("project list", "--as-of"),
+        ("project show ZZ-001", "--as-of"),
+        ("factor list --open", "--as-of"),
+        ("progress missing", "--date"),
+        ("progress missing --since 2020-12-01", "--as-of"),
+        ("replay --project ZZ-001", "--as-of"),
+    ],
+)
+def test_a_look_up_after_the_campaign_year_says_it_reads_the_years_last_day(
+    office: Office, line: str, option: str
+) -> None:
+    late = Office(office.db, now=LATE)
+    note = f"（未指定 {option}：今天已过 2020 年度，取年末 2020-12-31；另选日期用 {option}）\n"
+    for argv in (line, f"{line} --json"):
+        result = late(argv)
+        assert result.exit_code == 0, result.output
+        assert result.stderr == note
+    assert json.loads(late(f"{line} --json").stdout)["as_of"] == "2020-12-31"
+    assert cell_len(note.strip()) <= 80
+
+
+def test_a_look_up_before_the_campaign_year_says_it_reads_its_first_day(office: Office) -> None:
+    early = Office(office.db, now="2019-12-02 09:00")
+    result = early("project list")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "（未指定 --as-of：2020 年度尚未开始，取年初 2020-01-01；另选日期用 --as-of）\n"
+    )
+
+
+def test_a_look_up_says_nothing_of_a_day_given_or_of_today(office: Office) -> None:
+    late = Office(office.db, now=LATE)
+    for line in (
+        "project list --as-of 2020-06-30",
+        "progress missing --date 2020-06-29",
+        "progress missing --since 2020-06-01 --as-of 2020-06-30",
+        "replay --as-of 2020-06-30",
+    ):
+        result = late(line)
+        assert (result.exit_code, result.stderr) == (0, ""), line
+    office.ok("project list")  # today, 2020-07-10, is in the campaign year: no word on stderr
 
 
 # ------------------------------------------------------------------------------- refusals
