@@ -127,13 +127,16 @@ def emit_results(results: list[Result], as_json: bool) -> None:
     from campaign.domain.errors import printable
 
     for r in results:
-        suffix = "" if r.appended != 1 else " (1 event appended)"
-        if r.appended > 1:
-            suffix = f" ({r.appended} events appended)"
+        suffix = f" ({counted(r.appended, 'event')} appended)" if r.appended else ""
         # One line per result, even when a message quotes stored text with a control character.
         click.echo(f"{printable(r.message)}{suffix}")
     if results:
         click.echo(f"receipt {results[-1].receipt}")
+
+
+def counted(number: int, noun: str) -> str:
+    """`number` and `noun`, plural unless it is one: "1 event", "5,097 events"."""
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
 
 
 def console() -> Console:

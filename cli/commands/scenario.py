@@ -11,7 +11,7 @@ import click
 from cli.commands.audit import removed_if_refused
 from cli.context import Config, Refusal, engine_for, keep_snapshots
 from cli.options import write_options
-from cli.output import print_json, progress
+from cli.output import counted, print_json, progress
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -68,8 +68,9 @@ def scenario_run(file: Path, db: str, actor: str, as_json: bool) -> None:
         )
     else:
         click.echo(
-            f"loaded {file.name}: {report.commands:,} commands, {report.appended:,} events "
-            f"appended in {seconds:.1f} s ({rate:,.0f} events/s)"
+            f"loaded {file.name}: {counted(report.commands, 'command')}, "
+            f"{counted(report.appended, 'event')} appended in {seconds:.1f} s "
+            f"({rate:,.0f} events/s)"
         )
         click.echo(f"receipt {report.head}@{report.position}")
 
