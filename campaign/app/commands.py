@@ -373,6 +373,8 @@ def refusal_from(error: ValidationError, fields: dict[str, Any]) -> Refused:
         return Refused(field, None, "is required")
     if first["type"] == "extra_forbidden":
         return Refused(field, value, "is not a field of this command")
+    if first["type"] in ("list_type", "tuple_type"):
+        return Refused(field, value, "must be a list, written [...]")
     message = str(first["msg"])
     message = message.removeprefix("Value error, ")
     message = message[0].lower() + message[1:] if message else message

@@ -193,7 +193,7 @@ def _check_last_signed(reader: LogReader, tree: Tree, size: int, signer: Signer)
     otherwise vouch for a history rewritten since (O(log n) reads; the publications are
     found through the primary key's index)."""
     upto, _ = reader.chain_at(size)
-    for at, state in reader.created_states(PUBLICATIONS, upto):
+    for _, state in reader.created_states(PUBLICATIONS, upto):
         try:
             document = orjson.loads(state)
         except orjson.JSONDecodeError:
@@ -209,9 +209,9 @@ def _check_last_signed(reader: LogReader, tree: Tree, size: int, signer: Signer)
             continue
         if tree.root(kept.size) != kept.root:
             raise StoreError(
-                f"the log's first {kept.size} events are not those this key signed at the "
-                f"publication at notification {at}: nothing is signed; run campaign audit "
-                "verify --against a head kept outside the store"
+                f"the log's first {kept.size} events are not those this key signed in the head "
+                f"published with the checkpoint as of {document.get('as_of')}: nothing is "
+                "signed; run campaign audit verify --against a head kept outside the store"
             )
         return  # the latest suffices: it was itself checked against the one before
 

@@ -279,6 +279,20 @@ def test_a_campaign_date_not_written_yyyy_mm_dd_is_refused(harness: Harness, fie
     assert harness.events() == 0
 
 
+@pytest.mark.parametrize("field", ["targets", "checkpoints", "holidays", "workdays"])
+def test_a_list_given_as_something_else_is_refused_as_needing_a_list(
+    harness: Harness, field: str
+) -> None:
+    refused(
+        harness,
+        "open_campaign",
+        field=field,
+        value="bad",
+        rule="must be a list, written [...]",
+        **CAMPAIGN_2020 | {field: {"bad": 1}},
+    )
+
+
 DATED_EFFECTIVE = [
     "register_project",
     "revise_plan",
