@@ -2,11 +2,14 @@
 support requests from a sheet, and key projects registered from a sheet.
 
 An import reads the whole sheet and turns every row into a command first (`parse_command`, the
-rules of the command line); every bad cell is reported at once, each on its own line naming the
-file, the sheet, the row and the column. Only a sheet without errors goes to the engine: its
-commands run through the one write path in one unit of work (`Engine.unit_of_work`), so a row
-refused there appends nothing from the sheet either. The unit reads every row's project and
-report at once (`Session.preload`) and appends in batches, as a scenario does.
+rules of the command line); a key the sheet holds twice (a project and day, a 申请编号, a project
+to register) is named with both rows. The commands then run through the one write path in one
+unit of work (`Engine.unit_of_work`), each row against the state the rows before it leave. A row
+the engine refuses is noted and what it changed in the unit is undone (`_Rows`), so that every
+refused row of the sheet is listed in one run, each on its own line naming the file, the sheet,
+the row and the column, beside every bad cell; a sheet with any error appends nothing. The unit
+reads every row's project and report at once (`Session.preload`) and appends in batches, as a
+scenario does.
 
 Progress rows follow SPEC §3's report rule: a row whose values equal the day's report appends
 nothing, so importing the same sheet again appends nothing; a row that differs is refused,
@@ -17,7 +20,7 @@ reports nothing (no value in any value column) is "not reported" and skipped.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from campaign.app.commands import (
     Command,
@@ -44,19 +47,24 @@ from campaign.app.sheets import (
     write_text,
     write_workbook,
 )
-from campaign.domain.errors import CampaignError, Refused
+from campaign.domain.errors import CampaignError, LikelyDuplicate, Refused
 from campaign.domain.factor import FactorKey
 from campaign.domain.project import Project
 from campaign.domain.report import REPORT_VALUES, DailyReport
 from campaign.domain.time import today_in
+from campaign.domain.vocabulary import FACTOR_CATEGORY_LABELS
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Callable, Hashable
     from pathlib import Path
 
-    from campaign.app.engine import Engine
+    from campaign.app.engine import Engine, UnitOfWork
     from campaign.app.handlers import Result
+    from campaign.app.session import Session
     from campaign.domain.campaign import Campaign
+
+C = TypeVar("C", bound=Command)
 
 TEMPLATE_VALUES = ("investment", "funds", "physical_pct", "workers", "note")
 """The columns of the progress template that the clerk fills, in order."""
@@ -308,8 +316,9 @@ def import_progress(
             [Project.id_for(c.code) for _, c in commands]
             + [DailyReport.id_for(c.code, _day(c.date)) for _, c in commands]
         )
+        rows = _Rows(sheet, session)
         for done, (number, command) in enumerate(commands, 1):
-            try:
+            with rows.row(number):
                 existing = session.find(
                     DailyReport, DailyReport.id_for(command.code, _day(command.date))
                 )
@@ -321,10 +330,9 @@ def import_progress(
                 else:
                     work.run(correction, at, actor)
                     corrected += 1
-            except CampaignError as error:
-                raise SheetError([sheet.locate(number, error)]) from None
             if done % FLUSH_EVERY == 0:
                 appended += work.flush()
+        sheet.check()
         appended += work.flush()
     position, head = work.tip
     return ProgressReceipt(
@@ -342,12 +350,42 @@ def import_progress(
     )
 
 
+class _Rows:
+    """A sheet's rows tried one by one in a unit of work (`with rows.row(number): ...`). A row
+    the rules refuse is noted on the sheet, and what it changed in the unit is undone, so that
+    every later row is tried against the state the rows before it leave, as if the refused row
+    were not there. The caller refuses the sheet (`Sheet.check`) inside the unit, which then
+    appends nothing, not even what it flushed."""
+
+    def __init__(self, sheet: Sheet, session: Session) -> None:
+        self.sheet = sheet
+        self.session = session
+        self.number = 0
+        self.made = 0  # the events the unit had queued when the row began
+
+    def row(self, number: int) -> _Rows:
+        self.number = number
+        return self
+
+    def __enter__(self) -> None:
+        self.made = self.session.mark()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, _: object
+    ) -> bool:
+        if not isinstance(error, Refused):
+            return False  # done, or not a rule's refusal (the store's trouble): it goes up
+        self.session.undo(self.made)
+        self.sheet.note(self.number, error)
+        return True
+
+
 def _row_commands(
-    sheet: Sheet, layout: Layout, kind: type[Command], day: dt.date
+    sheet: Sheet, layout: Layout, kind: type[Command], day: dt.date | None
 ) -> tuple[list[tuple[int, Any]], int]:
-    """Each filled row of the sheet as a command of `kind` (its date the row's, else `day`),
-    with its row number, and how many rows are blank; a row that is no valid command is noted
-    on the sheet (the caller refuses it with `Sheet.check`)."""
+    """Each filled row of the sheet as a command of `kind` (its date the row's, else `day`
+    when given), with its row number, and how many rows are blank; a row that is no valid
+    command is noted on the sheet (the caller refuses it with `Sheet.check`)."""
     names = frozenset(kind.model_fields)
     commands: list[tuple[int, Any]] = []
     blank = 0
@@ -355,11 +393,12 @@ def _row_commands(
         fields = row.fields
         if row.bad:
             continue  # its error is noted
-        if not any(name in fields for name in layout.values):
+        if layout.values and not any(name in fields for name in layout.values):
             blank += 1
             continue
         given = {k: v for k, v in fields.items() if k in names}
-        given.setdefault("date", day)
+        if day is not None:
+            given.setdefault("date", day)
         try:
             command = parse_command(kind, given)
         except CampaignError as error:
@@ -370,22 +409,36 @@ def _row_commands(
     return commands, blank
 
 
+def _once(
+    sheet: Sheet,
+    rows: list[tuple[int, C]],
+    key: Callable[[C], Hashable],
+    repeated: Callable[[C, int], Refused],
+) -> list[tuple[int, C]]:
+    """The rows whose key the sheet has not held above them; a row that repeats one is noted
+    (`repeated(command, first row)` says how), and is not tried against the log: it would only
+    be refused as if the first row were already recorded."""
+    first: dict[Hashable, int] = {}
+    kept: list[tuple[int, C]] = []
+    for number, command in rows:
+        above = first.setdefault(key(command), number)
+        if above == number:
+            kept.append((number, command))
+        else:
+            sheet.note(number, repeated(command, above))
+    return kept
+
+
 def _reports(sheet: Sheet, day: dt.date) -> tuple[list[tuple[int, ReportProgress]], int]:
-    """The sheet's rows as reports, each with its row number, and how many rows are blank;
-    refuses the sheet (every error listed) if any row is wrong, or a project and day come
-    twice."""
+    """The sheet's rows as reports, each with its row number, and how many rows are blank; a
+    row that is no report, or reports a project and day a row above it reports, is noted."""
     parsed, blank = _row_commands(sheet, PROGRESS, ReportProgress, day)
-    commands: list[tuple[int, ReportProgress]] = []
-    seen: dict[tuple[str, dt.date | None], int] = {}
-    for number, command in parsed:
-        key = (command.code, command.date)
-        if key in seen:
-            twice = Refused("code", command.code, f"is also on row {seen[key]} for {command.date}")
-            sheet.note(number, twice)
-            continue
-        seen[key] = number
-        commands.append((number, command))
-    sheet.check()
+    commands = _once(
+        sheet,
+        parsed,
+        lambda c: (c.code, c.date),
+        lambda c, above: Refused("code", c.code, f"is also on row {above} for {c.date}"),
+    )
     return commands, blank
 
 
@@ -426,9 +479,7 @@ def import_requests(
     sheet = read_sheet(path, REQUESTS)
     campaign = _campaign(engine)
     day = _sheet_date(engine, campaign, sheet, date)
-    commands: list[tuple[int, FileFactor]]
-    commands, blank = _row_commands(sheet, REQUESTS, FileFactor, day)
-    sheet.check()
+    commands, blank = _requests(sheet, day)
     filed: list[FiledRow] = []
     appended = 0
     with engine.unit_of_work(batch=True) as work:
@@ -439,26 +490,26 @@ def import_requests(
             [Project.id_for(c.code) for _, c in commands]
             + [FactorKey.id_for(c.key) for _, c in commands if c.key is not None]
         )
-        for number, command in commands:
-            try:
-                result = work.run(command, at, actor)
+        rows = _Rows(sheet, session)
+        for done, (number, command) in enumerate(commands, 1):
+            with rows.row(number):
+                result = _file(work, sheet, command, at, actor)
                 assert result.id is not None  # a filing names its request
                 request = session.request(result.id)
-            except CampaignError as error:
-                raise SheetError([sheet.locate(number, error)]) from None
-            filed.append(
-                FiledRow(
-                    row=number,
-                    id=result.id,
-                    code=command.code,
-                    category=str(command.category),
-                    date=request.filed_on,
-                    due=request.sla_due,
-                    new=result.appended > 0,
+                filed.append(
+                    FiledRow(
+                        row=number,
+                        id=result.id,
+                        code=command.code,
+                        category=str(command.category),
+                        date=request.filed_on,
+                        due=request.sla_due,
+                        new=result.appended > 0,
+                    )
                 )
-            )
-            if len(filed) % FLUSH_EVERY == 0:
+            if done % FLUSH_EVERY == 0:
                 appended += work.flush()
+        sheet.check()
         appended += work.flush()
     position, head = work.tip
     return RequestsReceipt(
@@ -473,36 +524,82 @@ def import_requests(
     )
 
 
+def _requests(sheet: Sheet, day: dt.date) -> tuple[list[tuple[int, FileFactor]], int]:
+    """The sheet's rows as filings, each with its row number, and how many rows are blank; a
+    row that is no filing, or repeats a row above it (its 申请编号, or without one its project,
+    category, day and detail), is noted."""
+    parsed: list[tuple[int, FileFactor]]
+    parsed, blank = _row_commands(sheet, REQUESTS, FileFactor, day)
+    key = sheet.header("key")
+    keyed = _once(
+        sheet,
+        [(n, c) for n, c in parsed if c.key is not None],
+        lambda c: c.key,
+        lambda c, above: Refused(
+            "key",
+            c.key,
+            f"is also on row {above} (a {key} names one request): keep one of the rows, or "
+            f"give each request its own {key}",
+        ),
+    )
+    unkeyed = _once(
+        sheet,
+        [(n, c) for n, c in parsed if c.key is None],
+        lambda c: (c.code, c.category, c.date, c.detail),
+        lambda c, above: Refused(
+            "detail",
+            c.detail,
+            f"is also on row {above} ({c.code} {FACTOR_CATEGORY_LABELS[c.category]} {c.date}): "
+            f"keep one of the rows, or give each request its own {key}",
+        ),
+    )
+    return sorted(keyed + unkeyed, key=lambda row: row[0]), blank
+
+
+def _file(
+    work: UnitOfWork, sheet: Sheet, command: FileFactor, at: dt.datetime, actor: str
+) -> Result:
+    """File one row's request. The likely duplicate that `factor file --again` would file
+    anyway is refused with what a sheet offers instead: a 申请编号 for each request."""
+    try:
+        return work.run(command, at, actor)
+    except LikelyDuplicate as error:
+        key = sheet.header("key")
+        raise Refused(
+            "detail",
+            command.detail,
+            f"is the detail of request {error.request_id}, filed that day and still open: if "
+            f"this row is another request, give each request its own {key}; if it is that "
+            "one, delete the row",
+        ) from None
+
+
 def register_projects(engine: Engine, path: Path, *, actor: str) -> RegisterReceipt:
     """Register every project of a sheet, all or none."""
     _check_actor(actor)
     sheet = read_sheet(path, PROJECTS)
-    commands: list[tuple[int, RegisterProject]] = []
-    for row in sheet.rows:
-        if row.bad:
-            continue  # its error is noted
-        try:
-            command = parse_command(RegisterProject, row.fields)
-        except CampaignError as error:
-            sheet.note(row.number, error)
-            continue
-        assert isinstance(command, RegisterProject)
-        commands.append((row.number, command))
     if not sheet.rows:
         raise SheetError([f"{sheet.file}: no project rows under the header"])
-    sheet.check()
+    parsed: list[tuple[int, RegisterProject]]
+    parsed, _ = _row_commands(sheet, PROJECTS, RegisterProject, None)
+    commands = _once(
+        sheet,
+        parsed,
+        lambda c: c.code,
+        lambda c, above: Refused("code", c.code, f"is also on row {above}: keep one of the rows"),
+    )
     results: list[Result] = []
     with engine.unit_of_work(batch=True) as work:
         at = engine.recorded_now()
         actor = work.actor(actor)
         work.session.preload([Project.id_for(c.code) for _, c in commands])
+        rows = _Rows(sheet, work.session)
         for done, (number, command) in enumerate(commands, 1):
-            try:
+            with rows.row(number):
                 results.append(work.run(command, at, actor))
-            except CampaignError as error:
-                raise SheetError([sheet.locate(number, error)]) from None
             if done % FLUSH_EVERY == 0:
                 work.flush()
+        sheet.check()
     position, head = work.tip
     kept = tuple(replace(r, position=position, head=head.hex()) for r in results)
     return RegisterReceipt(sheet.file, sheet.sheet, kept)

@@ -33,7 +33,7 @@ from campaign.app.commands import (
 )
 from campaign.app.session import Session
 from campaign.domain.campaign import Campaign
-from campaign.domain.errors import Refused
+from campaign.domain.errors import LikelyDuplicate, Refused
 from campaign.domain.project import Project
 from campaign.domain.report import DailyReport
 from campaign.domain.time import DEFAULT_TIMEZONE
@@ -278,12 +278,7 @@ def _file(command: FileFactor, session: Session) -> Done:
             and earlier.detail == command.detail
             and earlier.resolved_on is None
         ):
-            raise Refused(
-                "detail",
-                command.detail,
-                f"is the detail of request {request_id}, filed that day and still open: give "
-                "--again to file another, or --key to name each request",
-            )
+            raise LikelyDuplicate(command.detail, request_id)
         twin += 1
         request_id = f"{base}-{twin}"
     request = FactorRequest.file(

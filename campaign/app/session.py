@@ -131,6 +131,40 @@ class Session:
         self._touched.clear()
         return len(self.events) - before
 
+    def mark(self) -> int:
+        """Where the queue stands before a command that `undo` may take back."""
+        return len(self.events)
+
+    def undo(self, mark: int) -> None:
+        """Take back the running command, refused: forget the events it made (queued after
+        `mark`, or still pending on its aggregates when it was refused half way), and read the
+        aggregates they changed again, as the log and the commands before it leave them. A
+        command's rules are checked before its events are made, so usually there is nothing to
+        take back; a shared store's rights, though, are checked on the events made."""
+        self.end_command()
+        dropped = self.events[mark:]
+        del self.events[mark:]
+        created = {e.originator_id: isinstance(e, Aggregate.Created) for e in reversed(dropped)}
+        for aggregate_id, new in created.items():
+            restored = None if new else self._as_left(aggregate_id)
+            self.recent.pop(aggregate_id, None)
+            if self.kept is not None:
+                self.kept.pop(aggregate_id, None)
+            if aggregate_id in self.preloaded:
+                self.preloaded[aggregate_id] = restored
+            if restored is not None:
+                self.recent[aggregate_id] = restored
+
+    def _as_left(self, aggregate_id: str) -> Aggregate | None:
+        """An aggregate as the log (with what the unit flushed) and the queued events leave it."""
+        aggregate = self.store.get(aggregate_id)
+        for event in self.events:
+            if event.originator_id == aggregate_id and (
+                aggregate is None or event.originator_version > aggregate.version
+            ):
+                aggregate = event.mutate(aggregate)
+        return aggregate
+
     def flush(self) -> int:
         """Append the queued events in command order (inside the caller's write transaction)."""
         if not self.events:

@@ -26,6 +26,20 @@ class Refused(CampaignError):
         super().__init__(_one_line(f"{field}={_show(value)}: {rule}"))
 
 
+class LikelyDuplicate(Refused):
+    """A request like one filed that day and still open (`request_id`): the same project,
+    category and detail, with no key to tell them apart."""
+
+    def __init__(self, detail: str, request_id: str) -> None:
+        self.request_id = request_id
+        super().__init__(
+            "detail",
+            detail,
+            f"is the detail of request {request_id}, filed that day and still open: give "
+            "--again to file another, or --key to name each request",
+        )
+
+
 class StoreError(CampaignError):
     """The store cannot be used as asked (busy, not a campaign store, not empty...)."""
 

@@ -73,8 +73,9 @@ def progress_import(
     A row with no value is not reported and is skipped. A row equal to the day's
     report appends nothing, so importing the same sheet again appends nothing; a
     row that differs is refused, unless --correct --reason is given: then the
-    values that differ are corrected. Every error names the file, the sheet, the
-    row and the column.
+    values that differ are corrected. Every refused row is listed in one run (the
+    first 20 errors, then a count), each naming the file, the sheet, the row and
+    the column; a project and day given twice names both rows.
 
     \b
     Columns (the template's headers, or SPEC's names):
@@ -130,7 +131,11 @@ def factor_import(file: Path, date: str | None, db: str, actor: str, as_json: bo
       申请编号   key (optional)
 
     A row whose key was filed before names that request and appends nothing, so a
-    sheet with keys can be imported again. A CSV file may be UTF-8 or GBK.
+    sheet with keys can be imported again. A row without a key that repeats an
+    open request of the same project, category, day and detail is refused as a
+    likely duplicate: give each request its own 申请编号. Every refused row is
+    listed in one run (the first 20 errors, then a count), and nothing is filed.
+    A CSV file may be UTF-8 or GBK.
 
     \b
     Example:

@@ -641,7 +641,7 @@ def test_register_from_a_csv_with_json_prints_one_document(
         # row 1 is the header: the N-th project is row N + 1.
         ([csv_row("A-1"), csv_row("A-2", sector="steel")], 3, "sector=steel"),
         ([csv_row("A-1"), csv_row("A-2"), csv_row("A-3", date="2020-13-01")], 4, "date="),
-        ([csv_row("A-1"), csv_row("A-2"), csv_row("A-1")], 4, "already registered"),
+        ([csv_row("A-1"), csv_row("A-2"), csv_row("A-1")], 4, "is also on row 2"),
         ([csv_row("A-1", annual_plan="30000.01")], 2, "more than total_investment"),
         ([csv_row("A-1"), csv_row("A-2", total_investment="")], 3, "total_investment="),
         ([csv_row("A-1"), csv_row("A-2", date="2020-07-11")], 3, "today"),

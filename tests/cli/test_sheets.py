@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shlex
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +53,13 @@ def office(folder: Path) -> Campaign:
 @pytest.fixture
 def run(tmp_path: Path) -> Campaign:
     return office(tmp_path / "office")
+
+
+def advice_runs(run: Campaign, command: list[str], text: str) -> None:
+    """Every option an error names is an option of the command that printed it."""
+    shown = run.ok(*command, "--help").stdout
+    for option in re.findall(r"--[a-z][a-z-]*", text):
+        assert re.search(rf"{option}\b", shown), f"{option} is no option of {' '.join(command)}"
 
 
 def template(run: Campaign, day: str) -> Path:
@@ -214,6 +222,60 @@ def test_every_bad_cell_is_one_line_on_stderr_and_nothing_is_appended(run: Campa
     assert run.events() == before
 
 
+def test_every_row_the_rules_refuse_is_listed_in_one_run_and_nothing_is_appended(
+    run: Campaign,
+) -> None:
+    run.ok(*shlex.split("progress report ZZ-002 --date 2020-06-30 --investment 5"))
+    run.ok(*shlex.split("project terminate ZZ-003 --date 2020-06-20 --reason 投资方撤资"))
+    source = text_file(
+        run.folder / "调度表.csv",
+        ["日期", "项目编号", "本日完成投资(万元)"],
+        [
+            ["2020-06-30", "ZZ-001", "10"],  # row 2
+            ["2020-06-25", "ZZ-003", "1"],  # after its termination
+            ["2021-01-04", "ZZ-001", "1"],  # outside the campaign year
+            ["2020-06-30", "ZZ-002", "9"],  # differs from the day's report
+            ["2020-06-30", "ZZ-404", "1"],  # no such project
+            ["2020-06-29", "ZZ-001", "abc"],  # a bad cell
+            ["2020-06-30", "ZZ-001", "10"],  # the project and day of row 2
+            ["2020-06-29", "ZZ-002", "3"],
+        ],
+    )
+    before = run.events()
+    result = run("progress", "import", str(source))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "Error: 调度表.csv row 3, 日期=2020-06-25: is after project ZZ-003 was terminated "
+        "(2020-06-20)",
+        "调度表.csv row 4, 日期=2021-01-04: is not in the campaign year 2020",
+        "调度表.csv row 5, 本日完成投资(万元)=9.00: differs from the 2020-06-30 report of ZZ-002 "
+        "(5.00); to replace it, import with --correct --reason",
+        "调度表.csv row 6, 项目编号=ZZ-404: is not a registered project",
+        "调度表.csv row 7, 本日完成投资(万元)=abc: must be a decimal number",
+        "调度表.csv row 8, 项目编号=ZZ-001: is also on row 2 for 2020-06-30",
+        "调度表.csv：6 处错误，未导入 (6 errors; nothing imported)",
+    ]
+    assert run.events() == before
+    advice_runs(run, ["progress", "import"], result.stderr)
+
+
+def test_a_sheet_refused_on_many_rows_lists_the_first_20_and_counts_the_others(
+    run: Campaign,
+) -> None:
+    unknown = [[f"ZZ-{n}", "1"] for n in range(101, 131)]
+    source = text_file(run.folder / "p.csv", ["项目编号", "本日完成投资(万元)"], unknown)
+    result = run("progress", "import", str(source), "--date", "2020-06-30")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Error: p.csv row 2, 项目编号=ZZ-101: is not a registered project"
+    assert lines[19] == "p.csv row 21, 项目编号=ZZ-120: is not a registered project"
+    assert lines[20:] == [
+        "… 另有 10 处 (10 more)",
+        "p.csv：30 处错误，未导入 (30 errors; nothing imported)",
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -269,6 +331,61 @@ def test_factor_import_prints_each_request_id(run: Campaign) -> None:
     assert f"receipt {doc['head']}@{doc['position']}" == receipt_of(run.db)
 
 
+REQUESTS = ["项目编号", "要素类别", "需求内容", "提报日期", "申请编号"]
+
+
+def test_factor_import_lists_every_refused_row_and_names_both_rows_of_a_repeat(
+    run: Campaign,
+) -> None:
+    run.ok(*shlex.split("project terminate ZZ-003 --date 2020-06-20 --reason 投资方撤资"))
+    source = text_file(
+        run.folder / "要素需求.csv",
+        REQUESTS,
+        [
+            ["ZZ-404", "用地", "二期用地", "2020-06-22", ""],  # row 2: no such project
+            ["ZZ-003", "用电", "专线接入", "2020-06-22", ""],  # terminated before
+            ["ZZ-001", "用地", "二期用地", "2020-06-22", "YD-1"],
+            ["ZZ-001", "用地", "二期用地", "2020-06-22", "YD-1"],  # row 4 again
+            ["ZZ-002", "用电", "专线接入", "2020-06-22", ""],
+            ["ZZ-002", "用电", "专线接入", "2020-06-22", ""],  # row 6 again
+        ],
+    )
+    before = run.events()
+    result = run("factor", "import", str(source))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Error: 要素需求.csv row 2, 项目编号=ZZ-404: is not a registered project",
+        "要素需求.csv row 3, 提报日期=2020-06-22: project ZZ-003 was terminated on 2020-06-20, "
+        "on or before it",
+        "要素需求.csv row 5, 申请编号=YD-1: is also on row 4 (a 申请编号 names one request): keep "
+        "one of the rows, or give each request its own 申请编号",
+        "要素需求.csv row 7, 需求内容=专线接入: is also on row 6 (ZZ-002 用电 2020-06-22): keep "
+        "one of the rows, or give each request its own 申请编号",
+        "要素需求.csv：4 处错误，未导入 (4 errors; nothing imported)",
+    ]
+    assert run.events() == before
+
+
+def test_a_likely_duplicate_request_is_refused_with_advice_the_import_can_follow(
+    run: Campaign,
+) -> None:
+    run.ok(*shlex.split("factor file ZZ-001 --category land --detail 二期用地 --date 2020-06-22"))
+    row = ["ZZ-001", "用地", "二期用地", "2020-06-22"]
+    again = text_file(run.folder / "要素需求.csv", REQUESTS, [[*row, ""]])
+    refused = run("factor", "import", str(again))
+    assert refused.exit_code == 1
+    line = one_line(refused.stderr)
+    assert line == (
+        "Error: 要素需求.csv row 2, 需求内容=二期用地: is the detail of request "
+        "ZZ-001-20200622-land, filed that day and still open: if this row is another request, "
+        "give each request its own 申请编号; if it is that one, delete the row"
+    )
+    advice_runs(run, ["factor", "import"], line)
+    keyed = text_file(run.folder / "要素需求-编号.csv", REQUESTS, [[*row, "YD-2"]])
+    filed = run.ok("factor", "import", str(keyed))
+    assert "row 2  ZZ-001-20200622-land-2  新报" in filed.stdout
+
+
 # ------------------------------------------------------------------ project register --from
 
 
@@ -310,3 +427,33 @@ def test_register_from_a_sheet_refuses_an_unknown_header_naming_it(run: Campaign
     result = run("project", "register", "--from", str(path))
     assert result.exit_code == 1
     assert "unknown column 投资方" in one_line(result.stderr)
+
+
+def test_register_from_a_sheet_lists_every_refused_row_and_names_both_rows_of_a_repeat(
+    run: Campaign,
+) -> None:
+    def project(code: str, plan: str = "15000", date: str = "2020-01-06") -> list[str]:
+        return [code, *REGISTER_ROW[1:7], plan, date, *REGISTER_ROW[9:]]
+
+    source = text_file(
+        run.folder / "p.csv",
+        REGISTER_HEADER,
+        [
+            project("ZZ-001"),  # row 2: registered by the office already
+            project("ZZ-101"),
+            project("ZZ-102", plan="60000"),  # more than its total investment
+            project("ZZ-101"),  # row 3 again
+            project("ZZ-103", date="2021-01-06"),  # outside the campaign year
+        ],
+    )
+    before = run.events()
+    result = run("project", "register", "--from", str(source))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Error: p.csv row 2, 项目编号=ZZ-001: is already registered",
+        "p.csv row 4, 年度计划投资(万元)=60000.00: is more than total_investment (50000.00)",
+        "p.csv row 5, 项目编号=ZZ-101: is also on row 3: keep one of the rows",
+        "p.csv row 6, 登记日期=2021-01-06: is not in the campaign year 2020",
+        "p.csv：4 处错误，未导入 (4 errors; nothing imported)",
+    ]
+    assert run.events() == before

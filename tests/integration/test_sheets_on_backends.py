@@ -13,12 +13,18 @@ import openpyxl
 import pytest
 
 from campaign import FixedClock, Refused, Settings, open_engine
+from campaign.app import bulk
+from campaign.app.admin import grant
 from campaign.app.bulk import import_progress, progress_template
-from tests.clerk import fill_template
+from campaign.app.sheets import SheetError
+from tests.clerk import fill_template, text_file
 from tests.conftest import Harness, stored_events
+from tests.integration.test_shared_store import TEAM, as_role
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from tests.postgres_server import PostgresServer
 
 
 @pytest.fixture
@@ -124,3 +130,46 @@ def test_a_filled_template_imports_on_each_backend(
         assert (state["investment_yuan"], state["funds_yuan"]) == (1_205_000, 1_000_000)
         assert Decimal(str(state["physical_pct"])) == 45
         assert import_progress(engine, filled, actor="t").appended == 0
+
+
+@pytest.mark.postgres
+def test_a_team_is_told_every_row_it_may_not_record_and_nothing_is_appended(
+    postgres: PostgresServer,
+    postgres_db: str,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    postgres.create_roles(TEAM)
+    with open_engine(Settings(db=postgres_db, clock=clock)) as engine:
+        owner = Harness(engine)
+        owner.open()
+        owner.register()
+        owner.register(code="ZZ-002")
+        grant(engine, TEAM, "team", ("ZZ-001",), actor="owner")
+        before = owner.events()
+    source = text_file(
+        tmp_path / "调度表.csv",
+        ["日期", "项目编号", "本日完成投资(万元)"],
+        [
+            ["2020-06-29", "ZZ-002", "5"],  # row 2: not the team's project
+            ["2020-06-29", "ZZ-001", "5"],
+            ["2020-06-30", "ZZ-002", "6"],
+            ["2020-06-30", "ZZ-001", "6"],
+        ],
+    )
+    # A row's rights are checked on the events it made. With a flush after every row, any
+    # event a refused row left in the unit would reach the database, which refuses it.
+    monkeypatch.setattr(bulk, "FLUSH_EVERY", 1)
+    # A role that is not the owner records at the server's clock: the engine's own, not a test's.
+    team = Settings(db=as_role(postgres_db, TEAM))
+    with open_engine(team) as engine, pytest.raises(SheetError) as caught:
+        import_progress(engine, source, actor="张三")
+    rule = f"role {TEAM} records only for its projects (ZZ-001)"
+    assert str(caught.value).splitlines() == [
+        f"调度表.csv row 2, project=ZZ-002: {rule}",
+        f"调度表.csv row 4, project=ZZ-002: {rule}",
+        "调度表.csv：2 处错误，未导入 (2 errors; nothing imported)",
+    ]
+    with open_engine(Settings(db=postgres_db, clock=clock)) as engine:
+        assert Harness(engine).events() == before
