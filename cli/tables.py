@@ -18,6 +18,7 @@ wrapped between its items, never cut. `receipt_lines` is the receipt under every
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -295,6 +296,39 @@ def packed(
         line, used, empty = line + rest, used + size, False
     lines.append(line)
     return lines
+
+
+BREAKS = re.compile(r".*?(?:, +|  +|[，、；：]|\Z)")
+"""The pieces a line may break after: each runs to a list's ", ", to two spaces (between the
+items of a line) or to a Chinese comma, colon or semicolon. A single space does not break:
+a label stays beside its value, a command line whole."""
+
+
+def wrapped(text: str, width: int, *, indent: int = 0) -> list[str]:
+    """`text` in lines of at most `width` cells, each indented by `indent`: broken after one of
+    `BREAKS` where one falls in the line, else between two characters (a Chinese character
+    takes two cells); nothing is cut off, and a width always gives the same lines."""
+    room = max(width - indent, 8)
+    margin = " " * indent
+    if width_of(text) <= room:  # most lines: at once
+        return [margin + text]
+    lines: list[str] = []
+    line = ""
+    for piece in filter(None, BREAKS.findall(text)):
+        rest = piece if line else piece.lstrip(" ")
+        while rest:
+            if width_of((line + rest).rstrip()) <= room:
+                line += rest
+                break
+            if line:
+                lines.append(line.rstrip())
+                line, rest = "", rest.lstrip(" ")
+                continue
+            head, rest = _split(rest, room)  # a piece wider than a line
+            lines.append(head)
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return [margin + line for line in lines]
 
 
 def _split(text: str, room: int) -> tuple[str, str]:

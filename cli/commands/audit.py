@@ -12,7 +12,7 @@ import click
 
 from cli.context import Refusal, engine_for, keep_snapshots, parse_date
 from cli.options import key_option, read_options, store_options
-from cli.output import console, print_json, print_json_list, progress
+from cli.output import print_json, print_json_list, progress
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -62,9 +62,9 @@ def audit_verify(
     deleted, inserted or reordered. With --against, also proves that the log extends a tree
     head kept outside the store (a rewritten middle, a dropped tail, an event forged before
     the head's size: even when the chain and the tree were written again to match), and with
-    --public-key that the office signed that head. --digest checks a chain head the same
-    way. Projection snapshots (a cache) are outside the log: --snapshots checks each against
-    what the log folds to.
+    --public-key (only with --against) that the office signed that head. --digest checks a
+    chain head the same way. Projection snapshots (a cache) are outside the log:
+    --snapshots checks each against what the log folds to.
 
     \b
     Examples:
@@ -79,6 +79,12 @@ def audit_verify(
     from campaign import verify
     from campaign.audit.proofs import verify_against
 
+    if public_key is not None and against is None:  # else the key would go unused, unsaid
+        raise Refusal(
+            f"public_key={public_key}: 须与 --against 同用：公钥只核验 --against 所给树头的签名 "
+            "(needs --against HEAD: the key checks the signature of that head, and nothing "
+            "else)"
+        )
     started = time.perf_counter()
     head = None if against is None else read_head(against)
     public = None if public_key is None else _public(public_key)
@@ -360,6 +366,10 @@ def audit_log(
 ) -> None:
     """List the events, with both times (effective date, recorded time) and the actor.
 
+    An event to a row, as wide as the terminal or as COLUMNS says (80 columns on a pipe): its
+    position, times, type and project, then under it the actor, the request and the fields,
+    wrapped. --json gives every event whole, for machines.
+
     \b
     Examples:
       campaign audit log --project ZZ-001 --type Corrected
@@ -397,10 +407,11 @@ def audit_log(
         if as_json:  # printed as read: the first events show at once, memory stays flat
             print_json_list(entries)
             return
-        from cli.report import print_log
+        from cli.audit_tables import print_log
+        from cli.tables import console
 
         shown = print_log(entries, zone, console(), events=engine.store.head())
-    click.echo(f"{shown} events", err=True)
+    click.echo(f"共 {shown} 条事件（{shown} events）", err=True)
 
 
 @audit.command("diff")
@@ -417,7 +428,7 @@ def audit_diff(as_of: str, known_at: str, vs: str, db: str, as_json: bool) -> No
     """
     from campaign import diff
     from campaign.domain.time import DEFAULT_TIMEZONE, in_zone
-    from cli.report import shown_fields
+    from cli.audit_tables import shown_fields
 
     day = parse_date(as_of)
     with engine_for(db, create=False) as engine:
@@ -448,13 +459,29 @@ def audit_diff(as_of: str, known_at: str, vs: str, db: str, as_json: bool) -> No
 @audit.command("reproduce")
 @read_options
 def audit_reproduce(db: str, as_json: bool) -> None:
-    """Recompute every published checkpoint and compare state hashes; any mismatch exits 1.
+    """Recompute every published checkpoint and compare state hashes; any that does not
+    reproduce exits 1. Each publication gets one verdict (--json: its status), and one that
+    does not reproduce never stops the others being checked:
+
+    \b
+      一致 (ok)                    the same state hash from the same log
+      日志不符 (log_differs)       the log's chain link at the position read
+                                   is not the head hash recorded: the history
+                                   before it was rewritten, or the publication
+                                   forged (audit verify --against a head kept
+                                   outside the store finds where)
+      数字不符 (figures_differ)    the same log, another state hash
+      无法复核 (not_reproducible)  a field missing or malformed (named with
+                                   its value and the rule), or a log that
+                                   cannot be folded
 
     \b
     Example:
       campaign audit reproduce
     """
     from campaign import reproduce
+    from campaign.audit.reproduce import STATUSES
+    from cli.audit_tables import error_line, print_reproductions, reproduction_json
 
     with engine_for(db, create=False) as engine:
         results = reproduce(engine)
@@ -464,33 +491,14 @@ def audit_reproduce(db: str, as_json: bool) -> None:
             {
                 "published": len(results),
                 "mismatches": len(bad),
-                "checkpoints": [
-                    {
-                        "as_of": r.as_of,
-                        "known_at": r.known_at,
-                        "position": r.position,
-                        "published": r.published,
-                        "computed": r.computed,
-                        "ok": r.ok,
-                    }
-                    for r in results
-                ],
+                "by_status": {s: sum(r.status == s for r in results) for s in STATUSES},
+                "checkpoints": [reproduction_json(r) for r in results],
             }
         )
     else:
-        for r in results:
-            mark = "ok      " if r.ok else "MISMATCH"
-            click.echo(
-                f"{mark} {r.as_of} known at {r.known_at or 'publication'} "
-                f"(position {r.position}): {r.computed}"
-            )
-        click.echo(f"{len(results)} published checkpoints, {len(bad)} mismatches")
+        print_reproductions(results)
     for r in bad:
-        click.echo(
-            f"Error: checkpoint {r.as_of} (known at {r.known_at}, position {r.position}) "
-            f"was published as {r.published} but reproduces as {r.computed}",
-            err=True,
-        )
+        click.echo(f"Error: {error_line(r)}", err=True)
     if bad:
         sys.exit(1)
 

@@ -282,7 +282,26 @@ def status(db: str, as_json: bool) -> None:
     if as_json:
         print_json(doc)
         return
-    from cli.report import status_lines
 
-    for line in status_lines(doc):
+    for line in _status_lines(doc):
         click.echo(line)
+
+
+def _status_lines(doc: dict[str, Any]) -> list[str]:
+    """The store's status (the document `campaign status --json` prints) as lines."""
+    campaign = doc["campaign"]
+    lines = []
+    if campaign is None:
+        lines.append(f"store     {doc['store']}: no campaign opened yet")
+    else:
+        kind = ", simulated (loaded from a scenario)" if campaign["simulated"] else ""
+        lines.append(
+            f"campaign  {campaign['name']} "
+            f"({campaign['start']} – {campaign['end']}, {campaign['timezone']}){kind}"
+        )
+        lines.append(f"store     {doc['store']}")
+    lines.append(f"projects  {doc['projects']} registered, {doc['terminated']} terminated")
+    last = doc["last_recorded"]
+    lines.append(f"events    {doc['events']:,}" + (f", last recorded {last}" if last else ""))
+    lines.extend(f"  {name:<28}{n:>10,}" for name, n in doc["by_type"].items())
+    return lines

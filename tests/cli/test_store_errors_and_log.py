@@ -13,7 +13,7 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from cli.report import LOG_CHUNK, LOG_COLUMNS, print_log
+from cli.audit_tables import LOG_CHUNK, LOG_HEADERS, print_log
 from tests.cli.test_cli import Campaign, one_line
 
 if TYPE_CHECKING:
@@ -108,9 +108,8 @@ def _entry(position: int, actor: str, project: str) -> dict[str, Any]:
 
 
 def test_a_long_log_is_drawn_chunk_by_chunk_with_its_columns_lined_up() -> None:
-    """The first chunk is drawn before the next is read. Positions and recorded times stay
-    where the header put them; an actor longer than any before moves the columns after it
-    right from its chunk on, and never back."""
+    """The first chunk is drawn before the next is read. Every event's first line puts its
+    position, times and type where the header put them, whatever its actor (under the row)."""
     out = io.StringIO()
     console = Console(file=out, width=200, highlight=False)
     drawn_before: list[int] = []
@@ -124,22 +123,23 @@ def test_a_long_log_is_drawn_chunk_by_chunk_with_its_columns_lined_up() -> None:
 
     assert print_log(entries(), "Asia/Shanghai", console, events=10_000) == 2 * LOG_CHUNK + 5
     lines = out.getvalue().splitlines()
-    assert drawn_before == [LOG_CHUNK + 1]  # the header and the first chunk
-    assert len(lines) == 2 * LOG_CHUNK + 6
-    assert [line.split()[0] for line in lines].count("pos") == 1
-    header, first, later = lines[0], lines[1 : LOG_CHUNK + 1], lines[LOG_CHUNK + 1 :]
-    assert {line.index("2020-04-16T18") for line in lines[1:]} == {header.index("recorded")}
-    assert {line.split()[0] for line in lines[1:]} == {str(p) for p in range(1, 2 * LOG_CHUNK + 6)}
-    assert {line.rstrip()[-1] for line in lines[1:]} == {"元"}
-    moved = {cell_len(line[: line.index("Daily")]) for line in later}
-    assert {cell_len(line[: line.index("Daily")]) for line in first} == {header.index("type")}
-    assert len(moved) == 1 and moved.pop() > header.index("type")
+    assert drawn_before == [1 + 2 * LOG_CHUNK]  # the header and the first chunk's two lines each
+    header, rows = lines[0], lines[1::2]
+    assert header.split() == [*LOG_HEADERS, "项目"]
+    assert [row.split()[0] for row in rows] == [str(p) for p in range(1, 2 * LOG_CHUNK + 6)]
+    assert {cell_len(row[: row.index("2020-04-16T18")]) for row in rows} == {
+        cell_len(header[: header.index("记录时间")])
+    }
+    assert {cell_len(row[: row.index("Daily")]) for row in rows} == {
+        cell_len(header[: header.index("事件类型")])
+    }
+    assert {line.rstrip()[-1] for line in lines[2::2]} == {"元"}
 
 
 def test_an_empty_log_is_drawn_as_its_header() -> None:
     out = io.StringIO()
     assert print_log(iter([]), "Asia/Shanghai", Console(file=out, width=200), events=0) == 0
-    assert out.getvalue().split() == list(LOG_COLUMNS)
+    assert out.getvalue().split() == [*LOG_HEADERS, "项目"]
 
 
 @pytest.mark.parametrize("width", [120, 140, 200])
