@@ -437,23 +437,30 @@ def audit_diff(as_of: str, known_at: str, vs: str, db: str, as_json: bool) -> No
     if as_json:
         print_json(result.document())
         return
+    from cli.tables import console, wrapped
+
+    width = console().width
     low, high = result.positions
-    click.echo(
-        f"checkpoint {result.as_of}: known at {known_at} (position {low}) vs {vs} (position {high})"
-    )
+    for line in wrapped(
+        f"调度 {result.as_of}：截至 {known_at} 所知（读至位置 {low}），对比截至 {vs} 所知"
+        f"（读至位置 {high}）",
+        width,
+    ):
+        click.echo(line)
     if not result.changes:
-        click.echo("no figure changed")
+        click.echo("无数字变化（no figure changed）")
     for change in result.changes:
         click.echo(f"  {change['figure']}: {change['before']} -> {change['after']}")
     zone = campaign.timezone if campaign else DEFAULT_TIMEZONE
     if result.causes:
-        click.echo("caused by the events recorded in between:")
-    for e in result.causes:
-        fields = shown_fields(e["fields"])
-        click.echo(
-            f"  #{e['position']} {in_zone(e['recorded'], zone)} {e['actor']}: {e['type']} "
-            f"{e['project'] or ''} {e['date'] or ''} {fields}"
-        )
+        click.echo("其间记录的事件（the events recorded in between）:")
+    for e in result.causes:  # the event, then its fields hanging under it
+        said = f"#{e['position']}  {in_zone(e['recorded'], zone)}  {e['actor']}  {e['type']}"
+        said += "".join(f"  {part}" for part in (e["project"], e["date"]) if part)
+        lines = wrapped(f"{said}  {shown_fields(e['fields'])}", width, indent=4)
+        click.echo(f"  {lines[0][4:]}")
+        for line in lines[1:]:
+            click.echo(line)
 
 
 @audit.command("reproduce")

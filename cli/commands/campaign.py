@@ -288,20 +288,34 @@ def status(db: str, as_json: bool) -> None:
 
 
 def _status_lines(doc: dict[str, Any]) -> list[str]:
-    """The store's status (the document `campaign status --json` prints) as lines."""
+    """The store's status (the document `campaign status --json` prints) as lines, in
+    Chinese, wrapped at the terminal's width (80 columns on a pipe)."""
+    from cli.tables import console, wrapped
+
+    width = console().width
     campaign = doc["campaign"]
-    lines = []
+    said: list[tuple[str, str]] = []
     if campaign is None:
-        lines.append(f"store     {doc['store']}: no campaign opened yet")
+        said.append(("存储", f"{doc['store']}：尚未开启会战（campaign open）"))
     else:
-        kind = ", simulated (loaded from a scenario)" if campaign["simulated"] else ""
-        lines.append(
-            f"campaign  {campaign['name']} "
-            f"({campaign['start']} – {campaign['end']}, {campaign['timezone']}){kind}"
+        kind = "，模拟（由情景文件载入）" if campaign["simulated"] else ""
+        said.append(
+            (
+                "会战",
+                f"{campaign['name']}（{campaign['start']} 至 {campaign['end']}，"
+                f"{campaign['timezone']}）{kind}",
+            )
         )
-        lines.append(f"store     {doc['store']}")
-    lines.append(f"projects  {doc['projects']} registered, {doc['terminated']} terminated")
+        said.append(("存储", doc["store"]))
+    said.append(("项目", f"登记 {doc['projects']:,} 个，终止 {doc['terminated']:,} 个"))
     last = doc["last_recorded"]
-    lines.append(f"events    {doc['events']:,}" + (f", last recorded {last}" if last else ""))
+    said.append(("事件", f"{doc['events']:,} 条" + (f"，最近记录于 {last}" if last else "")))
+    lines = []
+    for label, text in said:  # the label, then its text; a wrapped line hangs under the text
+        if label == "存储":  # a file name or URL stays whole, to be copied
+            lines.append(f"{label}  {text}")
+            continue
+        body = wrapped(text, width, indent=6)
+        lines += [f"{label}  {body[0][6:]}", *body[1:]]
     lines.extend(f"  {name:<28}{n:>10,}" for name, n in doc["by_type"].items())
     return lines

@@ -666,7 +666,7 @@ def test_status_shows_the_campaign_and_the_events(store: tuple[Campaign, str]) -
     run, _ = store
     result = run.ok("status")
     assert "枣庄高新区百日会战 2020" in result.stdout
-    assert re.search(r"^events\s+4\b", result.stdout, re.MULTILINE), result.stdout
+    assert re.search(r"^事件\s+4 条", result.stdout, re.MULTILINE), result.stdout
     assert result.stderr == ""
 
 
