@@ -3,11 +3,13 @@
 - `current_head`: the log's signed tree head now.
 - `verify_against`: that the log now in the store extends a head kept outside it. The whole
   log is read again: every link, every recorded time, every node of the tree recomputed from
-  the events, and the root at the head's size compared with the head's; a rewritten middle, a
-  dropped tail or an event forged before the head's size fails even when the chain and the
-  tree were written again to match. Where it can, the first position that differs is named:
-  from the chain or the tree when only the events were changed, else between the signed heads
-  the log's own publications carry.
+  the events, and the root at the head's size compared with the head's, then the head's time
+  with the recorded time of the event at its size; a rewritten middle, a dropped tail or an
+  event forged before the head's size fails even when the chain and the tree were written
+  again to match. Where it can, the first position that differs is named: from the chain or
+  the tree when only the events were changed, else between the signed heads the log's own
+  publications carry; a log shorter than the head is told as cut or rewritten from what it
+  holds (`campaign.audit.verify.shorter`).
 - `inclusion_proof`: one event with its audit path to a signed head, for
   `tools/verify_proof.py`; `extension_proof` (`consistency_proof` from the stored tree): that
   an earlier head is a prefix of a later.
@@ -21,10 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from campaign.audit.verify import Verification, verify_chain, walk
+from campaign.audit.verify import Verification, shorter, verify_chain, walk
 from campaign.domain import topics
 from campaign.domain.errors import Refused, StoreError
-from campaign.store.heads import TreeHead, head_at, stored_tree
+from campaign.store.chain import link_entry
+from campaign.store.heads import TreeHead, head_at, stamp_of, stored_tree
 from campaign.store.tree import node_hash
 
 if TYPE_CHECKING:
@@ -78,7 +81,13 @@ def verify_against(
     expected: str | None = None,
 ) -> Extension:
     """Prove that the log in the store extends `head` (see the module's docstring), in the
-    same walk that checks the log itself (and the digest `expected`, when given)."""
+    same walk that checks the log itself (and the digest `expected`, when given).
+
+    The head's time is the recorded time of the event at its size, as stored (`head_at`),
+    and its root covers that event's bytes, its time among them: a head whose root the log
+    gives at its size carries that time exactly. A time later or earlier than it is not the
+    log's but the head's own fault (altered after it was made, or not made by the engine
+    from this log): it is reported at the head's size, and the log is not blamed."""
     signature: str | None = None
     if public is not None:
         signature = head.check(public)
@@ -89,17 +98,40 @@ def verify_against(
         if not log.ok:
             return checked
         if head.size > log.events:
-            return _with(
-                checked,
-                f"the log ends at position {log.events}, before the head's size {head.size} "
-                "(events were cut from the end)",
-                log.events + 1,
-            )
+            why = shorter(reader, log.events, head.size, "head", head.time)
+            if why.since == why.position:
+                return _with(checked, why.problem, why.position)
+            return _with(checked, why.problem, None, (why.since, why.position))
         if log.roots[head.size] != head.root:
             return _locate(reader, checked, public)
+        wrong_time = _time_problem(reader, head)
+        if wrong_time is not None:
+            return _with(checked, wrong_time, head.size or None)
         return checked
     finally:
         reader.close()
+
+
+def _time_problem(reader: LogReader, head: TreeHead) -> str | None:
+    """Why the head's time is not the recorded time of the event at its size (None when it
+    is; see `verify_against`)."""
+    stamp = stamp_of(reader.state_at(head.size)) if head.size else None
+    recorded = None if stamp is None else stamp.decode()
+    if head.time == recorded:
+        return None
+    if recorded is None:
+        return f"the head of the empty log gives a time ({head.time}); it has none"
+    if head.time is None:
+        return (
+            f"the head gives no time, but the event at its size {head.size} was recorded at "
+            f"{recorded} (the head was altered, or not made by the engine from this log)"
+        )
+    order = "later" if head.time > recorded else "earlier"
+    return (
+        f"the head's time {head.time} is {order} than the recorded time of the event at its "
+        f"size {head.size} ({recorded}), whose bytes its root covers: the head's time was "
+        "altered, or the head was not made by the engine from this log"
+    )
 
 
 def _with(
@@ -185,9 +217,11 @@ def _checked_head(reader: LogReader, against: TreeHead | None, signer: Signer | 
             "run campaign audit verify --against"
         )
     if stored_tree(reader).root(against.size) != against.root:
+        # the stored tree's root, not one recomputed from the events: either may differ
         raise StoreError(
-            f"the log's first {against.size} events are not the head's: run campaign "
-            "audit verify --against"
+            f"the store's Merkle tree does not give the head's root at its size {against.size} "
+            "(the log's first events are not the head's, or the tree kept beside them was "
+            "changed): run campaign audit verify --against"
         )
     return against
 
@@ -202,7 +236,7 @@ def inclusion_proof(engine: Engine, position: int, against: TreeHead | None) -> 
             raise Refused("position", position, f"must be between 1 and {head.size}")
         originator_id, version, topic, state = reader.event_at(position)
         tree = stored_tree(reader)
-        _check_leaves(tree, position, head.size)
+        _check_leaves(reader, tree, position, head.size)
         path = tree.inclusion(position - 1, head.size)
     finally:
         reader.close()
@@ -221,20 +255,30 @@ def inclusion_proof(engine: Engine, position: int, against: TreeHead | None) -> 
     }
 
 
-def _check_leaves(tree: Tree, position: int, size: int) -> None:
+def _check_leaves(reader: LogReader, tree: Tree, position: int, size: int) -> None:
     """The events of the pair `position` belongs to still give the tree's stored node over
     them. The proof's path is the stored nodes above that pair, and its root the stored
     tree's, so this is what a proof the checker refuses could differ in (the last event of
-    an odd size has no pair: `check_tail` checked it as the head was given)."""
+    an odd size has no pair: `check_tail` checked it as the head was given). When they do
+    not, each event's link says which of the two was changed, if either was."""
     first = position - 1 if position % 2 == 0 else position
     if first + 1 > size:
         return
     pair = node_hash(tree.leaf(first - 1), tree.leaf(first))
-    if pair != tree.subtree(first - 1, 2):
-        raise StoreError(
-            f"the events at positions {first}–{first + 1} do not give the tree's node over "
-            "them (an event was changed): no proof is written; run campaign audit verify"
-        )
+    if pair == tree.subtree(first - 1, 2):
+        return
+    for at in (first, first + 1):
+        if link_entry(reader.chain_at(at - 1)[1], reader.entry_at(at)) != reader.chain_at(at)[1]:
+            raise StoreError(
+                f"the event at position {at} does not give its link in the chain (it was "
+                "changed): no proof is written; run campaign audit verify"
+            )
+    raise StoreError(
+        f"the tree's node over positions {first}–{first + 1} (stored at {first + 1}) is not "
+        "the hash of those events, which give their links in the chain (the node was "
+        "changed, or the events and the chain were written again after the tree): no proof "
+        "is written; run campaign audit verify"
+    )
 
 
 def extension_proof(engine: Engine, since: TreeHead, against: TreeHead | None) -> dict[str, Any]:

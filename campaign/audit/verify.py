@@ -2,6 +2,11 @@
 from the stored bytes, so that a modified, deleted, inserted or reordered event breaks it at
 its position; a digest `HASH@POSITION` kept outside the store also catches a cut tail. With
 snapshots, each projection snapshot is also compared with what the log folds to there.
+
+The walk over the events (`Walk.step`) only checks; it is what `audit verify` spends its time
+in. Saying why a check failed (two events swapped, a node of the tree changed, a log shorter
+than a digest cut or rewritten) is done after it failed, from the store (`_unlinked`,
+`_node_problem`, `shorter`).
 """
 
 from __future__ import annotations
@@ -14,15 +19,17 @@ from dataclasses import dataclass, field
 from hashlib import sha256
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from campaign.domain.errors import CampaignError, Refused, StoreError
 from campaign.read.fold import Folder
 from campaign.read.parallel import two_processes
 from campaign.read.replay import alike_on_one_process, fold_range
 from campaign.read.snapshots import FORMAT, content, dump
-from campaign.store.chain import GENESIS, digest, parse_digest
-from campaign.store.heads import stamp_of, stored_tree
+from campaign.store.chain import GENESIS, digest, link_entry, parse_digest
+from campaign.store.heads import HEX_ROOT, PUBLICATIONS, stamp_of, stored_tree
 from campaign.store.readers import SplitReader
-from campaign.store.tree import Frontier, entry, frontier_of
+from campaign.store.tree import Frontier, entry, frontier_of, node_hash
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterator
@@ -97,17 +104,26 @@ def verify_chain(
         result = _walk_in_two(split, progress, chained, sizes)
     else:
         result = walk(reader.links(), progress, chained, reader.tree_rows(), sizes)
-    if result.ok and chained > result.events:
+    if result.problem == UNLINKED:
+        result = _unlinked(reader, result)
+    if chained > result.events and (result.ok or result.problem == PAST_TREE):
+        # the events end before the chain does: the first missing one is what is wrong,
+        # not the tree's nodes that were written beside it and are still there
         result = Verification(
             result.events,
             result.head,
-            f"event missing: the chain goes on to position {chained} (deleted)",
+            f"event missing: the chain goes on to position {chained}, the events end at "
+            f"position {result.events} (deleted)",
             result.events + 1,
+            result.roots,
         )
     if result.ok and expected is not None:
         result = _check_digest(reader, result, expected_head, expected_position)
     return result
 
+
+UNLINKED = "the event's bytes do not match its link (modified, or moved)"
+PAST_TREE = "the Merkle tree has nodes past the last event"
 
 MIN_SPLIT = 200_000
 """Logs at least this long are checked by two processes (SQLite), each half on its own."""
@@ -179,14 +195,13 @@ def _walk_in_two(
         raise StoreError("the second process of audit verify failed: run it again")
     second: Verification = pickle.loads(sent)  # our own child's bytes
     if second.ok and last_node > second.events:
-        problem = "the Merkle tree has nodes past the last event"
-        return Verification(second.events, second.head, problem, second.events + 1)
+        return Verification(second.events, second.head, PAST_TREE, second.events + 1)
     return Verification(
         second.events, second.head, second.problem, second.position, first.roots | second.roots
     )
 
 
-def _start_at(reader: SplitReader, middle: int, sizes: Collection[int]) -> tuple[_Walk, int] | None:
+def _start_at(reader: SplitReader, middle: int, sizes: Collection[int]) -> tuple[Walk, int] | None:
     """The walk's state after the event at `middle`, as the store holds it (read in this
     process's view of the store, before the second process starts), and that event's
     notification id, where the halves part (the ids of a rewritten log need not be its
@@ -199,7 +214,7 @@ def _start_at(reader: SplitReader, middle: int, sizes: Collection[int]) -> tuple
         return None
     if stamp is None:
         return None
-    start = _Walk(None, sizes)
+    start = Walk(None, sizes)
     start.position, start.head, start.last_time = middle, head, stamp
     start.stack = [block for _, block in edge.blocks]
     return start, split
@@ -212,7 +227,7 @@ def walk(
     tree: Iterator[list[tuple[int, bytes]]] | None = None,
     sizes: Collection[int] = (),
     *,
-    start: _Walk | None = None,
+    start: Walk | None = None,
     ends: bool = True,
 ) -> Verification:
     """Rows are (notification id, originator id, version, topic, state, chain position,
@@ -221,7 +236,7 @@ def walk(
     compared node by node; the roots at `sizes` are kept (`Verification.roots`). From the
     state `start` (the first half's end) when given; `ends`: the rows end the log, so no tree
     node may come after them."""
-    walk = _Walk(None, sizes) if start is None else start
+    walk = Walk(None, sizes) if start is None else start
     walk.nodes = None if tree is None else _flatten(tree)
     for batch in links:
         for row in batch:
@@ -233,12 +248,11 @@ def walk(
     if not ends:
         return Verification(walk.position, walk.head, roots=walk.roots)
     if walk.nodes is not None and (extra := next(walk.nodes, None)) is not None:
-        problem = "the Merkle tree has nodes past the last event"
-        return Verification(walk.position, walk.head, problem, extra[0], walk.roots)
+        return Verification(walk.position, walk.head, PAST_TREE, extra[0], walk.roots)
     return Verification(walk.position, walk.head, roots=walk.roots)
 
 
-class _Walk:
+class Walk:
     """The checks of one event after another: its link, its recorded time, its place in
     the tree."""
 
@@ -254,10 +268,10 @@ class _Walk:
 
     def _tree(self, completed: bytes) -> str | None:
         assert self.nodes is not None
-        problem = _node_problem(next(self.nodes, None), self.position, completed)
-        if problem is None:
+        found = next(self.nodes, None)
+        if found == (self.position, completed):
             return None
-        self.at, why = problem
+        self.at, why = _node_problem(found, self.position, completed, self.nodes)
         return why
 
     def step(self, row: Link) -> str | None:
@@ -274,7 +288,7 @@ class _Walk:
         hasher.update(framed)
         computed = hasher.digest()
         if computed != stored and (stored is None or computed != bytes(stored)):
-            return "the event's bytes do not match its link (modified, or moved)"
+            return UNLINKED
         moment = stamp_of(raw)
         if moment is None:
             return "the event has no recorded time in the engine's form (UTC, to the microsecond)"
@@ -329,27 +343,100 @@ def _framed(originator_id: Any, version: Any, topic: Any, raw: bytes) -> bytes:
 
 
 def _node_problem(
-    found: tuple[int, bytes] | None, position: int, completed: bytes
-) -> tuple[int, str] | None:
-    """Where and why the stored nodes `found` differ from those the event at `position`
-    completes (None when they match)."""
-    if found == (position, completed):
-        return None
-    if found is None or found[0] != position:
-        at = position if found is None else min(found[0], position)
-        return at, "the Merkle tree's nodes are not where the events put them (changed)"
+    found: tuple[int, bytes] | None,
+    position: int,
+    completed: bytes,
+    following: Iterator[tuple[int, bytes]],
+) -> tuple[int, str]:
+    """Where and why the stored nodes `found` differ from `completed`, those the event at
+    `position` completes (called once they differ). The events up to `position` matched
+    their links, and every stored node before these matched the events: a node over more
+    than two events that differs is not the hash of the two stored nodes under it, so it was
+    changed itself; a node over two events is told apart with the node above it, when the
+    store holds it (in `found`, or in the next row of `following`)."""
+    if found is None or found[0] > position:
+        return position, (
+            f"the Merkle tree has no node at position {position}, where the events complete "
+            "one (deleted)"
+        )
+    if found[0] < position:
+        return found[0], (
+            f"the Merkle tree has a node at position {found[0]}, where no event completes "
+            "one (inserted)"
+        )
+    stored = found[1]
+    levels = len(completed) // 32
     level = next(
         (
             k
-            for k in range(len(completed) // 32)
-            if completed[32 * k : 32 * k + 32] != found[1][32 * k : 32 * k + 32]
+            for k in range(levels)
+            if completed[32 * k : 32 * k + 32] != stored[32 * k : 32 * k + 32]
         ),
-        len(completed) // 32 - 1,  # the same nodes, and more stored than the event completes
+        None,
     )
-    first = position - (2 << level) + 1
-    return first, (
-        f"the Merkle tree's node over positions {first}–{position} does not match the events "
-        "there (changed)"
+    if level is None or (len(stored) != len(completed) and 32 * level + 32 > len(stored)):
+        # the same nodes as far as both go, and more or fewer stored
+        first = position - (2 << (levels - 1 if level is None else level)) + 1
+        return first, (
+            f"the Merkle tree's row at position {position} holds {len(stored)} bytes of "
+            f"nodes, where the events there complete {levels} nodes ({len(completed)} bytes) "
+            "(changed)"
+        )
+    width = 2 << level
+    first = position - width + 1
+    node = f"the Merkle tree's node over positions {first}–{position} (stored at {position})"
+    if level > 0:
+        half = first + width // 2
+        return first, (
+            f"{node} was changed: it is not the hash of the two nodes under it, over positions "
+            f"{first}–{half - 1} and {half}–{position}, which match the events"
+        )
+    return first, _pair_problem(node, position, completed, stored, following)
+
+
+def _pair_problem(
+    node: str,
+    position: int,
+    completed: bytes,
+    stored: bytes,
+    following: Iterator[tuple[int, bytes]],
+) -> str:
+    """Why the stored node over the events at `position` and the one before, which match
+    their links, is not their hash: the node above it tells a changed node (it still holds
+    the events' hash) from events written again with their links after the tree (it agrees
+    with the stored node)."""
+    first = position - 1
+    above: int | None = None  # the first position under the node above, when it is read
+    holds_events = holds_stored = False
+    if len(completed) >= 64 and len(stored) >= 64:  # the node above is in the same row
+        above, holds_events = first - 2, completed[32:64] == stored[32:64]
+    elif (
+        position % 4 == 2
+        and (after := next(following, None)) is not None
+        and after[0] == position + 2
+        and len(after[1]) >= 64
+    ):
+        right, parent = after[1][:32], after[1][32:64]
+        above = first
+        holds_events = node_hash(completed[:32], right) == parent
+        holds_stored = node_hash(stored[:32], right) == parent
+    if above is not None and holds_events:
+        return (
+            f"{node} was changed: it is not the hash of the events there, which match their "
+            f"links in the chain, and the node above it (over positions {above}–{above + 3}) "
+            "still holds theirs"
+        )
+    if above is not None and holds_stored:
+        return (
+            f"the events at positions {first}–{position} match their links in the chain but "
+            f"not the Merkle tree's node over them (stored at position {position}), which the "
+            f"node above it (over positions {above}–{above + 3}) agrees with: the events were "
+            "written again, with their links, after the tree"
+        )
+    return (
+        f"{node} is not the hash of the events there, which match their links in the chain: "
+        "the node was changed, or the events were written again, with their links, after "
+        "the tree"
     )
 
 
@@ -379,13 +466,8 @@ def _check_digest(
     reader: LogReader, result: Verification, expected: bytes, at: int
 ) -> Verification:
     if at > result.events:
-        return Verification(
-            result.events,
-            result.head,
-            f"the log ends at position {result.events}, before the digest's position {at} "
-            "(events were cut from the end)",
-            result.events + 1,
-        )
+        why = shorter(reader, result.events, at, "digest")
+        return Verification(result.events, result.head, why.problem, why.position, result.roots)
     _, stored = reader.chain_at(at)
     if stored != expected:
         return Verification(
@@ -395,6 +477,172 @@ def _check_digest(
             at,
         )
     return result
+
+
+MOVES = 64
+"""How far past a failed link `audit verify` looks for where its event went (`_unlinked`)."""
+
+
+def _unlinked(reader: LogReader, failed: Verification) -> Verification:
+    """`failed` (an event whose bytes do not give its link), told as events out of order
+    when the event the chain links there is stored a little later, or the event there is
+    the one the chain links a little later: read from the store once the walk has failed."""
+    at = failed.position
+    if at is None:
+        return failed
+    try:
+        _, before = reader.chain_at(at - 1)
+        _, linked = reader.chain_at(at)
+        here = reader.entry_at(at)
+    except (CampaignError, LookupError, TypeError, ValueError, OverflowError):
+        return failed
+    stored_at = belongs = None  # where the event linked here is; where the event here belongs
+    previous = linked
+    for later in range(at + 1, at + 1 + MOVES):
+        try:
+            _, hashed = reader.chain_at(later)
+            framed = reader.entry_at(later)
+        except (CampaignError, LookupError, TypeError, ValueError, OverflowError):
+            break
+        if stored_at is None and link_entry(before, framed) == linked:
+            stored_at = later
+        if belongs is None and link_entry(previous, here) == hashed:
+            belongs = later
+        if stored_at is not None and belongs is not None:
+            break
+        previous = hashed
+    if stored_at is not None and stored_at == belongs:
+        order = "out of order" if stored_at == at + 1 else "in each other's places"
+        problem = (
+            f"the events at positions {at} and {stored_at} are {order}: each one's bytes give "
+            "the other's link in the chain (moved)"
+        )
+    elif stored_at is not None:
+        problem = (
+            f"the event the chain links at position {at} is stored at position {stored_at}, "
+            f"and the one stored at {at} is not it (moved)"
+        )
+    elif belongs is not None:
+        problem = (
+            f"the event stored at position {at} is the one the chain links at position "
+            f"{belongs} (moved from there)"
+        )
+    else:
+        return failed
+    return Verification(failed.events, failed.head, problem, at, failed.roots)
+
+
+@dataclass(frozen=True, slots=True)
+class Shorter:
+    """Why a log is not the longer log a digest or a head pins: its first difference from
+    it is at `position` at the latest, and at `since` at the earliest."""
+
+    problem: str
+    position: int
+    since: int
+
+
+def shorter(
+    reader: LogReader, events: int, size: int, what: str, time: str | None = None
+) -> Shorter:
+    """Why the log of `events` events, which passed its own checks, is not the log of `size`
+    (> `events`) events that a `what` (a digest, a head) kept outside the store pins.
+
+    It is shorter, so it is not that log; whether its events are still that log's first ones
+    (events cut from the end) or not (the log rewritten shorter) the digest or the head
+    cannot tell: each pins its whole log, not a prefix. What the log holds can, where it
+    holds anything: the chain's hash at a position as the receipts of its publications
+    recorded it (the digest's chain, as far as the log was the digest's when they were
+    written), and, with a head's `time`, every event's recorded time (no event of the head's
+    log was recorded after it). A contradiction proves a rewrite and bounds where; nothing
+    proves a cut."""
+    base = f"the log holds {events} events, fewer than the {what}'s {size}"
+    found: list[tuple[int, str]] = []  # (position, why) of each contradiction
+    matched: list[int] = []
+    for at, recorded in _receipts(reader, events):
+        if at > events:
+            found.append(
+                (
+                    events + 1,
+                    f"a receipt it holds records its chain at position {at}, past its end "
+                    "(events were dropped before that receipt)",
+                )
+            )
+        elif reader.chain_at(at)[1] != recorded:
+            found.append(
+                (
+                    at,
+                    f"its chain at position {at} is not the one its own receipt recorded there "
+                    f"({recorded.hex()[:16]}…)",
+                )
+            )
+        else:
+            matched.append(at)
+    later = None if time is None else _recorded_after(reader, events, time.encode())
+    if later is not None and time is not None:
+        at, stamp = later
+        found.append(
+            (
+                at,
+                f"its event at position {at} was recorded at {stamp}, after the {what}'s last "
+                f"event ({time}), so it is not the {what}'s event there",
+            )
+        )
+    if not found:
+        return Shorter(
+            f"{base}: events were cut from the end, or the log was rewritten shorter (nothing "
+            f"it holds tells which: a {what} pins its whole log, not a shorter one)",
+            events + 1,
+            1,
+        )
+    at, why = min(found)
+    since = max((m for m in matched if m < at), default=0) + 1
+    return Shorter(f"{base}, and it was rewritten, not only cut: {why}", at, since)
+
+
+def _receipts(reader: LogReader, events: int) -> list[tuple[int, bytes]]:
+    """(position, chain hash there) as the receipts of the log's publications in its first
+    `events` events recorded them, in position order (a publication whose receipt is not in
+    the engine's form tells nothing)."""
+    upto, _ = reader.chain_at(events)
+    found = []
+    for _, state in reader.created_states(PUBLICATIONS, upto):
+        try:
+            document = orjson.loads(state)
+        except orjson.JSONDecodeError:
+            continue
+        if not isinstance(document, dict):
+            continue
+        at, recorded = document.get("position"), document.get("head_hash")
+        if (
+            isinstance(at, int)
+            and not isinstance(at, bool)
+            and at >= 0
+            and isinstance(recorded, str)
+            and HEX_ROOT.fullmatch(recorded)
+        ):
+            found.append((at, bytes.fromhex(recorded)))
+    return sorted(found)
+
+
+def _recorded_after(reader: LogReader, events: int, time: bytes) -> tuple[int, str] | None:
+    """The first of the first `events` positions whose event was recorded after `time` (the
+    engine's form), with its time; None when none was. Recorded times never go back along a
+    log that passed its checks: a binary search."""
+
+    def stamp(position: int) -> bytes:
+        return stamp_of(reader.state_at(position)) or b""
+
+    if events == 0 or stamp(events) <= time:
+        return None
+    low, high = 1, events  # the answer is in low..high
+    while low < high:
+        middle = (low + high) // 2
+        if stamp(middle) > time:
+            high = middle
+        else:
+            low = middle + 1
+    return low, stamp(low).decode()
 
 
 def check_snapshots(reader: LogReader) -> list[int]:
