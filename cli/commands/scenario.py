@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -88,7 +87,13 @@ def scenario_run(file: Path, db: str, actor: str, as_json: bool) -> None:
     required=True,
     help="Where to write the scenario (JSON Lines); - for stdout.",
 )
-@click.option("--year", type=int, default=2020, show_default=True, help="The campaign year.")
+@click.option(
+    "--year",
+    type=click.IntRange(2000, 2100),
+    default=2020,
+    show_default=True,
+    help="The campaign year (as campaign open takes it).",
+)
 @click.option(
     "--start", help="First day of the campaign (default: the hundred days ending 30 June)."
 )
@@ -116,6 +121,7 @@ def scenario_generate(
       campaign scenario generate --projects 54 --seed 2020 --out scenarios/zaozhuang-2020.jsonl
     """
     import datetime as dt
+    import tempfile
 
     from campaign import SystemClock
     from scenarios.generator import generate
@@ -142,23 +148,30 @@ def scenario_generate(
         "end": last,
         "density": density,
     }
-    # Written to a file beside the target and moved into place at the end: a refused or
-    # interrupted run leaves the target as it was.
-    partial = out.with_name(f".{out.name}.partial")
+    # Written to a file (beside the target; for stdout, in a folder of its own), checked, and
+    # only then moved into place or copied out: a refused or interrupted run leaves the
+    # target as it was, and never writes half a scenario to stdout.
+    to_stdout = str(out) == "-"
+    folder = Path(tempfile.mkdtemp(prefix="campaign-scenario-")) if to_stdout else None
+    partial = folder / "scenario.jsonl" if folder else out.with_name(f".{out.name}.partial")
     try:
-        if str(out) == "-":
-            report = generate(sys.stdout, **options)
-        else:
-            with partial.open("w", encoding="utf-8", newline="\n") as handle:
-                report = generate(handle, **options)
-            _check_recorded_by(partial, now)
+        with partial.open("w", encoding="utf-8", newline="\n") as handle:
+            report = generate(handle, **options)
+        _check_recorded_by(partial, now)
+        if folder is None:
             partial.replace(out)
+        else:
+            with partial.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    click.echo(chunk, nl=False)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     except OSError as error:
         raise Refusal(f"cannot write {out}: {error.strerror}") from None
     finally:
         partial.unlink(missing_ok=True)
+        if folder is not None:
+            folder.rmdir()
     click.echo(
         f"wrote {report.lines:,} lines for {projects:,} projects to {out}", err=str(out) == "-"
     )

@@ -303,3 +303,23 @@ def test_a_campaign_that_scenario_run_would_refuse_as_future_is_not_written(
     assert refused in result.output
     assert target.read_text(encoding="utf-8") == "keep\n"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.jsonl"]
+
+
+def test_a_campaign_written_to_stdout_is_checked_before_a_line_is_written() -> None:
+    argv = ["scenario", "generate", "--projects", "5", "--seed", "1", "--out", "-"]
+    clock = FixedClock(dt.datetime(2020, 7, 3, 10, tzinfo=dt.UTC))
+    result = CliRunner().invoke(cli, argv, obj=Config(clock=clock))
+    assert result.exit_code == 1
+    assert "the campaign's last line is recorded after now" in result.stderr
+    assert result.stdout == ""
+    kept = CliRunner().invoke(cli, argv, obj=Config())
+    assert kept.exit_code == 0
+    assert kept.stdout == written(projects=5, seed=1)
+
+
+@pytest.mark.parametrize("year", ["0", "1999", "10000"])
+def test_a_year_no_campaign_can_have_is_a_usage_error(year: str) -> None:
+    argv = ["scenario", "generate", "--projects", "5", "--seed", "1", "--year", year]
+    result = CliRunner().invoke(cli, [*argv, "--out", "-"], obj=Config())
+    assert result.exit_code == 2
+    assert "--year" in result.stderr
