@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -63,13 +63,19 @@ class Extension:
     head: TreeHead
     signature: str | None  # why the head's signature does not hold; None when it does
     signature_checked: bool
-    problem: str | None = None
+    problem: str | None = None  # why the log does not extend the head
     position: int | None = None  # the first position that differs, when it can be named
     between: tuple[int, int] | None = None  # else the positions it lies between
+    head_problem: str | None = None  # why the head, though the log gives its root, is not its
 
     @property
     def ok(self) -> bool:
-        return self.log.ok and self.problem is None and self.signature is None
+        return (
+            self.log.ok
+            and self.problem is None
+            and self.signature is None
+            and self.head_problem is None
+        )
 
 
 def verify_against(
@@ -104,10 +110,7 @@ def verify_against(
             return _with(checked, why.problem, None, (why.since, why.position))
         if log.roots[head.size] != head.root:
             return _locate(reader, checked, public)
-        wrong_time = _time_problem(reader, head)
-        if wrong_time is not None:
-            return _with(checked, wrong_time, head.size or None)
-        return checked
+        return replace(checked, head_problem=_time_problem(reader, head))
     finally:
         reader.close()
 

@@ -12,7 +12,7 @@ import click
 
 from cli.context import Refusal, engine_for, keep_snapshots, parse_date
 from cli.options import key_option, read_options, store_options
-from cli.output import print_json, print_json_list, progress
+from cli.output import counted, print_json, print_json_list, progress
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -80,8 +80,8 @@ def audit_verify(
     from campaign.audit.proofs import verify_against
 
     if public_key is not None and against is None:  # else the key would go unused, unsaid
-        raise Refusal(
-            f"public_key={public_key}: 须与 --against 同用：公钥只核验 --against 所给树头的签名 "
+        raise click.UsageError(
+            f"--public-key {public_key}: 须与 --against 同用：公钥只核验 --against 所给树头的签名 "
             "(needs --against HEAD: the key checks the signature of that head, and nothing "
             "else)"
         )
@@ -115,6 +115,7 @@ def audit_verify(
                 "extends": extension.log.ok and extension.problem is None,
                 "signature_checked": extension.signature_checked,
                 "signature_problem": extension.signature,
+                "head_problem": extension.head_problem,
                 "problem": extension.problem,
                 "first_bad_position": extension.position,
                 "between": list(extension.between) if extension.between else None,
@@ -192,6 +193,8 @@ def _extends(extension: Any) -> str:
 def _fails(extension: Any) -> str:
     if extension.signature is not None:
         return f"the head does not hold: {extension.signature}"
+    if extension.head_problem is not None:
+        return f"the head does not hold: {extension.head_problem}"
     where = ""
     if extension.position is not None:
         where = f" (first difference at position {extension.position})"
@@ -411,7 +414,7 @@ def audit_log(
         from cli.tables import console
 
         shown = print_log(entries, zone, console(), events=engine.store.head())
-    click.echo(f"共 {shown} 条事件（{shown} events）", err=True)
+    click.echo(f"共 {shown:,} 条事件（{counted(shown, 'event')}）", err=True)
 
 
 @audit.command("diff")
@@ -427,6 +430,7 @@ def audit_diff(as_of: str, known_at: str, vs: str, db: str, as_json: bool) -> No
       campaign audit diff --as-of 2020-06-30 --known-at 2020-06-30 --vs 2020-07-10 --db demo.db
     """
     from campaign import diff
+    from campaign.domain.errors import printable
     from campaign.domain.time import DEFAULT_TIMEZONE, in_zone
     from cli.audit_tables import shown_fields
 
@@ -449,18 +453,20 @@ def audit_diff(as_of: str, known_at: str, vs: str, db: str, as_json: bool) -> No
         click.echo(line)
     if not result.changes:
         click.echo("无数字变化（no figure changed）")
+
+    def hanging(said: str) -> None:  # two spaces in, a wrapped line four
+        lines = wrapped(printable(said), width, indent=4)
+        click.echo("\n".join([f"  {lines[0][4:]}", *lines[1:]]))
+
     for change in result.changes:
-        click.echo(f"  {change['figure']}: {change['before']} -> {change['after']}")
+        hanging(f"{change['figure']}: {change['before']} -> {change['after']}")
     zone = campaign.timezone if campaign else DEFAULT_TIMEZONE
     if result.causes:
         click.echo("其间记录的事件（the events recorded in between）:")
     for e in result.causes:  # the event, then its fields hanging under it
         said = f"#{e['position']}  {in_zone(e['recorded'], zone)}  {e['actor']}  {e['type']}"
         said += "".join(f"  {part}" for part in (e["project"], e["date"]) if part)
-        lines = wrapped(f"{said}  {shown_fields(e['fields'])}", width, indent=4)
-        click.echo(f"  {lines[0][4:]}")
-        for line in lines[1:]:
-            click.echo(line)
+        hanging(f"{said}  {shown_fields(e['fields'])}")
 
 
 @audit.command("reproduce")

@@ -366,21 +366,39 @@ def test_the_audit_log_shows_a_forged_control_character_as_an_escape(demo: Campa
     assert "记录人 \\x1b[2J" in result.stdout
 
 
+def test_audit_diff_shows_a_forged_control_character_as_an_escape(demo: Campaign) -> None:
+    """The same in the events a diff names: an actor rewritten to clear the screen."""
+    with attacker(demo.db) as conn:
+        conn.execute(
+            'UPDATE stored_events SET state = replace(state, \'"actor":"\', '
+            '\'"actor":"\\u001b[2J\') WHERE rowid = 48'
+        )
+        rechain(conn)
+
+    args = ("--as-of", "2020-06-30", "--known-at", "2020-06-30", "--vs", "2020-07-10")
+    result = at_width(demo, "80", "audit", "diff", *args)
+
+    assert "\x1b" not in result.stdout
+    assert "\\x1b[2JDM-003项目部" in result.stdout
+
+
 # ------------------------------------------------------------------ verify --public-key
 
 
-def test_a_public_key_without_a_head_to_check_is_refused_in_one_line(
+def test_a_public_key_without_a_head_to_check_is_a_usage_error(
     demo: Campaign, tmp_path: Path
 ) -> None:
     """--public-key checks the signature of the head --against gives: alone it would be
-    ignored, so it is refused, naming the option, the file and the rule."""
+    ignored, so it is a usage error naming the option, the file and the rule."""
     keygen = demo("audit", "keygen", "--out", str(tmp_path / "office.key"), db=False)
     assert keygen.exit_code == 0
     (tmp_path / "office.pub").write_text(keygen.stdout)
 
     result = demo("audit", "verify", "--public-key", str(tmp_path / "office.pub"))
 
-    assert result.exit_code == 1
-    (line,) = result.stderr.splitlines()
-    assert f"public_key={tmp_path / 'office.pub'}" in line and "--against" in line
+    assert result.exit_code == 2
+    line = result.stderr.splitlines()[-1]
+    assert (
+        line.startswith(f"Error: --public-key {tmp_path / 'office.pub'}: ") and "--against" in line
+    )
     assert result.stdout == ""
