@@ -59,7 +59,7 @@ def engine_for(db: str, *, create: bool, signing_key: str | None = None) -> Iter
         again = "" if engine.store.read_only else " (put back now)"
         click.echo(
             f"warning: {dropped} of the triggers that keep the store append-only had been "
-            f"dropped{again}: run campaign audit verify",
+            f"dropped or changed{again}: run campaign audit verify",
             err=True,
         )
     try:

@@ -22,8 +22,8 @@ class EventStore(Protocol):
     read_only: bool
     """It can be read here but not written (read-only media, or no right to write it)."""
     dropped_guards: int
-    """How many of the guards that keep it append-only were found missing when it was opened
-    (put back, unless it is read-only here)."""
+    """How many of the guards that keep it append-only were found missing or changed when it
+    was opened (put back, unless it is read-only here)."""
 
     def writing(self) -> AbstractContextManager[None]:
         """Hold the write lock from the first read of a command to its commit."""

@@ -101,7 +101,8 @@ class SQLiteFile:
     fresh: bool  # missing or empty: the store is made on first use
     version: int  # its schema version (0 when it has none)
     read_only: bool  # on read-only media, or without the right to write it
-    dropped: int = 0  # how many of the triggers that guard it are missing
+    unguarded: tuple[str, ...] = ()  # the triggers that guard it, missing or not the engine's
+    changed: tuple[str, ...] = ()  # those of them that are there, written otherwise
 
 
 def _check_sqlite_file(path: Path, *, create: bool) -> SQLiteFile:
@@ -123,7 +124,8 @@ def _check_sqlite_file(path: Path, *, create: bool) -> SQLiteFile:
     read_only = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
     try:
         with closing(sqlite3.connect(_read_only_uri(path, read_only), uri=True)) as conn:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            kept = dict(conn.execute("SELECT name, sql FROM sqlite_master").fetchall())
+            tables = set(kept)
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.DatabaseError as error:
         if read_only and "unable to open" in str(error):
@@ -135,8 +137,26 @@ def _check_sqlite_file(path: Path, *, create: bool) -> SQLiteFile:
         if not tables:
             raise missing
         raise StoreError(f"{path} is not a campaign store (it holds other tables)")
-    dropped = len(set(GUARDS) - tables) if version == SCHEMA_VERSION else 0  # else migrated
-    return SQLiteFile(path, fresh=False, version=version or 1, read_only=read_only, dropped=dropped)
+    unguarded: tuple[str, ...] = ()
+    if version == SCHEMA_VERSION:  # (an older store's are put right by its migration)
+        unguarded = tuple(name for name, sql in GUARDS.items() if kept.get(name) != sql)
+    return SQLiteFile(
+        path,
+        fresh=False,
+        version=version or 1,
+        read_only=read_only,
+        unguarded=unguarded,
+        changed=tuple(name for name in unguarded if name in kept),
+    )
+
+
+def _drop_triggers(path: Path, names: tuple[str, ...]) -> None:
+    """Drop the triggers `names` (written otherwise than the engine writes them), for the
+    store's own statements to make them again as it opens."""
+    with closing(sqlite3.connect(path)) as conn:
+        for name in names:
+            conn.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+        conn.commit()
 
 
 def _read_only_uri(path: Path, read_only: bool) -> str:
@@ -182,8 +202,9 @@ class Store:
         self.lock_timeout = lock_timeout
         self.read_only = False
         self.dropped_guards = 0
-        """Triggers that guard a SQLite file, found missing when it was opened (the file's
-        holder can drop them); put back unless the file is read-only here."""
+        """Triggers that guard a SQLite file, found missing or written otherwise when it was
+        opened (the file's holder can drop or replace them); put back unless the file is
+        read-only here."""
         check_kind(db)
         create_tables = True
         sqlite_fresh = False
@@ -209,7 +230,9 @@ class Store:
             if not found.fresh and mode != "migrate":
                 _check_version(self.db, found.version, "use")
             self.read_only = found.read_only
-            self.dropped_guards = found.dropped
+            self.dropped_guards = len(found.unguarded)
+            if found.changed and not found.read_only:  # dropped, so that they are made again
+                _drop_triggers(found.path, found.changed)
             sqlite_fresh = found.fresh
             create_tables = not found.read_only
             env = {

@@ -108,8 +108,8 @@ def test_a_tail_changed_behind_the_triggers_is_refused_before_the_next_write(
 
 
 DROPPED = (
-    "warning: 9 of the triggers that keep the store append-only had been dropped (put back "
-    "now): run campaign audit verify"
+    "warning: 9 of the triggers that keep the store append-only had been dropped or changed "
+    "(put back now): run campaign audit verify"
 )
 
 
@@ -122,6 +122,21 @@ def test_triggers_dropped_by_the_files_holder_are_put_back_and_said_so(demo: Cam
     assert again.exit_code == 0 and again.stderr == ""
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         sql(demo.db, "DELETE FROM stored_events WHERE rowid = 1")
+
+
+def test_a_trigger_written_again_to_do_nothing_is_put_back_and_said_so(demo: Campaign) -> None:
+    sql(
+        demo.db,
+        "DROP TRIGGER stored_events_refuse_update",
+        "CREATE TRIGGER stored_events_refuse_update BEFORE UPDATE ON stored_events "
+        "BEGIN SELECT 1; END",
+    )
+    first = demo(*READS[0])
+    assert first.exit_code == 0, first.output
+    assert first.stderr.splitlines() == [DROPPED.replace("9 of", "1 of")]
+    assert demo(*READS[0]).stderr == ""
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        sql(demo.db, "UPDATE stored_events SET state = state WHERE rowid = 1")
 
 
 def test_a_damaged_file_gets_one_clear_line_from_every_command(demo: Campaign) -> None:

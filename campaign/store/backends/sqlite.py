@@ -76,8 +76,13 @@ APPEND_ONLY = [
     "PRIMARY KEY (position, format))",
 ]
 
-GUARDS = re.findall(r"CREATE TRIGGER IF NOT EXISTS (\w+)", " ".join(APPEND_ONLY))
-"""The names of the triggers that keep the file append-only."""
+GUARDS = {
+    match[1]: match[0].replace(" IF NOT EXISTS", "", 1)
+    for statement in APPEND_ONLY
+    if (match := re.match(r"CREATE TRIGGER IF NOT EXISTS (\w+).*", statement, re.DOTALL))
+}
+"""The triggers that keep the file append-only, by name: each as SQLite keeps its statement
+(`sqlite_master.sql`), to tell one dropped or written again otherwise from the engine's."""
 
 
 def damaged(error: sqlite3.Error) -> bool:
