@@ -94,11 +94,11 @@ def open_engine(settings: Settings, *, create: bool = True, mode: Mode = "use") 
     from campaign.app.engine import Engine  # noqa: PLC0415 (the domain's models: not for --help)
     from campaign.read.snapshots import SnapshotStore  # noqa: PLC0415
 
+    key = snapshot_key(settings.cache_key)  # first: a refused key leaves no new store behind
     store = open_store(settings, create=create, mode=mode)
     clock = settings.clock
     if isinstance(clock, SystemClock) and store.shared:
         clock = ServerClock(store.server_now)
-    key = snapshot_key(settings.cache_key)
     snapshots = None if key is None else SnapshotStore(store, settings.snapshot_every, key)
     return Engine(store, clock, snapshots, settings.signing_key)
 

@@ -152,6 +152,17 @@ def test_a_cache_key_that_is_no_key_is_refused_rather_than_snapshots_silently_of
     assert demo.events() == 49
 
 
+def test_a_cache_key_that_is_no_key_leaves_no_new_store_behind(tmp_path: Path) -> None:
+    key = tmp_path / "cache.key"
+    key.write_bytes(b"short")
+    run = Campaign(tmp_path / "new")
+    (tmp_path / "new").mkdir()
+    opening = ("open", "x", "--year", "2020", "--start", "2020-03-23", "--end", "2020-06-30")
+    result = run(*opening, env={"CAMPAIGN_CACHE_KEY": str(key)})
+    assert result.exit_code == 1
+    assert list((tmp_path / "new").iterdir()) == []
+
+
 def test_a_cache_key_named_where_none_is_yet_is_made_there(demo: Campaign) -> None:
     key = demo.folder / "keys" / "cache.key"
     result = demo("checkpoint", "--as-of", "2020-06-30", env={"CAMPAIGN_CACHE_KEY": str(key)})
