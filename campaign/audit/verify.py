@@ -465,18 +465,32 @@ def raw_state(state: bytes | str) -> bytes:
 def _check_digest(
     reader: LogReader, result: Verification, expected: bytes, at: int
 ) -> Verification:
+    """The log against a digest kept outside the store. Where it differs, the position whose
+    check failed is named, and the positions its first difference lies between, as far as
+    the log's own receipts bound them (the digest pins its whole log, not where it
+    changed)."""
     if at > result.events:
-        why = shorter(reader, result.events, at, "digest")
-        return Verification(result.events, result.head, why.problem, why.position, result.roots)
+        return _bounded(result, shorter(reader, result.events, at, "digest"))
     _, stored = reader.chain_at(at)
-    if stored != expected:
-        return Verification(
-            result.events,
-            result.head,
-            f"the chain at position {at} does not match the digest (history was rewritten)",
-            at,
-        )
-    return result
+    if stored == expected:
+        return result
+    problem = f"the chain at position {at} does not match the digest (history was rewritten)"
+    found, matched = _against_receipts(reader, at)
+    if found:
+        first, said = min(found)
+        since = max((m for m in matched if m < first), default=0) + 1
+        return _bounded(result, Shorter(f"{problem}: {said}", first, since))
+    since = max(matched, default=0) + 1
+    return _bounded(result, Shorter(problem, at, since))
+
+
+def _bounded(result: Verification, why: Shorter) -> Verification:
+    """`result` failed for `why`, at its position (where a check failed), with the positions
+    the first difference lies between said when they are more than that one."""
+    problem = why.problem
+    if why.since < why.position:
+        problem += f" (the first difference lies between positions {why.since} and {why.position})"
+    return Verification(result.events, result.head, problem, why.position, result.roots)
 
 
 MOVES = 64
@@ -557,27 +571,7 @@ def shorter(
     log was recorded after it). A contradiction proves a rewrite and bounds where; nothing
     proves a cut."""
     base = f"the log holds {events} events, fewer than the {what}'s {size}"
-    found: list[tuple[int, str]] = []  # (position, why) of each contradiction
-    matched: list[int] = []
-    for at, recorded in _receipts(reader, events):
-        if at > events:
-            found.append(
-                (
-                    events + 1,
-                    f"a receipt it holds records its chain at position {at}, past its end "
-                    "(events were dropped before that receipt)",
-                )
-            )
-        elif reader.chain_at(at)[1] != recorded:
-            found.append(
-                (
-                    at,
-                    f"its chain at position {at} is not the one its own receipt recorded there "
-                    f"({recorded.hex()[:16]}…)",
-                )
-            )
-        else:
-            matched.append(at)
+    found, matched = _against_receipts(reader, events)
     later = None if time is None else _recorded_after(reader, events, time.encode())
     if later is not None and time is not None:
         at, stamp = later
@@ -598,6 +592,33 @@ def shorter(
     at, why = min(found)
     since = max((m for m in matched if m < at), default=0) + 1
     return Shorter(f"{base}, and it was rewritten, not only cut: {why}", at, since)
+
+
+def _against_receipts(reader: LogReader, events: int) -> tuple[list[tuple[int, str]], list[int]]:
+    """The log's first `events` events against the receipts of its publications: (position,
+    why) of each receipt its chain contradicts, and the positions where it agrees."""
+    found: list[tuple[int, str]] = []
+    matched: list[int] = []
+    for at, recorded in _receipts(reader, events):
+        if at > events:
+            found.append(
+                (
+                    events + 1,
+                    f"a receipt it holds records its chain at position {at}, past its end "
+                    "(events were dropped before that receipt)",
+                )
+            )
+        elif reader.chain_at(at)[1] != recorded:
+            found.append(
+                (
+                    at,
+                    f"its chain at position {at} is not the one its own receipt recorded there "
+                    f"({recorded.hex()[:16]}…)",
+                )
+            )
+        else:
+            matched.append(at)
+    return found, matched
 
 
 def _receipts(reader: LogReader, events: int) -> list[tuple[int, bytes]]:

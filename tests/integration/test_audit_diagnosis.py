@@ -290,6 +290,25 @@ class TestShorterThanTheDigestOrTheHead:
         assert "and it was rewritten, not only cut" in problem
         assert f"its chain at position {first} is not the one its own receipt recorded" in problem
 
+    def test_a_log_as_long_as_the_digest_is_bounded_by_its_own_receipts(self, demo: str) -> None:
+        with opened(demo) as engine:
+            publish(engine, dt.date(2020, 4, 30), "2020-05-01", actor="office")
+            publish(engine, dt.date(2020, 6, 30), None, actor="office")
+        kept = check(demo).digest
+        early = receipts(demo)[0]
+        with attacker(demo) as conn:  # an event before the first receipt's position changed
+            conn.execute(
+                'UPDATE stored_events SET state = replace(state, \'"actor":"\', '
+                '\'"actor":"x\') WHERE rowid = 10'
+            )
+            rechain(conn)
+        result = check(demo, kept)
+        assert (result.ok, result.position) == (False, early)
+        problem = str(result.problem)
+        assert "the chain at position 51 does not match the digest" in problem
+        assert f"its chain at position {early} is not the one its own receipt recorded" in problem
+        assert f"(the first difference lies between positions 1 and {early})" in problem
+
     def test_an_event_recorded_after_the_heads_time_tells_a_rewrite(self, demo: str) -> None:
         with opened(demo) as engine:
             head = current_head(engine)
