@@ -14,7 +14,6 @@ position cannot be folded. Such a publication is named, and the others are still
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,9 +21,11 @@ import orjson
 
 from campaign.domain import topics
 from campaign.domain.time import known_at_cut
+from campaign.domain.values import parse_date
 from campaign.figures.checkpoint import checkpoint
 from campaign.figures.receipt import state_hash
 from campaign.read.fold import Folder, elided
+from campaign.store.heads import HEX_ROOT
 
 if TYPE_CHECKING:
     from campaign.app.engine import Engine
@@ -50,8 +51,6 @@ Rule = Literal[
     "log_differs",
     "figures_differ",
 ]
-
-HASH = re.compile(r"[0-9a-f]{64}")
 
 RULES: dict[Rule, str] = {
     "not_object": "is not a JSON object: the engine did not write this publication",
@@ -134,7 +133,6 @@ class Reproduction:
     position: Any
     published: str | None
     computed: str | None
-    head_matches: bool
     head_hash: str | None = None
     log_head_hash: str | None = None
     engine_version: Any = None
@@ -259,7 +257,7 @@ def _hash_problem(stored: dict[str, Any], name: str) -> Problem | None:
     if name not in stored:
         return Problem(name, None, "missing")
     value = stored[name]
-    if not isinstance(value, str) or not HASH.fullmatch(value):
+    if not isinstance(value, str) or not HEX_ROOT.fullmatch(value):
         return Problem(name, value, "not_hash")
     return None
 
@@ -277,13 +275,11 @@ def _known_at(value: Any, timezone: str) -> bool:
 
 def _date(value: Any) -> dt.date | None:
     """`value` as a date when it is one written YYYY-MM-DD, else None."""
-    if not isinstance(value, str):
-        return None
     try:
-        day = dt.date.fromisoformat(value)
+        day = parse_date(value)
     except ValueError:
         return None
-    return day if day.isoformat() == value else None
+    return day if isinstance(day, dt.date) else None
 
 
 def _reproduced(
@@ -311,7 +307,6 @@ def _reproduced(
         position=position,
         published=published,
         computed=computed,
-        head_matches=recorded == head,
         head_hash=recorded,
         log_head_hash=head,
         engine_version=stored.get("engine_version"),
@@ -332,7 +327,6 @@ def _refused(at: int, stored: Any, problem: Problem, head: str | None = None) ->
         position=fields.get("position"),
         published=published,
         computed=None,
-        head_matches=head is not None and recorded == head,
         head_hash=recorded,
         log_head_hash=head,
         engine_version=fields.get("engine_version"),

@@ -52,7 +52,8 @@ def normal_digits(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def _parse_date(value: Any) -> Any:
+def parse_date(value: Any) -> Any:
+    """A date written YYYY-MM-DD (or a date already); ValueError naming the rule otherwise."""
     if isinstance(value, dt.datetime):
         raise ValueError("must be a date (YYYY-MM-DD), not a date and time")
     if isinstance(value, dt.date):
@@ -135,7 +136,7 @@ def _pct_out(value: Decimal) -> float:
 StoredPercent = Annotated[Decimal, PlainSerializer(_pct_out, return_type=float, when_used="json")]
 """A percentage in an event: a JSON number (two places at most, so its text is exact)."""
 
-IsoDate = Annotated[dt.date, BeforeValidator(_parse_date)]
+IsoDate = Annotated[dt.date, BeforeValidator(parse_date)]
 """A calendar date written YYYY-MM-DD (no times, no timestamps)."""
 
 Amount = Annotated[

@@ -264,7 +264,6 @@ def test_every_reason_a_publication_does_not_reproduce_is_said_in_chinese(rule: 
         position=47,
         published="a" * 64,
         computed="b" * 64,
-        head_matches=False,
         problem=Problem("position", 47, rule, bound),
     )
 
