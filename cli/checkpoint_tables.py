@@ -19,7 +19,7 @@ from rich.text import Text
 
 from campaign.report import words
 from campaign.report.words import NONE, label, pct, pp, wan, wan0
-from cli.tables import Column, emit_lines, head_lines, table_lines
+from cli.tables import Column, emit_lines, receipt_lines, table_lines
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -199,7 +199,7 @@ def print_checkpoint(
         group_table(page, report, key, field)
     ranking_table(page, report)
     lagging_list(page, report)
-    receipt_lines(page, report.receipt)
+    add_receipt(page, report.receipt)
     emit_lines(console, page.lines)
 
 
@@ -502,21 +502,10 @@ def lagging_list(page: Page, report: Report) -> None:
             page.text(f"· {words.reason(reason, page.lang)}", indent=4)
 
 
-def receipt_lines(page: Page, receipt: dict[str, Any]) -> None:
+def add_receipt(page: Page, receipt: dict[str, Any]) -> None:
+    """The receipt under the page, after a blank line (`cli.tables.receipt_lines`)."""
     page.lines.append("")
-    if page.lang == "zh":
-        lines = [
-            f"凭据    日志位置 {receipt['position']}，引擎 {receipt['engine_version']}",
-            f"日志头  {receipt['digest']}",
-            f"状态    {receipt['state_hash']}",
-        ]
-    else:
-        lines = [
-            f"receipt  position {receipt['position']}, engine {receipt['engine_version']}",
-            f"digest   {receipt['digest']}",
-            f"state    {receipt['state_hash']}",
-        ]
-    lines += head_lines(receipt, page.lang, wide=page.wide)
+    lines = receipt_lines(receipt, page.lang, wide=page.wide)
     page.lines.extend(Text(line, style="dim") for line in lines)
 
 
@@ -577,5 +566,5 @@ def print_series(
         cells.append(f"{lights['green']}/{lights['yellow']}/{lights['red']}")
         rows.append(cells)
     page.table(columns, rows, gap=1)  # ten figures a line: one space between them
-    receipt_lines(page, doc["receipt"])
+    add_receipt(page, doc["receipt"])
     emit_lines(console, page.lines)

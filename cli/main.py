@@ -53,11 +53,13 @@ def cli() -> None:
 
     \b
     Start with:
-      campaign open "高新区百日会战 2020" --year 2020 --start 2020-03-23 --end 2020-06-30
-      campaign project register --code ZZ-001 --name "锂电池项目" --sector lithium \\
-          --category new --unit 招商局 --leader 张三 --total-investment 50000 \\
-          --annual-plan 15000 --date 2020-03-23
-      campaign progress report ZZ-001 --date 2020-03-24 --investment 120.5 --funds 100
+      campaign open "高新区百日会战 2020" --year 2020 \\
+          --start 2020-03-23 --end 2020-06-30
+      campaign project register --code ZZ-001 --name "锂电池项目" \\
+          --sector lithium --category new --unit 招商局 --leader 张三 \\
+          --total-investment 50000 --annual-plan 15000 --date 2020-03-23
+      campaign progress report ZZ-001 --date 2020-03-24 \\
+          --investment 120.5 --funds 100
       campaign status
     """
 

@@ -341,15 +341,23 @@ def _split(text: str, room: int) -> tuple[str, str]:
     return text, ""
 
 
-def receipt_lines(receipt: dict[str, Any], *, wide: bool = False) -> list[str]:
-    """The receipt under a table for people, in the checkpoint's words: the log position read
-    and the engine, the log's head (HASH@POSITION), the state hash and the tree head."""
-    return [
-        f"凭据    日志位置 {receipt['position']}，引擎 {receipt['engine_version']}",
-        f"日志头  {receipt['digest']}",
-        f"状态    {receipt['state_hash']}",
-        *head_lines(receipt, "zh", wide=wide),
-    ]
+def receipt_lines(receipt: dict[str, Any], lang: Lang = "zh", *, wide: bool = False) -> list[str]:
+    """The receipt under a table for people, in Chinese or English: the log position read
+    and the engine, the log's head (HASH@POSITION), the state hash and the tree head (its
+    root whole with `wide`)."""
+    if lang == "zh":
+        lines = [
+            f"凭据    日志位置 {receipt['position']}，引擎 {receipt['engine_version']}",
+            f"日志头  {receipt['digest']}",
+            f"状态    {receipt['state_hash']}",
+        ]
+    else:
+        lines = [
+            f"receipt  position {receipt['position']}, engine {receipt['engine_version']}",
+            f"digest   {receipt['digest']}",
+            f"state    {receipt['state_hash']}",
+        ]
+    return lines + head_lines(receipt, lang, wide=wide)
 
 
 def head_lines(receipt: dict[str, Any], lang: Lang, *, wide: bool = False) -> list[str]:

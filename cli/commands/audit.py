@@ -72,7 +72,7 @@ def audit_verify(
       campaign audit head --db demo.db --json > head.json
       campaign audit verify --db demo.db --against head.json
       campaign audit verify --db demo.db --snapshots \\
-          --digest 19c02ad633d2203a55272b58ee07f621d6e536e16a5feb45f7b7b10f171eef10@49
+      --digest 19c02ad633d2203a55272b58ee07f621d6e536e16a5feb45f7b7b10f171eef10@49
     """
     import time
 
@@ -301,7 +301,8 @@ def audit_prove(
     Examples:
       campaign audit prove 12 --db demo.db --key office.key --out proof-12.json
       campaign audit prove 12 --db demo.db --against head.json --out proof-12.json
-      campaign audit prove --since head.json --db demo.db --key office.key --out extends.json
+      campaign audit prove --since head.json --db demo.db --key office.key \\
+          --out extends.json
     """
     from campaign.audit.proofs import extension_proof, inclusion_proof
 
@@ -376,7 +377,8 @@ def audit_log(
     \b
     Examples:
       campaign audit log --project ZZ-001 --type Corrected
-      campaign audit log --from 2020-06-01 --to 2020-06-30 --recorded-from 2020-07-01 --json
+      campaign audit log --from 2020-06-01 --to 2020-06-30 \\
+          --recorded-from 2020-07-01 --json
     """
     from campaign import LogFilter, log_entries
     from campaign.domain.time import DEFAULT_TIMEZONE, known_at_cut
@@ -427,7 +429,8 @@ def audit_diff(as_of: str, known_at: str, vs: str, db: str, as_json: bool) -> No
 
     \b
     Example (what the late reports and corrections changed in the June report):
-      campaign audit diff --as-of 2020-06-30 --known-at 2020-06-30 --vs 2020-07-10 --db demo.db
+      campaign audit diff --as-of 2020-06-30 --known-at 2020-06-30 \\
+          --vs 2020-07-10 --db demo.db
     """
     from campaign import diff
     from campaign.domain.errors import printable
@@ -567,7 +570,7 @@ def import_command(file: Path, db: str, expected: str | None, as_json: bool) -> 
     \b
     Example:
       campaign import demo-2020.jsonl --db copy.db \\
-          --digest 19c02ad633d2203a55272b58ee07f621d6e536e16a5feb45f7b7b10f171eef10@49
+      --digest 19c02ad633d2203a55272b58ee07f621d6e536e16a5feb45f7b7b10f171eef10@49
     """
     from campaign import CampaignError, LineError, import_log
 

@@ -9,7 +9,7 @@ import click
 
 from campaign.domain.time import DEFAULT_TIMEZONE
 from cli.context import Refusal, engine_for, execute
-from cli.options import F, read_options, write_options
+from cli.options import F, read_options, sla_days, write_options
 from cli.output import print_json
 
 
@@ -32,14 +32,16 @@ def settings_options(func: F) -> F:
                 "workdays",
                 multiple=True,
                 metavar="DATE",
-                help="An adjusted workday (调休), a Saturday or Sunday that is worked (repeat).",
+                help="A Saturday or Sunday worked as a workday (调休; repeat).",
             ),
             click.option(
                 "--sla",
                 "slas",
                 multiple=True,
                 metavar="CATEGORY=DAYS",
-                help="Working-day time limit of a factor category (repeat; default 7).",
+                callback=sla_days,
+                help="Working-day time limit of a factor category, by name or in "
+                "Chinese: land=20 or 用地=20 (repeat; default 7).",
             ),
             click.option(
                 "--target",
@@ -123,10 +125,11 @@ def open_campaign(
 
     \b
     Example:
-      campaign open "枣庄高新区百日会战 2020" --year 2020 --start 2020-03-23 --end 2020-06-30 \\
-          --checkpoint 2020-04-30 --checkpoint 2020-05-31 --checkpoint 2020-06-30 \\
-          --holiday 2020-05-01 --workday 2020-04-26 --sla land=20 --sla approval=7 \\
-          --target fixed_asset_investment=1000000 --target industrial_projects_started=20
+      campaign open "枣庄高新区百日会战 2020" --year 2020 --start 2020-03-23 \\
+          --end 2020-06-30 --checkpoint 2020-04-30 --checkpoint 2020-05-31 \\
+          --checkpoint 2020-06-30 --holiday 2020-05-01 --workday 2020-04-26 \\
+          --sla 用地=20 --sla approval=7 --target fixed_asset_investment=1000000 \\
+          --target industrial_projects_started=20
       campaign open --from scenarios/examples/campaign.json --db example.db
     """
     settings = (checkpoints, holidays, workdays, slas, targets, green, yellow)
@@ -184,8 +187,10 @@ def amend_campaign(
     \b
     Examples:
       campaign amend --date 2020-05-06 --reason "区政府通知：增加调休" \\
-          --holiday 2020-05-01 --holiday 2020-05-04 --holiday 2020-05-05 --workday 2020-05-09
-      campaign amend --date 2020-06-01 --reason "年中调度会：提高绿灯门槛" --green 0.9 --sla land=15
+          --holiday 2020-05-01 --holiday 2020-05-04 --holiday 2020-05-05 \\
+          --workday 2020-05-09
+      campaign amend --date 2020-06-01 --reason "年中调度会：提高绿灯门槛" \\
+          --green 0.9 --sla land=15
     """
     settings = (checkpoints, holidays, workdays, slas, targets, green, yellow)
     if source is not None:

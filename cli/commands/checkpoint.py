@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 @click.option(
     "--xlsx",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write the Excel 调度表 to this file (as campaign report --xlsx).",
+    help="Write the Excel 调度表 to this file (as report --xlsx).",
 )
 @click.option(
     "--lang",
@@ -88,7 +88,8 @@ def checkpoint(
     \b
     Examples:
       campaign checkpoint --as-of 2020-06-30
-      campaign checkpoint --as-of 2020-06-30 --known-at 2020-06-30 --json --db demo.db
+      campaign checkpoint --as-of 2020-06-30 --known-at 2020-06-30 --json \\
+          --db demo.db
       campaign checkpoint --as-of 2020-06-30 --csv > projects.csv
       campaign checkpoint --as-of 2020-06-30 --csv-keys > projects-keys.csv
       campaign checkpoint --as-of 2020-06-30 --lang en --wide
@@ -217,7 +218,8 @@ def checkpoint_publish(
 
     \b
     Example:
-      campaign checkpoint publish --as-of 2020-06-30 --known-at 2020-07-05 --db demo.db
+      campaign checkpoint publish --as-of 2020-06-30 --known-at 2020-07-05 \\
+          --db demo.db
     """
     from campaign import publish
 
@@ -261,7 +263,8 @@ def replay_command(
     \b
     Examples:
       campaign replay --as-of 2020-05-31
-      campaign replay --as-of 2020-05-31 --known-at 2020-05-31 --project DM-001 --db demo.db
+      campaign replay --as-of 2020-05-31 --known-at 2020-05-31 --project DM-001 \\
+          --db demo.db
     """
     from campaign import project_states
     from cli.commands.lookups import default_day_note

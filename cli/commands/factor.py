@@ -6,14 +6,14 @@ from typing import Any
 
 import click
 
-from campaign.domain.vocabulary import FACTOR_CATEGORY_LABELS, OUTCOME_LABELS
 from cli.context import execute
 from cli.lazy import LazyGroup
-from cli.options import FACTOR_CATEGORIES, OUTCOMES, named, write_options
+from cli.options import FACTOR_CATEGORY, OUTCOME, as_typed, write_options
 
 
 @click.group(
     cls=LazyGroup,
+    short_help="Factor-support requests in the green channel (绿色通道).",
     lazy={
         "list": "cli.commands.lookups:factor_list",
         "import": "cli.commands.sheets:factor_import",
@@ -28,8 +28,8 @@ def factor() -> None:
 @click.option(
     "--category",
     required=True,
-    callback=named(FACTOR_CATEGORY_LABELS),
-    help=f"One of: {FACTOR_CATEGORIES}.",
+    type=FACTOR_CATEGORY,
+    help=FACTOR_CATEGORY.help("The category, by name or in Chinese:"),
 )
 @click.option("--detail", required=True, help="What the project needs.")
 @click.option("--date", help="Filing date (default today).")
@@ -50,9 +50,11 @@ def factor_file(db: str, actor: str, as_json: bool, **fields: Any) -> None:
 
     \b
     Example:
-      campaign factor file ZZ-001 --category power --detail "10kV 双回路接入" --date 2020-04-16
+      campaign factor file ZZ-001 --category power --detail "10kV 双回路接入" \\
+          --date 2020-04-16
     """
-    execute(db, actor, as_json, "file_factor", fields)
+    with as_typed():
+        execute(db, actor, as_json, "file_factor", fields)
 
 
 @factor.command("extend")
@@ -66,8 +68,8 @@ def factor_extend(db: str, actor: str, as_json: bool, **fields: Any) -> None:
 
     \b
     Example:
-      campaign factor extend ZZ-001-20200416-power --due 2020-05-15 --date 2020-04-24 \\
-          --reason "需省电力公司审批"
+      campaign factor extend ZZ-001-20200416-power --due 2020-05-15 \\
+          --date 2020-04-24 --reason "需省电力公司审批"
     """
     execute(db, actor, as_json, "extend_factor", fields)
 
@@ -92,7 +94,10 @@ def factor_escalate(db: str, actor: str, as_json: bool, **fields: Any) -> None:
 @factor.command("resolve")
 @click.argument("id")
 @click.option(
-    "--outcome", required=True, callback=named(OUTCOME_LABELS), help=f"One of: {OUTCOMES}."
+    "--outcome",
+    required=True,
+    type=OUTCOME,
+    help=OUTCOME.help("How it ended, by name or in Chinese:"),
 )
 @click.option("--note", required=True, help="How it was handled.")
 @click.option("--date", help="The day it was resolved (default today).")
@@ -102,7 +107,8 @@ def factor_resolve(db: str, actor: str, as_json: bool, **fields: Any) -> None:
 
     \b
     Example:
-      campaign factor resolve ZZ-001-20200416-power --outcome fulfilled --date 2020-05-12 \\
-          --note "已送电"
+      campaign factor resolve ZZ-001-20200416-power --outcome 办结 \\
+          --date 2020-05-12 --note "已送电"
     """
-    execute(db, actor, as_json, "resolve_factor", fields)
+    with as_typed():
+        execute(db, actor, as_json, "resolve_factor", fields)

@@ -13,48 +13,18 @@ one not yet begun its first, and a note on stderr says so (`default_day_note`, w
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from campaign.domain.vocabulary import (
-    FACTOR_CATEGORY_LABELS,
-    SECTOR_LABELS,
-    STAGE_LABELS,
-    FactorCategory,
-    Sector,
-    Stage,
-)
+from campaign.domain.vocabulary import FACTOR_CATEGORY_LABELS, SECTOR_LABELS, STAGE_LABELS
 from cli.context import engine_for, parse_date
-from cli.options import query_options, read_options
+from cli.options import Vocabulary, query_options, read_options
 from cli.output import print_json
 from cli.output import progress as replaying
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-    from enum import StrEnum
-
     from campaign import Engine
-
-
-class Vocabulary(click.ParamType[str]):
-    """A word of the engine's vocabulary, given by its name (lithium) or its Chinese label
-    (锂电); the name is passed on."""
-
-    def __init__(self, kind: type[StrEnum], labels: Mapping[Any, str]) -> None:
-        self.kind = kind
-        self.labels = labels
-        self.name = kind.__name__.lower()
-
-    def listing(self) -> str:
-        return ", ".join(f"{member.value} {self.labels[member]}" for member in self.kind)
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        text = str(value).strip()
-        name = next((m.value for m in self.kind if text in (m.value, self.labels[m])), None)
-        if name is None:
-            self.fail(f"{value!r} is not one of: {self.listing()}", param, ctx)
-        return name
 
 
 def default_day_note(engine: Engine, day: str, option: str = "--as-of") -> str | None:
@@ -80,16 +50,21 @@ def _say(note: str | None) -> None:
         click.echo(note, err=True)  # stdout keeps the table or the JSON alone
 
 
-SECTOR = Vocabulary(Sector, SECTOR_LABELS)
-STAGE = Vocabulary(Stage, STAGE_LABELS)
-FACTOR_CATEGORY = Vocabulary(FactorCategory, FACTOR_CATEGORY_LABELS)
+SECTOR = Vocabulary("sector", SECTOR_LABELS, strict=True)
+STAGE = Vocabulary("stage", STAGE_LABELS, strict=True)
+FACTOR_CATEGORY = Vocabulary("category", FACTOR_CATEGORY_LABELS, strict=True)
+"""The filters' words: an unknown one is a usage error that lists them."""
 
 
 @click.command("list")
 @query_options
 @click.option("--unit", help="Only the projects of this unit (帮包单位).")
-@click.option("--sector", type=SECTOR, help=f"Only this sector: {SECTOR.listing()}.")
-@click.option("--stage", type=STAGE, help=f"Only the projects at this stage: {STAGE.listing()}.")
+@click.option("--sector", type=SECTOR, help=SECTOR.help("Only this sector, by name or in Chinese:"))
+@click.option(
+    "--stage",
+    type=STAGE,
+    help=STAGE.help("Only the projects at this stage, by name or in Chinese:"),
+)
 @read_options
 def project_list(
     as_of: str | None,
@@ -109,8 +84,10 @@ def project_list(
     \b
     Examples:
       campaign project list --db demo.db
-      campaign project list --as-of 2020-06-30 --unit 区招商局 --stage 开工 --db demo.db
-      campaign project list --sector lithium --known-at 2020-06-30 --json --db demo.db
+      campaign project list --as-of 2020-06-30 --unit 区招商局 --stage 开工 \\
+          --db demo.db
+      campaign project list --sector lithium --known-at 2020-06-30 --json \\
+          --db demo.db
     """
     from campaign import project_list as listed
 
@@ -152,7 +129,8 @@ def project_show(
     \b
     Examples:
       campaign project show DM-002 --db demo.db
-      campaign project show DM-003 --as-of 2020-06-30 --known-at 2020-06-30 --json --db demo.db
+      campaign project show DM-003 --as-of 2020-06-30 --known-at 2020-06-30 \\
+          --json --db demo.db
     """
     from campaign import project_card
 
@@ -180,7 +158,9 @@ def project_show(
 @click.option("--project", "code", help="Only this project's requests.")
 @click.option("--unit", help="Only the requests of this unit's projects (帮包单位).")
 @click.option(
-    "--category", type=FACTOR_CATEGORY, help=f"Only this category: {FACTOR_CATEGORY.listing()}."
+    "--category",
+    type=FACTOR_CATEGORY,
+    help=FACTOR_CATEGORY.help("Only this category, by name or in Chinese:"),
 )
 @query_options
 @read_options
@@ -198,9 +178,12 @@ def factor_list(
     """List the factor requests filed by a date, with their status and 督办 level.
 
     Each with its id, project, unit, category, detail, filing date, due date in force,
-    status (在办 open, 办结 fulfilled, 驳回 rejected), overdue working days and escalation
-    level. By filing date and id; with --overdue, most overdue first. Requests of terminated
-    projects are listed too: they stay open until resolved.
+    status, overdue working days and escalation level. By filing date and id; with
+    --overdue, most overdue first. Requests of terminated projects are listed too: they
+    stay open until resolved.
+
+    \b
+    The status is 在办 open, 办结 fulfilled or 驳回 rejected.
 
     \b
     Examples:
@@ -233,7 +216,7 @@ def factor_list(
     print_factor_list(document, console())
 
 
-@click.command("missing")
+@click.command("missing", short_help="List the projects that have not reported (未报送).")
 @click.option("--date", "day", help="The day (default today, within the campaign year).")
 @click.option("--since", help="Instead: no report at all from this day through --as-of.")
 @click.option(
@@ -260,14 +243,16 @@ def progress_missing(
     from --since through --as-of, by unit, with their leader and last report date: the list
     the office sends to units. A report of 0 investment is a report.
 
-    --known-at asks who had not reported as known then: a late report (补报) takes a project
-    off the list as now known, never off the list as known at an earlier time.
+    --known-at asks who had not reported as known then: a late report takes a project off
+    the list as now known (补报), never off the list as known at an earlier time.
 
     \b
     Examples:
       campaign progress missing --date 2020-06-29 --db demo.db
-      campaign progress missing --date 2020-06-29 --known-at 2020-06-30 --db demo.db
-      campaign progress missing --since 2020-06-01 --as-of 2020-06-30 --json --db demo.db
+      campaign progress missing --date 2020-06-29 --known-at 2020-06-30 \\
+          --db demo.db
+      campaign progress missing --since 2020-06-01 --as-of 2020-06-30 --json \\
+          --db demo.db
     """
     if day is not None and since is not None:
         raise click.UsageError("give --date (one day) or --since (a period), not both")

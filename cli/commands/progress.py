@@ -39,8 +39,8 @@ def progress_report(db: str, actor: str, as_json: bool, **fields: Any) -> None:
 
     \b
     Example:
-      campaign progress report ZZ-001 --date 2020-04-16 --investment 120.5 --funds 100 \\
-          --physical-pct 12 --workers 85
+      campaign progress report ZZ-001 --date 2020-04-16 --investment 120.5 \\
+          --funds 100 --physical-pct 12 --workers 85
     """
     execute(db, actor, as_json, "report_progress", fields)
 
@@ -60,6 +60,7 @@ def progress_correct(db: str, actor: str, as_json: bool, **fields: Any) -> None:
 
     \b
     Example:
-      campaign progress correct ZZ-001 --date 2020-04-16 --investment 102.5 --reason "发票核对"
+      campaign progress correct ZZ-001 --date 2020-04-16 --investment 102.5 \\
+          --reason "发票核对"
     """
     execute(db, actor, as_json, "correct_progress", fields)

@@ -8,10 +8,9 @@ from typing import Any
 
 import click
 
-from campaign.domain.vocabulary import CATEGORY_LABELS, MILESTONE_LABELS, SECTOR_LABELS
 from cli.context import engine_for, execute, keep_snapshots
 from cli.lazy import LazyGroup
-from cli.options import CATEGORIES, SECTORS, named, write_options
+from cli.options import CATEGORY, MILESTONE, SECTOR, as_typed, write_options
 from cli.output import emit_results
 
 
@@ -26,8 +25,10 @@ def project() -> None:
 @project.command("register")
 @click.option("--code", help="Unique project code, e.g. ZZ-001.")
 @click.option("--name", help="Project name.")
-@click.option("--sector", callback=named(SECTOR_LABELS), help=f"One of: {SECTORS}.")
-@click.option("--category", callback=named(CATEGORY_LABELS), help=f"One of: {CATEGORIES}.")
+@click.option("--sector", type=SECTOR, help=SECTOR.help("The sector, by name or in Chinese:"))
+@click.option(
+    "--category", type=CATEGORY, help=CATEGORY.help("The category, by name or in Chinese:")
+)
 @click.option("--unit", help="Responsible unit (帮包单位).")
 @click.option("--leader", help="Responsible leader (包保领导).")
 @click.option("--total-investment", help="Total investment, 万元.")
@@ -54,9 +55,10 @@ def project_register(
 
     \b
     Example:
-      campaign project register --code ZZ-001 --name "锂电池正极材料项目" --sector lithium \\
-          --category new --unit 区招商局 --leader 张三 --total-investment 50000 \\
-          --annual-plan 15000 --planned-start 2020-04-15 --industrial --date 2020-01-06
+      campaign project register --code ZZ-001 --name "锂电池正极材料项目" \\
+          --sector lithium --category new --unit 区招商局 --leader 张三 \\
+          --total-investment 50000 --annual-plan 15000 \\
+          --planned-start 2020-04-15 --industrial --date 2020-01-06
       campaign project register --from scenarios/examples/projects.csv
 
     \b
@@ -81,7 +83,8 @@ def project_register(
                 + ", ".join("--" + m.replace("_", "-") for m in missing)
                 + " (or use --from FILE.xlsx|FILE.csv)"
             )
-        execute(db, actor, as_json, "register_project", fields)
+        with as_typed():
+            execute(db, actor, as_json, "register_project", fields)
         return
     if any(v is not None for v in fields.values()):
         raise click.UsageError("--from FILE takes no other project fields")
@@ -112,27 +115,33 @@ def project_revise(db: str, actor: str, as_json: bool, **fields: Any) -> None:
 
     \b
     Example:
-      campaign project revise ZZ-001 --annual-plan 12000 --date 2020-06-15 --reason "二期推迟至明年"
+      campaign project revise ZZ-001 --annual-plan 12000 --date 2020-06-15 \\
+          --reason "二期推迟至明年"
     """
     execute(db, actor, as_json, "revise_plan", fields)
 
 
 @project.command("milestone")
 @click.argument("code")
-@click.argument("milestone", callback=named(MILESTONE_LABELS))
+@click.argument("milestone", type=MILESTONE)
 @click.option("--date", help="The day it was reached (default today).")
 @write_options
 def project_milestone(db: str, actor: str, as_json: bool, **fields: Any) -> None:
-    """Record a milestone: signed 签约, started 开工, completed 竣工 or production 投产.
+    """Record a milestone reached, by name or in Chinese.
+
+    \b
+    MILESTONE is one of:
+      signed 签约, started 开工, completed 竣工, production 投产.
 
     They come in that order, each after the one before (production may follow started).
 
     \b
     Example:
       campaign project milestone ZZ-001 signed --date 2020-03-30
-      campaign project milestone ZZ-001 started --date 2020-04-18
+      campaign project milestone ZZ-001 开工 --date 2020-04-18
     """
-    execute(db, actor, as_json, "reach_milestone", fields)
+    with as_typed():
+        execute(db, actor, as_json, "reach_milestone", fields)
 
 
 @project.command("terminate")

@@ -36,19 +36,22 @@ def report(
 ) -> None:
     """Write the report officials circulate: the 通报 (HTML) and the 调度表 (Excel).
 
-    The 通报 is one HTML file with its styles and charts inside it, in Chinese: the summary
-    and the headline table, the four rates, charts, the tables by category, sector and unit,
-    the ranking with its change since the previous checkpoint, the lagging projects with
-    their reasons, 开工 and 竣工投产, the overdue factor requests with their 督办 level, and
-    the receipt. It opens without a network, on a phone, and prints on A4. The 调度表 has
-    the same tables as sheets, with numbers Excel can sum. Without --as-of: the latest
-    checkpoint day (see campaign checkpoint --help). The same log and query give the same
-    bytes.
+    \b
+    The 通报 is one HTML file with its styles and charts inside it, in Chinese:
+    the summary and the headline table, the four rates, charts, the tables by
+    category, sector and unit, the ranking with its change since the previous
+    checkpoint, the lagging projects with their reasons, 开工 and 竣工投产, the
+    overdue factor requests with their 督办 level, and the receipt. It opens
+    without a network, on a phone, and prints on A4. The 调度表 has the same
+    tables as sheets, with numbers Excel can sum. Without --as-of: the latest
+    checkpoint day (see campaign checkpoint --help). The same log and query give
+    the same bytes.
 
     \b
     Examples:
       campaign report --as-of 2020-06-30 --out 通报-0630.html --db demo.db
-      campaign report --as-of 2020-06-30 --known-at 2020-07-05 --xlsx 调度表-0630.xlsx --db demo.db
+      campaign report --as-of 2020-06-30 --known-at 2020-07-05 \\
+          --xlsx 调度表-0630.xlsx --db demo.db
     """
     if out is None and xlsx is None:
         raise click.UsageError("say where to write it: --out FILE.html, --xlsx FILE.xlsx, or both")

@@ -118,7 +118,8 @@ def scenario_generate(
 
     \b
     Example (the reference scenario):
-      campaign scenario generate --projects 54 --seed 2020 --out scenarios/zaozhuang-2020.jsonl
+      campaign scenario generate --projects 54 --seed 2020 \\
+          --out scenarios/zaozhuang-2020.jsonl
     """
     import datetime as dt
     import tempfile

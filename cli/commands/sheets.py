@@ -130,8 +130,9 @@ def factor_import(file: Path, date: str | None, db: str, actor: str, as_json: bo
       提报日期   date (else the sheet's 日期, else --date, else today)
       申请编号   key (optional)
 
-    A row whose key was filed before names that request and appends nothing, so a
-    sheet with keys can be imported again. A row without a key that repeats an
+    \b
+    A row whose key was filed before names that request and appends nothing, so
+    a sheet with keys can be imported again. A row without a key that repeats an
     open request of the same project, category, day and detail is refused as a
     likely duplicate: give each request its own 申请编号. Every refused row is
     listed in one run (the first 20 errors, then a count), and nothing is filed.

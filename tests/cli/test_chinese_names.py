@@ -5,12 +5,16 @@ the log holds the same name either way."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from tests.cli.test_cli import confirmed, one_line
+import pytest
+
+from tests.cli.test_cli import OPEN, Campaign, confirmed, one_line, stored_states
 
 if TYPE_CHECKING:
-    from tests.cli.test_cli import Campaign
+    from pathlib import Path
+
+    import click
 
 REGISTER = (
     "project",
@@ -57,3 +61,102 @@ def test_a_word_that_is_neither_name_is_refused_naming_the_field(demo: Campaign)
     assert result.exit_code == 1
     assert one_line(result.stderr).startswith("Error: sector=锂: input should be 'lithium'")
     assert demo.events() == 49
+
+
+def test_a_refusal_of_a_word_given_in_chinese_names_it_as_typed(demo: Campaign) -> None:
+    result = demo("project", "milestone", "DM-004", "投产", "--date", "2020-06-29")
+    assert result.exit_code == 1
+    line = one_line(result.stderr)
+    assert line.startswith("Error: milestone=投产 (production): project DM-004 already reached")
+    assert demo.events() == 49
+
+
+def test_a_refusal_of_a_word_given_by_its_name_is_the_engines_own(demo: Campaign) -> None:
+    result = demo("project", "milestone", "DM-004", "production", "--date", "2020-06-29")
+    assert result.exit_code == 1
+    assert one_line(result.stderr).startswith("Error: milestone=production: project DM-004")
+
+
+@pytest.mark.parametrize(
+    ("args", "chinese"),
+    [
+        ((*REGISTER, "--sector", "锂", "--category", "新开工"), "锂电, 光电, 医药, 智能制造"),
+        ((*REGISTER, "--sector", "锂电", "--category", "新"), "新开工, 续建, 竣工, 预备"),
+        (("project", "milestone", "DM-002", "开始"), "签约, 开工, 竣工, 投产"),
+        (("factor", "file", "DM-002", "--category", "电", "--detail", "x"), "用地, 能耗, 环评"),
+        (
+            ("factor", "resolve", "DM-002-20200605-finance", "--outcome", "完", "--note", "x"),
+            "办结, 驳回",
+        ),
+    ],
+    ids=["sector", "category", "milestone", "factor category", "outcome"],
+)
+def test_an_unknown_word_is_refused_with_the_chinese_names_too(
+    demo: Campaign, args: tuple[str, ...], chinese: str
+) -> None:
+    result = demo(*args)
+    assert result.exit_code == 1
+    line = one_line(result.stderr)
+    assert ": input should be '" in line
+    assert f"(or in Chinese, in that order: {chinese}" in line
+    assert demo.events() == 49
+
+
+def test_a_look_up_filter_refuses_an_unknown_word_listing_the_words(demo: Campaign) -> None:
+    result = demo("project", "list", "--sector", "锂")
+    assert result.exit_code == 2
+    assert "'锂' is not one of: lithium 锂电, photonics 光电, pharma 医药" in result.stderr
+
+
+def test_the_write_options_and_the_filters_read_a_word_in_one_way() -> None:
+    from cli.commands.factor import factor_file, factor_resolve
+    from cli.commands.lookups import FACTOR_CATEGORY, SECTOR, STAGE
+    from cli.commands.project import project_milestone, project_register
+    from cli.options import Vocabulary
+
+    def word(command: click.Command, name: str) -> click.ParamType[Any]:
+        return next(p.type for p in command.params if p.name == name)
+
+    written = [
+        word(project_register, "sector"),
+        word(project_register, "category"),
+        word(project_milestone, "milestone"),
+        word(factor_file, "category"),
+        word(factor_resolve, "outcome"),
+    ]
+    assert all(type(t) is Vocabulary and not t.strict for t in written)
+    assert all(type(t) is Vocabulary and t.strict for t in (SECTOR, STAGE, FACTOR_CATEGORY))
+
+
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [
+        (("project", "register"), "smart_manufacturing 智能制造"),
+        (("project", "milestone"), "production 投产"),
+        (("factor", "file"), "gas_heat 供气供热"),
+        (("factor", "resolve"), "fulfilled 办结"),
+        (("open",), "用地=20"),
+        (("amend",), "用地=20"),
+    ],
+)
+def test_the_help_of_a_write_gives_each_word_with_its_chinese_name(
+    demo: Campaign, command: tuple[str, ...], shown: str
+) -> None:
+    assert shown in demo.ok(*command, "--help").stdout
+
+
+def test_a_time_limit_may_name_its_factor_category_in_chinese(tmp_path: Path) -> None:
+    run = Campaign(tmp_path)
+    opened = (*OPEN[:8], "--sla", "用地=20", "--sla", " 用电 =10", "--sla", "approval=5")
+    run.ok(*opened)
+    assert stored_states(run.db)[0]["sla_days"] == {"land": 20, "power": 10, "approval": 5}
+    run.ok("amend", "--date", "2020-05-06", "--reason", "调整时限", "--sla", "环评=15")
+    assert stored_states(run.db)[1]["sla_days"] == {"environment": 15}
+
+
+def test_a_time_limit_of_no_factor_category_is_refused_naming_it(tmp_path: Path) -> None:
+    run = Campaign(tmp_path)
+    result = run(*OPEN[:8], "--sla", "用=20")
+    assert result.exit_code == 1
+    assert one_line(result.stderr).startswith("Error: sla_days=用: input should be 'land'")
+    assert run.events() == 0

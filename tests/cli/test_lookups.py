@@ -447,11 +447,13 @@ LOOK_UPS = [("project", "list"), ("project", "show"), ("factor", "list"), ("prog
 
 
 def examples(path: tuple[str, ...]) -> list[str]:
-    """The command lines of a command's Example block, as printed by --help."""
+    """The command lines of a command's Example block, as printed by --help, each with its
+    continuation lines (after a line ending in "\\") joined."""
     result = CliRunner().invoke(cli, [*path, "--help"])
     assert result.exit_code == 0, result.output
     block = result.stdout.split("Examples:", 1)[1].split("Options:", 1)[0]
-    return re.findall(r"^\s+campaign (.+)$", block, flags=re.MULTILINE)
+    joined = re.sub(r"\\\n\s*", "", block)
+    return re.findall(r"^\s+campaign (.+)$", joined, flags=re.MULTILINE)
 
 
 @pytest.fixture
