@@ -322,5 +322,28 @@ def _status_lines(doc: dict[str, Any]) -> list[str]:
             continue
         body = wrapped(text, width, indent=6)
         lines += [f"{label}  {body[0][6:]}", *body[1:]]
-    lines.extend(f"  {name:<28}{n:>10,}" for name, n in doc["by_type"].items())
+    for name, n in doc["by_type"].items():  # the machine's name, then the people's
+        lines.append(f"  {name:<28}{n:>10,}  {EVENT_WORDS.get(name, '')}".rstrip())
     return lines
+
+
+EVENT_WORDS = {
+    "Campaign.Opened": "开启会战",
+    "Campaign.Amended": "调整会战设置",
+    "Project.Registered": "项目登记",
+    "Project.PlanRevised": "计划调整",
+    "Project.MilestoneReached": "里程碑达成",
+    "Project.Terminated": "项目终止",
+    "DailyReport.Reported": "进度报送",
+    "DailyReport.Corrected": "进度更正",
+    "FactorRequest.Filed": "要素提报",
+    "FactorRequest.Extended": "期限延长",
+    "FactorRequest.Escalated": "督办升级",
+    "FactorRequest.Resolved": "要素办结",
+    "FactorKey.Assigned": "申请编号登记",
+    "Publication.Published": "调度发布",
+    "Access.Granted": "授权",
+    "Access.Regranted": "改授权",
+    "Access.Revoked": "撤销授权",
+}
+"""Each type of event in the words of a 调度 (the log keeps the type's own name)."""

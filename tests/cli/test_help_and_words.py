@@ -86,3 +86,10 @@ def test_a_wide_checkpoint_shows_the_tree_root_whole(demo: Campaign) -> None:
     root = json.loads(demo.ok(*query, "--json").stdout)["receipt"]["signed_head"]["root"]
     assert f"树根    {root}，" in demo.ok(*query, "--wide").stdout
     assert f"树根    {root[:16]}…，" in demo.ok(*query).stdout
+
+
+def test_every_type_of_event_status_counts_has_its_chinese_words() -> None:
+    from campaign.audit.log import event_types
+    from cli.commands.campaign import EVENT_WORDS
+
+    assert set(EVENT_WORDS) == set(event_types())
