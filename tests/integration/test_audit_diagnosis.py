@@ -414,7 +414,7 @@ class TestImportRefusesWhatTheEngineRefuses:
         ("position", "changes", "named"),
         [
             (13, {"investment_yuan": -1000}, "investment_yuan=-1000: must be 0 or more"),
-            (13, {"physical_pct": 120}, "physical_pct=120: Input should be less than or equal"),
+            (13, {"physical_pct": 120}, "physical_pct=120: input should be less than or equal"),
             (13, {"code": "DM-404"}, "code=DM-404: names a project the log does not register"),
             (13, {"date": "2020-02-30"}, "date=2020-02-30: "),
             (13, {"date": "2021-03-20"}, "date=2021-03-20: is not a day of the campaign's year"),
