@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 import pytest
 from click.testing import CliRunner
 
-from campaign import FixedClock, Settings, open_engine, open_store
+from campaign import FixedClock, Settings, open_store
 from campaign.app.queries import checkpoint_document, publish
 from campaign.app.scenario import load
 from campaign.audit.diff import diff
@@ -27,41 +26,13 @@ from cli.context import Config
 from cli.main import cli
 from tests.conftest import SHANGHAI
 from tests.forger import attacker, cut, rechain
+from tests.integration.demo import DEMO, EVENTS, LATER, check, opened
 
 if TYPE_CHECKING:
-    from campaign import Engine
-
-DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.jsonl"
-LATER = FixedClock(dt.datetime(2020, 12, 31, 12, tzinfo=SHANGHAI))
-EVENTS = 49  # the demo scenario's events
+    from pathlib import Path
 
 
-def opened_engine(db: str, clock: FixedClock = LATER) -> Engine:
-    """The engine on the store `db`, its clock after the demo's last recorded time."""
-    return open_engine(Settings(db=db, clock=clock))
-
-
-@pytest.fixture(autouse=True, params=["one process", "two processes"])
-def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every check as one process walks the log, and as two walk its halves at once (a long
-    SQLite log's way; here the demo's 49 events are split at 24)."""
-    two = request.param == "two processes"
-    if two:
-        monkeypatch.setattr("campaign.audit.verify.MIN_SPLIT", 2)
-    monkeypatch.setenv("CAMPAIGN_REPLAY_PROCESSES", "2" if two else "1")
-    return str(request.param)
-
-
-@pytest.fixture
-def demo(sqlite_db: str) -> str:
-    with opened_engine(sqlite_db) as engine:
-        assert load(engine, DEMO, actor="loader").appended == EVENTS
-    return sqlite_db
-
-
-def check(db: str, expected: str | None = None) -> Any:
-    with open_store(Settings(db=db), create=False) as store:
-        return verify(store, expected=expected)
+pytestmark = pytest.mark.usefixtures("processes")  # every check, one process and two
 
 
 def test_an_untouched_log_verifies_and_gives_its_digest(demo: str) -> None:
@@ -176,7 +147,7 @@ def test_a_rewritten_history_with_a_recomputed_chain_fails_the_digest(demo: str)
     with attacker(demo) as conn:
         cut(conn, 40)
     clock = FixedClock(dt.datetime(2021, 1, 1, tzinfo=SHANGHAI))
-    with opened_engine(demo, clock) as engine:  # the forger appends a different future
+    with opened(demo, clock) as engine:  # the forger appends a different future
         for extra in range(EVENTS - 40):
             from campaign import parse_command
 
@@ -205,7 +176,7 @@ def test_verify_on_the_command_line_exits_1_naming_the_position(demo: str) -> No
 def test_a_changed_value_is_caught_on_postgresql_too(postgres_db: str) -> None:
     import psycopg
 
-    with opened_engine(postgres_db) as engine:
+    with opened(postgres_db) as engine:
         assert load(engine, DEMO, actor="loader").appended == EVENTS
     with psycopg.connect(postgres_db, autocommit=True) as conn:
         conn.execute("ALTER TABLE campaign_events DISABLE TRIGGER refuse_update_delete")
@@ -221,13 +192,13 @@ class TestExportImport:
     def test_export_then_import_gives_the_same_head_and_state_hashes(
         self, demo: str, tmp_path: Path
     ) -> None:
-        with opened_engine(demo) as engine:
+        with opened(demo) as engine:
             publish(engine, dt.date(2020, 6, 30), "2020-07-01", actor="office")
             before = checkpoint_document(engine, dt.date(2020, 6, 30), None)
             with (tmp_path / "log.jsonl").open("wb") as out:
                 exported = export(engine.store, out)
         copy = str(tmp_path / "copy.db")
-        with opened_engine(copy) as engine, (tmp_path / "log.jsonl").open("rb") as handle:
+        with opened(copy) as engine, (tmp_path / "log.jsonl").open("rb") as handle:
             imported = import_log(engine.store, iter(handle))
             after = checkpoint_document(engine, dt.date(2020, 6, 30), None)
             reproduced = reproduce(engine)
@@ -282,7 +253,7 @@ class TestExportImport:
 
 
 def test_reproduce_names_a_publication_whose_figures_no_longer_reproduce(demo: str) -> None:
-    with opened_engine(demo) as engine:
+    with opened(demo) as engine:
         publish(engine, dt.date(2020, 6, 30), None, actor="office")
     with attacker(demo) as conn:  # a report rewritten, the chain and the tree recomputed
         conn.execute(
@@ -290,14 +261,14 @@ def test_reproduce_names_a_publication_whose_figures_no_longer_reproduce(demo: s
             "'19000000') AS BLOB) WHERE rowid = 18"
         )
         rechain(conn)
-    with opened_engine(demo) as engine:
+    with opened(demo) as engine:
         assert verify(engine.store).ok  # the forger recomputed the chain...
         (result,) = reproduce(engine)
     assert not result.ok  # ...but the published checkpoint no longer reproduces
 
 
 def test_diff_names_the_events_that_changed_the_june_report(demo: str) -> None:
-    with opened_engine(demo) as engine:
+    with opened(demo) as engine:
         result = diff(engine, dt.date(2020, 6, 30), "2020-06-30", "2020-07-10")
     changed = {c["figure"]: (c["before"], c["after"]) for c in result.changes}
     assert changed["projects.DM-001.ytd_investment"] == (14700.0, 15100.0)

@@ -13,61 +13,28 @@ import dataclasses
 import datetime as dt
 import json
 import sqlite3
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 import pytest
 from click.testing import CliRunner
 
-from campaign import FixedClock, Settings, open_engine, open_store, parse_command
+from campaign import Settings, open_store, parse_command
 from campaign.app.queries import publish
-from campaign.app.scenario import load
 from campaign.audit.proofs import current_head, verify_against
 from campaign.audit.transfer import export, import_log
-from campaign.audit.verify import verify
 from campaign.domain.errors import LineError
 from campaign.store.chain import GENESIS, digest, link
 from campaign.store.keys import generate
 from cli.context import Config
 from cli.main import cli
-from tests.conftest import SHANGHAI
 from tests.forger import attacker, rechain
+from tests.integration.demo import EVENTS, LATER, check, opened
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from campaign import Engine
-    from campaign.audit.verify import Verification
-
-DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.jsonl"
-LATER = FixedClock(dt.datetime(2020, 12, 31, 12, tzinfo=SHANGHAI))
-EVENTS = 49  # the demo scenario's events
-
-
-def opened(db: str) -> Engine:
-    return open_engine(Settings(db=db, clock=LATER))
-
-
-@pytest.fixture
-def demo(sqlite_db: str) -> str:
-    with opened(sqlite_db) as engine:
-        assert load(engine, DEMO, actor="loader").appended == EVENTS
-    return sqlite_db
-
-
-@pytest.fixture(params=["one process", "two processes"])
-def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A check as one process walks the log, and as two walk its halves at once (a long
-    SQLite log's way; here the demo's 49 events are split at 24)."""
-    two = request.param == "two processes"
-    if two:
-        monkeypatch.setattr("campaign.audit.verify.MIN_SPLIT", 2)
-    monkeypatch.setenv("CAMPAIGN_REPLAY_PROCESSES", "2" if two else "1")
-    return str(request.param)
-
-
-def check(db: str, expected: str | None = None) -> Verification:
-    with open_store(Settings(db=db), create=False) as store:
-        return verify(store, expected=expected)
 
 
 def run(*args: str) -> Any:

@@ -9,26 +9,24 @@ import datetime as dt
 import itertools
 import json
 import sqlite3
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import psycopg
 import psycopg.sql
 import pytest
 
-from campaign import FixedClock, Settings, open_engine, open_store
+from campaign import Settings, open_engine, open_store
 from campaign.app.scenario import load
 from campaign.audit.log import LogFilter, log_entries
 from campaign.store.backends.sqlite import SQLiteLogReader
 from scenarios.generator import generate
-from tests.conftest import SHANGHAI
 from tests.forger import attacker, rechain
+from tests.integration.demo import DEMO, LATER, loaded
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
-DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.jsonl"
-LATER = FixedClock(dt.datetime(2020, 12, 31, 12, tzinfo=SHANGHAI))
 
 FILTERS = [
     LogFilter(),
@@ -46,9 +44,7 @@ FILTERS = [
 
 @pytest.fixture
 def demo(any_db: str) -> str:
-    with open_engine(Settings(db=any_db, clock=LATER)) as engine:
-        load(engine, DEMO, actor="loader")
-    return any_db
+    return loaded(any_db)
 
 
 def every_entry(db: str, where: LogFilter) -> list[dict[str, Any]]:

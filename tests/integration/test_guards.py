@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -15,42 +14,25 @@ import pytest
 from click.testing import CliRunner
 
 from campaign import (
-    FixedClock,
     Refused,
     Settings,
     StoreError,
-    open_engine,
     open_store,
     parse_command,
 )
 from campaign.app.queries import checkpoint_document, publish, replay
-from campaign.app.scenario import load
 from campaign.audit.transfer import export, import_log
 from campaign.audit.verify import verify
 from campaign.domain.errors import LineError
 from campaign.read.snapshots import dump
 from cli.context import Config
 from cli.main import cli
-from tests.conftest import SHANGHAI, Harness
+from tests.integration.demo import DEMO, LATER, opened
 
 if TYPE_CHECKING:
-    from campaign import Engine
+    from pathlib import Path
 
-DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.jsonl"
-LATER = FixedClock(dt.datetime(2020, 12, 31, 12, tzinfo=SHANGHAI))
-EVENTS = 49  # the demo scenario's events
-
-
-def opened_engine(db: str) -> Engine:
-    """The engine on the store `db`, its clock after the demo's last recorded time."""
-    return open_engine(Settings(db=db, clock=LATER))
-
-
-@pytest.fixture
-def demo(sqlite_db: str) -> str:
-    with opened_engine(sqlite_db) as engine:
-        assert load(engine, DEMO, actor="loader").appended == EVENTS
-    return sqlite_db
+    from tests.conftest import Harness
 
 
 def cli_run(*args: str) -> Any:
@@ -64,7 +46,7 @@ class TestForgedSnapshots:
         """The real projection with 9,999 万元 more on DM-001 written over the latest genuine
         snapshot: what anyone holding the file can write, without the key kept outside it
         (its key id copied, or a plain checksum in its place); the position forged."""
-        with opened_engine(db) as engine:
+        with opened(db) as engine:
             checkpoint_document(engine, dt.date(2020, 6, 30), None)  # takes snapshots
             replayed = replay(engine, None, "Asia/Shanghai", snapshots=False)
         projection = replayed.projection
@@ -92,10 +74,10 @@ class TestForgedSnapshots:
 
     @pytest.mark.parametrize("keep_key_id", [True, False])
     def test_a_checkpoint_never_uses_a_forged_snapshot(self, demo: str, keep_key_id: bool) -> None:
-        with opened_engine(demo) as engine:
+        with opened(demo) as engine:
             honest = checkpoint_document(engine, dt.date(2020, 6, 30), None, snapshots=False)
         at = self.forge(demo, keep_key_id=keep_key_id)
-        with opened_engine(demo) as engine:
+        with opened(demo) as engine:
             assert checkpoint_document(engine, dt.date(2020, 6, 30), None) == honest
             published, _ = publish(engine, dt.date(2020, 6, 30), None, actor="office")
             assert engine.snapshots is not None
@@ -184,7 +166,7 @@ class TestImport:
 
 class TestPublication:
     def test_publishing_the_same_query_with_the_same_result_appends_once(self, demo: str) -> None:
-        with opened_engine(demo) as engine:
+        with opened(demo) as engine:
             store = engine.store
             before = store.head()
             _, first = publish(engine, dt.date(2020, 6, 30), None, actor="office")
@@ -193,7 +175,7 @@ class TestPublication:
             assert store.head() == before + 1
 
     def test_a_known_at_that_has_not_passed_cannot_be_published(self, demo: str) -> None:
-        with opened_engine(demo) as engine, pytest.raises(Refused, match="has not passed yet"):
+        with opened(demo) as engine, pytest.raises(Refused, match="has not passed yet"):
             publish(engine, dt.date(2020, 6, 30), "2099-01-01", actor="office")
 
 

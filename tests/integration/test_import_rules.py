@@ -14,14 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import pytest
 from click.testing import CliRunner
 
-from campaign import FixedClock, Settings, open_engine, open_store, parse_command
+from campaign import Settings, open_engine, open_store, parse_command
 from campaign.app.scenario import load
 from campaign.audit.transfer import export, import_log
 from campaign.domain.access import Access
@@ -31,10 +30,11 @@ from campaign.store.chain import GENESIS, digest, link
 from campaign.store.codec import EventMapper, OrjsonTranscoder
 from cli.context import Config
 from cli.main import cli
-from tests.conftest import SHANGHAI
+from tests.integration.demo import DEMO, LATER
 
-DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.jsonl"
-LATER = FixedClock(dt.datetime(2020, 12, 31, 12, tzinfo=SHANGHAI))
+if TYPE_CHECKING:
+    from pathlib import Path
+
 DROP = object()
 """A field left out of the changed event."""
 

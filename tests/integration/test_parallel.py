@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import given
 
-from campaign import FixedClock, Settings, open_engine, open_store
+from campaign import Settings, open_engine, open_store
 from campaign.app.scenario import load
 from campaign.domain.errors import StoreError
 from campaign.domain.topics import PROJECT_ID_PREFIX
@@ -27,6 +27,7 @@ from campaign.store.backends.sqlite import SQLiteLogReader
 from scenarios.generator import generate
 from tests.conftest import SHANGHAI
 from tests.forger import attacker, rechain
+from tests.integration.demo import LATER
 from tests.strategies import SETTINGS, build, logs
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
     from campaign.app.ports import EventStore
 
-LATER = FixedClock(dt.datetime(2020, 12, 31, 12, tzinfo=SHANGHAI))
 ROOT = Path(__file__).resolve().parents[2]
 ONE = 10**12  # a threshold no log reaches: one process
 TWO = 1  # any stretch: two processes

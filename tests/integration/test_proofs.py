@@ -10,14 +10,13 @@ import datetime as dt
 import json
 import sqlite3
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pymerkle
 import pytest
 from click.testing import CliRunner
 
-from campaign import FixedClock, Settings, open_engine, open_store
+from campaign import Settings, open_engine, open_store
 from campaign.app.queries import checkpoint_document, publish
 from campaign.app.scenario import load
 from campaign.audit.proofs import consistency_proof, current_head, verify_against
@@ -28,18 +27,17 @@ from campaign.store.keys import generate, public_pem
 from campaign.store.tree import entry
 from cli.context import Config
 from cli.main import cli
-from tests.conftest import SHANGHAI
 from tests.forger import attacker, cut, rechain, rewrite_first_report
+from tests.integration.demo import DEMO, EVENTS, LATER, loaded
 from tests.proofs import load_verifier
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from campaign import Engine
     from campaign.store.keys import Signer
     from tests.postgres_server import PostgresServer
 
-DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.jsonl"
-LATER = FixedClock(dt.datetime(2020, 12, 31, 12, tzinfo=SHANGHAI))
-EVENTS = 49
 verifier = load_verifier()
 
 
@@ -49,9 +47,7 @@ def opened(db: str, key: Path | None = None) -> Engine:
 
 @pytest.fixture
 def demo(any_db: str) -> str:
-    with opened(any_db) as engine:
-        assert load(engine, DEMO, actor="loader").appended == EVENTS
-    return any_db
+    return loaded(any_db)
 
 
 @pytest.fixture

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner
 
-from campaign import FixedClock, Settings, open_engine
+from campaign import Settings, open_engine
 from campaign.app.queries import checkpoint_document, publish
 from campaign.app.scenario import load
 from cli.context import Config
 from cli.main import cli
-from tests.conftest import SHANGHAI
+from tests.integration.demo import DEMO, EVENTS, LATER
 
 if TYPE_CHECKING:
     from campaign import Engine
-
-DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.jsonl"
-LATER = FixedClock(dt.datetime(2020, 12, 31, 12, tzinfo=SHANGHAI))
-EVENTS = 49  # the demo scenario's events
 
 
 def loaded(db: str) -> Engine:

@@ -9,29 +9,18 @@ the tree again, so that the log verifies in itself.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-from campaign import FixedClock, Settings, open_engine
+from campaign import Settings, open_engine
 from campaign.app.queries import publish
-from campaign.app.scenario import load
 from campaign.audit.reproduce import Problem, Unfolded, reproduce
 from campaign.audit.verify import verify
-from tests.conftest import SHANGHAI
 from tests.forger import attacker, rechain
+from tests.integration.demo import LATER
 
-DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.jsonl"
-LATER = FixedClock(dt.datetime(2020, 12, 31, 12, tzinfo=SHANGHAI))
 APRIL = 30  # the position the checkpoint of 2020-04-30 as known at 2020-05-01 reads
 JUNE = 47  # the position the checkpoint of 2020-06-30 as known at 2020-07-01 reads
-
-
-@pytest.fixture
-def demo(sqlite_db: str) -> str:
-    with open_engine(Settings(db=sqlite_db, clock=LATER)) as engine:
-        load(engine, DEMO, actor="loader")
-    return sqlite_db
 
 
 def published(db: str, *queries: tuple[dt.date, str | None]) -> None:

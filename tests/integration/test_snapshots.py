@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
 
-from campaign import Engine, FixedClock, Settings, open_engine
+from campaign import Engine, Settings, open_engine
 from campaign.app.queries import catch_up, checkpoint_document
 from campaign.app.scenario import load
 from campaign.read.replay import replay_log
 from campaign.read.snapshots import SnapshotStore, dump, restore
 from cli.context import Config
 from cli.main import cli
-from tests.conftest import SHANGHAI
+from tests.integration.demo import DEMO, EVENTS, LATER
 
-DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo.jsonl"
-EVENTS = 49  # the demo scenario's events
-LATER = FixedClock(dt.datetime(2020, 12, 31, 12, tzinfo=SHANGHAI))
+if TYPE_CHECKING:
+    from pathlib import Path
+
 QUERIES = [
     ("2020-03-31", None),
     ("2020-04-30", "2020-04-30"),
