@@ -11,8 +11,8 @@ what it needs):
   `write_xlsx` (the Excel 调度表);
 - look-ups: `project_list`, `project_card`, `factor_list`, `missing_reports`;
 - audit: `verify`, `log_entries`, `LogFilter`, `diff`, `reproduce`, `export`, `import_log`;
-- errors: `CampaignError`, `Refused`, `StoreError`, `LineError`, `SheetError`, and
-  `store_trouble` (the line for a database error met outside the store's checks);
+- errors: `CampaignError`, `Refused` (and `LikelyDuplicate`), `StoreError`, `LineError`,
+  `SheetError`, and `store_trouble` (the line for a database error met outside the store's checks);
 - the vocabulary's names for people: `TARGET_LABELS`;
 - the calendar: `WorkCalendar`, and the official 2020 days `HOLIDAYS_2020`, `WORKDAYS_2020`;
 - time: `Clock`, `SystemClock`, `FixedClock`.
@@ -56,7 +56,13 @@ if TYPE_CHECKING:
     from campaign.audit.verify import verify
     from campaign.bootstrap import Settings, open_engine, open_store
     from campaign.domain.calendar import HOLIDAYS_2020, WORKDAYS_2020, WorkCalendar
-    from campaign.domain.errors import CampaignError, LineError, Refused, StoreError
+    from campaign.domain.errors import (
+        CampaignError,
+        LikelyDuplicate,
+        LineError,
+        Refused,
+        StoreError,
+    )
     from campaign.domain.vocabulary import TARGET_LABELS
     from campaign.report.html import write as write_html
     from campaign.report.model import build as build_report
@@ -109,6 +115,7 @@ _HOMES = {
     "TARGET_LABELS": "campaign.domain.vocabulary",
     "CampaignError": "campaign.domain.errors",
     "LineError": "campaign.domain.errors",
+    "LikelyDuplicate": "campaign.domain.errors",
     "Refused": "campaign.domain.errors",
     "StoreError": "campaign.domain.errors",
     "Store": "campaign.store.store",
@@ -126,6 +133,7 @@ __all__ = [
     "Command",
     "Engine",
     "FixedClock",
+    "LikelyDuplicate",
     "LineError",
     "LogFilter",
     "Refused",

@@ -82,7 +82,7 @@ def engine_for(db: str, *, create: bool, signing_key: str | None = None) -> Iter
 
 def execute(db: str, actor: str, as_json: bool, cmd: str, fields: dict[str, Any]) -> None:
     """Validate and run one command, print what it did."""
-    from campaign import CampaignError, parse_command
+    from campaign import CampaignError, LikelyDuplicate, Refused, parse_command
     from cli.output import emit_results
 
     given = {k: v for k, v in fields.items() if v is not None}
@@ -91,7 +91,12 @@ def execute(db: str, actor: str, as_json: bool, cmd: str, fields: dict[str, Any]
     except CampaignError as error:
         raise Refusal(str(error)) from None
     with engine_for(db, create=cmd == "open_campaign") as engine:
-        result = engine.execute(command, actor=actor)
+        try:
+            result = engine.execute(command, actor=actor)
+        except LikelyDuplicate as error:  # advice in factor file's own options
+            why = error.rule.partition(": ")[0]
+            advice = "give --again to file another, or --key to name each request"
+            raise Refusal(str(Refused("detail", error.value, f"{why}: {advice}"))) from None
     emit_results([result], as_json)
 
 

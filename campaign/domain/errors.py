@@ -35,8 +35,8 @@ class LikelyDuplicate(Refused):
         super().__init__(
             "detail",
             detail,
-            f"is the detail of request {request_id}, filed that day and still open: give "
-            "--again to file another, or --key to name each request",
+            f"is the detail of request {request_id}, filed that day and still open: another "
+            "such request must say it is another (again), or each must carry its own key",
         )
 
 

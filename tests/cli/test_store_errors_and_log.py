@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from cli.audit_tables import LOG_CHUNK, LOG_HEADERS, print_log
-from tests.cli.test_cli import Campaign, one_line
+from tests.cli.test_cli import DEMO, Campaign, one_line
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -92,6 +92,29 @@ def test_filing_the_same_request_again_needs_again(demo: Campaign) -> None:
     second = demo.ok(*args, "--again")
     assert demo.events() == before + 1
     assert first.stdout.split()[1] != second.stdout.split()[1]  # "filed <id>, due ..."
+
+
+def test_a_scenario_filing_the_same_request_again_is_told_of_its_own_fields(
+    tmp_path: Path,
+) -> None:
+    """The engine's refusal names no option of the command line: a scenario line says
+    "again" or gives a "key"."""
+    line = {
+        "at": "2020-07-05T10:00:00+08:00",
+        "cmd": "file_factor",
+        "code": "DM-001",
+        "category": "water",
+        "detail": "中水回用",
+        "date": "2020-06-29",
+    }
+    twice = [json.dumps(line | {"at": f"2020-07-05T10:0{i}:00+08:00"}) for i in (1, 2)]
+    scenario = tmp_path / "twice.jsonl"
+    scenario.write_text(DEMO.read_text(encoding="utf-8") + "\n".join(twice) + "\n", "utf-8")
+    refused = Campaign(tmp_path)("scenario", "run", str(scenario))
+    assert refused.exit_code == 1
+    said = one_line(refused.stderr)
+    assert "must say it is another (again), or each must carry its own key" in said
+    assert "--" not in said
 
 
 def _entry(position: int, actor: str, project: str) -> dict[str, Any]:
