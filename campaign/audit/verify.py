@@ -475,13 +475,11 @@ def _check_digest(
     if stored == expected:
         return result
     problem = f"the chain at position {at} does not match the digest (history was rewritten)"
-    found, matched = _against_receipts(reader, at)
+    found = _against_receipts(reader, at)
     if found:
         first, said = min(found)
-        since = max((m for m in matched if m < first), default=0) + 1
-        return _bounded(result, Shorter(f"{problem}: {said}", first, since))
-    since = max(matched, default=0) + 1
-    return _bounded(result, Shorter(problem, at, since))
+        return _bounded(result, Shorter(f"{problem}: {said}", first, 1))
+    return Verification(result.events, result.head, problem, at, result.roots)
 
 
 def _bounded(result: Verification, why: Shorter) -> Verification:
@@ -571,7 +569,7 @@ def shorter(
     log was recorded after it). A contradiction proves a rewrite and bounds where; nothing
     proves a cut."""
     base = f"the log holds {events} events, fewer than the {what}'s {size}"
-    found, matched = _against_receipts(reader, events)
+    found = _against_receipts(reader, events)
     later = None if time is None else _recorded_after(reader, events, time.encode())
     if later is not None and time is not None:
         at, stamp = later
@@ -590,15 +588,15 @@ def shorter(
             1,
         )
     at, why = min(found)
-    since = max((m for m in matched if m < at), default=0) + 1
-    return Shorter(f"{base}, and it was rewritten, not only cut: {why}", at, since)
+    return Shorter(f"{base}, and it was rewritten, not only cut: {why}", at, 1)
 
 
-def _against_receipts(reader: LogReader, events: int) -> tuple[list[tuple[int, str]], list[int]]:
+def _against_receipts(reader: LogReader, events: int) -> list[tuple[int, str]]:
     """The log's first `events` events against the receipts of its publications: (position,
-    why) of each receipt its chain contradicts, and the positions where it agrees."""
+    why) of each receipt its chain contradicts. A contradiction bounds a rewrite from above;
+    a receipt the log agrees with bounds nothing (whoever rewrote the log could rewrite the
+    receipt with it)."""
     found: list[tuple[int, str]] = []
-    matched: list[int] = []
     for at, recorded in _receipts(reader, events):
         if at > events:
             found.append(
@@ -616,9 +614,7 @@ def _against_receipts(reader: LogReader, events: int) -> tuple[list[tuple[int, s
                     f"({recorded.hex()[:16]}…)",
                 )
             )
-        else:
-            matched.append(at)
-    return found, matched
+    return found
 
 
 def _receipts(reader: LogReader, events: int) -> list[tuple[int, bytes]]:

@@ -276,6 +276,33 @@ class TestShorterThanTheDigestOrTheHead:
         assert f"its chain at position {early} is not the one its own receipt recorded" in problem
         assert f"(the first difference lies between positions 1 and {early})" in problem
 
+    def test_a_receipt_rewritten_with_the_log_bounds_nothing(self, demo: str) -> None:
+        """Whoever rewrote the log could rewrite a receipt to agree with it: a receipt the log
+        agrees with is no lower bound on where the log changed."""
+        with opened(demo) as engine:
+            publish(engine, dt.date(2020, 6, 30), None, actor="office")
+            report(engine, "2020-06-29")
+        kept = check(demo).digest
+        (read,) = receipts(demo)
+        with attacker(demo) as conn:
+            conn.execute(
+                'UPDATE stored_events SET state = replace(state, \'"actor":"\', '
+                '\'"actor":"x\') WHERE rowid = 10'
+            )
+            rechain(conn)
+            (head,) = conn.execute(
+                "SELECT hash FROM event_chain WHERE position = ?", (read,)
+            ).fetchone()
+            conn.execute(
+                "UPDATE stored_events SET state = json_set(state, '$.head_hash', ?) "
+                "WHERE topic LIKE '%Publication.Published'",
+                (bytes(head).hex(),),
+            )
+            rechain(conn)
+        result = check(demo, kept)
+        assert (result.ok, result.position) == (False, EVENTS + 2)
+        assert "between positions" not in str(result.problem)
+
     def test_an_event_recorded_after_the_heads_time_tells_a_rewrite(self, demo: str) -> None:
         with opened(demo) as engine:
             head = current_head(engine)
