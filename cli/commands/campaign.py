@@ -41,7 +41,7 @@ def settings_options(func: F) -> F:
                 metavar="CATEGORY=DAYS",
                 callback=sla_days,
                 help="Working-day time limit of a factor category, by name or in "
-                "Chinese: land=20 or 用地=20 (repeat; default 7).",
+                "Chinese: land=20 or 用地=20 (repeat; at open, one not named gets 7).",
             ),
             click.option(
                 "--target",
@@ -51,10 +51,10 @@ def settings_options(func: F) -> F:
                 help="A zone target (repeat); a share is a ratio: 0.4 or 40%.",
             ),
             click.option(
-                "--green", help="Investment light: green at spi >= this ratio (default 0.8)."
+                "--green", help="Investment light: green at spi >= this ratio (open: 0.8)."
             ),
             click.option(
-                "--yellow", help="Investment light: yellow at spi >= this ratio (default 0.6)."
+                "--yellow", help="Investment light: yellow at spi >= this ratio (open: 0.6)."
             ),
         ]
     ):
