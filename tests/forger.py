@@ -51,3 +51,16 @@ def rewrite_first_report(db: str) -> None:
             "WHERE topic LIKE '%DailyReport.Reported')"
         )
         rechain(conn)
+
+
+def flip_node(db: str, position: int, level: int) -> None:
+    """One bit of the stored tree's node of `level` (1: over two events) at `position`."""
+    with attacker(db) as conn:
+        (nodes,) = conn.execute(
+            "SELECT nodes FROM event_tree WHERE position = ?", (position,)
+        ).fetchone()
+        changed = bytearray(nodes)
+        changed[32 * (level - 1)] ^= 1
+        conn.execute(
+            "UPDATE event_tree SET nodes = ? WHERE position = ?", (bytes(changed), position)
+        )

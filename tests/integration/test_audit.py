@@ -25,7 +25,7 @@ from campaign.domain.errors import LineError, StoreError
 from cli.context import Config
 from cli.main import cli
 from tests.conftest import SHANGHAI
-from tests.forger import attacker, cut, rechain
+from tests.forger import attacker, cut, flip_node, rechain
 from tests.integration.demo import DEMO, EVENTS, LATER, check, opened
 
 if TYPE_CHECKING:
@@ -283,15 +283,7 @@ def test_diff_names_the_events_that_changed_the_june_report(demo: str) -> None:
 def test_a_changed_node_of_the_tree_is_named_by_the_positions_it_covers(
     demo: str, position: int, level: int, first: int
 ) -> None:
-    with attacker(demo) as conn:
-        (nodes,) = conn.execute(
-            "SELECT nodes FROM event_tree WHERE position = ?", (position,)
-        ).fetchone()
-        changed = bytearray(nodes)
-        changed[32 * (level - 1)] ^= 1
-        conn.execute(
-            "UPDATE event_tree SET nodes = ? WHERE position = ?", (bytes(changed), position)
-        )
+    flip_node(demo, position, level)
     result = check(demo)
     assert (result.ok, result.position) == (False, first)
     assert f"node over positions {first}–{position} (stored at {position})" in str(result.problem)

@@ -28,7 +28,7 @@ from campaign.store.chain import GENESIS, digest, link
 from campaign.store.keys import generate
 from cli.context import Config
 from cli.main import cli
-from tests.forger import attacker, rechain
+from tests.forger import attacker, flip_node, rechain
 from tests.integration.demo import EVENTS, LATER, check, opened
 
 if TYPE_CHECKING:
@@ -62,19 +62,6 @@ def exchange(db: str, first: int, second: int) -> None:
         insert = f"INSERT INTO stored_events (rowid, {columns}) VALUES (?, ?, ?, ?, ?)"
         conn.execute(insert, (first, *rows[1]))
         conn.execute(insert, (second, *rows[0]))
-
-
-def flip_node(db: str, position: int, level: int) -> None:
-    """One bit of the stored tree's node of `level` (1: over two events) at `position`."""
-    with attacker(db) as conn:
-        (nodes,) = conn.execute(
-            "SELECT nodes FROM event_tree WHERE position = ?", (position,)
-        ).fetchone()
-        changed = bytearray(nodes)
-        changed[32 * (level - 1)] ^= 1
-        conn.execute(
-            "UPDATE event_tree SET nodes = ? WHERE position = ?", (bytes(changed), position)
-        )
 
 
 def rewrite_with_links_only(db: str, rowid: int) -> None:
