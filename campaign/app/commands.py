@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     Field,
     StringConstraints,
     ValidationError,
@@ -34,6 +35,7 @@ from campaign.domain.values import (
     Ratio,
     Target,
     Text,
+    normal_digits,
     plain_text,
 )
 from campaign.domain.vocabulary import Category, FactorCategory, Milestone, Outcome, Sector
@@ -56,7 +58,12 @@ def _check_code(value: str) -> str:
     return value
 
 
-SlaDays = Annotated[int, Field(ge=1, le=365)]
+def _digits(value: object) -> object:
+    """A whole number given as text read as money is: full-width digits too (５ is 5)."""
+    return normal_digits(value) if isinstance(value, str) else value
+
+
+SlaDays = Annotated[int, BeforeValidator(_digits), Field(ge=1, le=365)]
 """Working days a factor category has to be handled in."""
 
 SETTINGS = ("checkpoints", "holidays", "workdays", "sla_days", "targets", "lights")

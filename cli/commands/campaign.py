@@ -195,7 +195,10 @@ def amend_campaign(
     settings = (checkpoints, holidays, workdays, slas, targets, green, yellow)
     if source is not None:
         if date is not None or reason is not None or any(settings):
-            raise click.UsageError("--from FILE.json takes no other amendment fields")
+            raise click.UsageError(
+                "--from FILE.json holds the whole amendment, its date and reason too: give no "
+                "other amendment option beside it"
+            )
         fields = _read_json_object(source)
     else:
         if not reason:

@@ -160,3 +160,18 @@ def test_a_time_limit_of_no_factor_category_is_refused_naming_it(tmp_path: Path)
     assert result.exit_code == 1
     assert one_line(result.stderr).startswith("Error: sla_days=用: input should be 'land'")
     assert run.events() == 0
+
+
+def test_a_time_limit_in_full_width_digits_is_read_as_money_is(tmp_path: Path) -> None:
+    run = Campaign(tmp_path)
+    run.ok(*OPEN[:8], "--sla", "用地=２０")
+    assert stored_states(run.db)[0]["sla_days"] == {"land": 20}
+
+
+def test_an_amendment_from_a_file_says_its_reason_belongs_in_the_file(demo: Campaign) -> None:
+    settings = demo.folder / "amend.json"
+    settings.write_text('{"date": "2020-06-01", "holidays": ["2020-06-26"]}', encoding="utf-8")
+    result = demo("amend", "--from", str(settings), "--reason", "端午调休")
+    assert result.exit_code == 2
+    assert "its date and reason too" in result.stderr.splitlines()[-1]
+    assert demo.events() == 49
