@@ -1,14 +1,24 @@
 """What an insider who holds a SQLite store's file can do, with the project's own functions:
 drop the triggers that guard it, change or delete rows, and write the hash chain and the Merkle
 tree again so that they match what the file now holds. Only what is kept outside the store (a
-digest, a signed head) or signed with a key the insider does not hold can catch that."""
+digest, a signed head) or signed with a key the insider does not hold can catch that. And
+what anyone can do to an exported log: change its records and write its chain again."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from typing import TYPE_CHECKING, Any
 
+import orjson
+
+from campaign import Settings, open_store
+from campaign.audit.transfer import export
 from campaign.store.backends.sqlite import extend
-from campaign.store.chain import GENESIS
+from campaign.store.chain import GENESIS, digest, link
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def attacker(db: str) -> sqlite3.Connection:
@@ -64,3 +74,27 @@ def flip_node(db: str, position: int, level: int) -> None:
         conn.execute(
             "UPDATE event_tree SET nodes = ? WHERE position = ?", (bytes(changed), position)
         )
+
+
+def exported(db: str, where: Path) -> list[dict[str, Any]]:
+    """The log's events as export writes them to `where` (the header left out)."""
+    with open_store(Settings(db=db)) as store, where.open("wb") as out:
+        export(store, out)
+    return [json.loads(line) for line in where.read_bytes().splitlines()[1:]]
+
+
+def rewritten(records: list[dict[str, Any]], where: Path) -> Path:
+    """The records written to `where` as an export, their chain and the header's digest
+    computed afresh: a file consistent in itself, as anyone who rewrote one could make it."""
+    head = GENESIS
+    lines = []
+    for position, record in enumerate(records, 1):
+        state = record["state"].encode()
+        head = link(
+            head, record["originator_id"], record["originator_version"], record["topic"], state
+        )
+        lines.append(orjson.dumps(record | {"position": position, "hash": head.hex()}))
+    header = {"format": "campaign-log", "version": 1, "events": len(records)}
+    header["digest"] = digest(head, len(records))
+    where.write_bytes(b"\n".join([orjson.dumps(header), *lines]) + b"\n")
+    return where

@@ -15,20 +15,19 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-import orjson
 import pytest
 from click.testing import CliRunner
 
 from campaign import Settings, open_store, parse_command
 from campaign.app.queries import publish
 from campaign.audit.proofs import current_head, verify_against
-from campaign.audit.transfer import export, import_log
+from campaign.audit.transfer import import_log
 from campaign.domain.errors import LineError
-from campaign.store.chain import GENESIS, digest, link
+from campaign.store.chain import GENESIS, link
 from campaign.store.keys import generate
 from cli.context import Config
 from cli.main import cli
-from tests.forger import attacker, flip_node, rechain
+from tests.forger import attacker, exported, flip_node, rechain, rewritten
 from tests.integration.demo import EVENTS, LATER, check, opened
 
 if TYPE_CHECKING:
@@ -346,33 +345,6 @@ class TestTheHeadsTime:
             assert verify_against(engine, current_head(engine)).ok
 
 
-def exported(db: str, tmp_path: Path) -> list[dict[str, Any]]:
-    """The demo's events as export writes them (the header left out)."""
-    with open_store(Settings(db=db)) as store, (tmp_path / "log.jsonl").open("wb") as out:
-        export(store, out)
-    return [json.loads(line) for line in (tmp_path / "log.jsonl").read_bytes().splitlines()[1:]]
-
-
-def rewritten(records: list[dict[str, Any]], where: Path) -> Path:
-    """The records written as an export, their chain and the header's digest computed
-    afresh: a file consistent in itself, as anyone who rewrote one could make it."""
-    head = GENESIS
-    lines = []
-    for position, record in enumerate(records, 1):
-        head = link(
-            head,
-            record["originator_id"],
-            record["originator_version"],
-            record["topic"],
-            record["state"].encode(),
-        )
-        lines.append(orjson.dumps(record | {"position": position, "hash": head.hex()}))
-    header = {"format": "campaign-log", "version": 1, "events": len(records)}
-    header["digest"] = digest(head, len(records))
-    where.write_bytes(b"\n".join([orjson.dumps(header), *lines]) + b"\n")
-    return where
-
-
 def with_state(record: dict[str, Any], **changes: Any) -> dict[str, Any]:
     state = json.loads(record["state"]) | changes
     return record | {"state": json.dumps(state, ensure_ascii=False, separators=(",", ":"))}
@@ -424,7 +396,7 @@ class TestImportRefusesWhatTheEngineRefuses:
     def test_an_event_the_engine_refuses_is_named_by_line_field_value_and_rule(
         self, demo: str, tmp_path: Path, position: int, changes: dict[str, Any], named: str
     ) -> None:
-        records = exported(demo, tmp_path)
+        records = exported(demo, tmp_path / "log.jsonl")
         records[position - 1] = with_state(records[position - 1], **changes)
         refused = import_into_empty(
             str(tmp_path / "copy.db"), rewritten(records, tmp_path / "bad.jsonl")
@@ -433,7 +405,7 @@ class TestImportRefusesWhatTheEngineRefuses:
         assert str(refused.error).startswith(named)
 
     def test_an_event_repeated_is_named_by_its_version(self, demo: str, tmp_path: Path) -> None:
-        records = exported(demo, tmp_path)
+        records = exported(demo, tmp_path / "log.jsonl")
         records[13] = records[12]  # position 14 holds the event at 13 again
         refused = import_into_empty(
             str(tmp_path / "copy.db"), rewritten(records, tmp_path / "bad.jsonl")
@@ -445,7 +417,7 @@ class TestImportRefusesWhatTheEngineRefuses:
         self, demo: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.setattr("campaign.audit.transfer.BATCH", 10)
-        records = exported(demo, tmp_path)
+        records = exported(demo, tmp_path / "log.jsonl")
         records[44] = with_state(records[44], code="DM-404")
         refused = import_into_empty(
             str(tmp_path / "copy.db"), rewritten(records, tmp_path / "bad.jsonl")
@@ -457,14 +429,14 @@ class TestImportRefusesWhatTheEngineRefuses:
         self, demo: str, postgres_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.setattr("campaign.audit.transfer.BATCH", 10)
-        records = exported(demo, tmp_path)
+        records = exported(demo, tmp_path / "log.jsonl")
         records[44] = with_state(records[44], timestamp="2020-01-01T00:00:00.000000+00:00")
         refused = import_into_empty(postgres_db, rewritten(records, tmp_path / "bad.jsonl"))
         assert refused.where == "line 46"
         assert str(refused.error).startswith("timestamp=2020-01-01T00:00:00.000000+00:00: is")
 
     def test_an_untouched_export_still_imports(self, demo: str, tmp_path: Path) -> None:
-        records = exported(demo, tmp_path)
+        records = exported(demo, tmp_path / "log.jsonl")
         file = rewritten(records, tmp_path / "same.jsonl")
         with open_store(Settings(db=str(tmp_path / "copy.db"))) as store, file.open("rb") as f:
             assert import_log(store, iter(f)).digest == check(demo).digest
@@ -472,7 +444,7 @@ class TestImportRefusesWhatTheEngineRefuses:
     def test_the_command_line_refuses_in_one_line_and_leaves_no_store(
         self, demo: str, tmp_path: Path
     ) -> None:
-        records = exported(demo, tmp_path)
+        records = exported(demo, tmp_path / "log.jsonl")
         records[12] = with_state(records[12], investment_yuan=-1000)
         file = rewritten(records, tmp_path / "bad.jsonl")
         copy = tmp_path / "copy.db"

@@ -22,14 +22,14 @@ from click.testing import CliRunner
 
 from campaign import Settings, open_engine, open_store, parse_command
 from campaign.app.scenario import load
-from campaign.audit.transfer import export, import_log
+from campaign.audit.transfer import import_log
 from campaign.domain.access import Access
 from campaign.domain.errors import LineError
 from campaign.domain.events import Stamp
-from campaign.store.chain import GENESIS, digest, link
 from campaign.store.codec import EventMapper, OrjsonTranscoder
 from cli.context import Config
 from cli.main import cli
+from tests.forger import exported, rewritten
 from tests.integration.demo import DEMO, LATER
 
 if TYPE_CHECKING:
@@ -39,13 +39,6 @@ DROP = object()
 """A field left out of the changed event."""
 
 Records = list[dict[str, Any]]
-
-
-def exported(db: str, where: Path) -> Records:
-    """The log's events as export writes them (the header left out)."""
-    with open_store(Settings(db=db)) as store, where.open("wb") as out:
-        export(store, out)
-    return [json.loads(line) for line in where.read_bytes().splitlines()[1:]]
 
 
 @pytest.fixture(scope="module")
@@ -84,23 +77,6 @@ def changed(
         record["originator_version"] = version
     records[position - 1] = record
     return records
-
-
-def rewritten(records: Records, where: Path) -> Path:
-    """The records written as an export, their chain and the header's digest computed afresh:
-    a file consistent in itself."""
-    head = GENESIS
-    lines = []
-    for position, record in enumerate(records, 1):
-        state = record["state"].encode()
-        head = link(
-            head, record["originator_id"], record["originator_version"], record["topic"], state
-        )
-        lines.append(orjson.dumps(record | {"position": position, "hash": head.hex()}))
-    header = {"format": "campaign-log", "version": 1, "events": len(records)}
-    header["digest"] = digest(head, len(records))
-    where.write_bytes(b"\n".join([orjson.dumps(header), *lines]) + b"\n")
-    return where
 
 
 def refused(records: Records, tmp_path: Path) -> str:
