@@ -169,7 +169,7 @@ def reproduce(engine: Engine) -> list[Reproduction]:
             if problem is None:
                 readable.append((stored["position"], at, stored))
             else:
-                results[at] = _refused(at, stored, problem)
+                results[at] = _as_stored(at, stored, problem)
         folder = Folder()
         after = folded = 0
         broken: Problem | None = None
@@ -184,7 +184,7 @@ def reproduce(engine: Engine) -> list[Reproduction]:
                     broken = Problem("position", position, "unreadable", why)
                 folder.p.position, after, folded = position, upto, position
             if broken is not None:
-                results[at] = _refused(at, stored, broken, head.hex())
+                results[at] = _as_stored(at, stored, broken, head.hex())
                 continue
             results[at] = _reproduced(folder, at, stored, position, head.hex())
     finally:
@@ -287,36 +287,33 @@ def _reproduced(
 ) -> Reproduction:
     problem = _query_problem(stored, folder)
     if problem is not None:
-        return _refused(at, stored, problem, head)
+        return _as_stored(at, stored, problem, head)
     known_at = stored.get("known_at")
     day = dt.date.fromisoformat(stored["as_of"])
     try:
         computed = state_hash(checkpoint(folder.p, day, known_at=known_at))
     except (KeyError, ValueError, TypeError) as error:  # figures of a log the engine did not write
         problem = Problem("position", position, "uncomputable", f"{type(error).__name__}: {error}")
-        return _refused(at, stored, problem, head)
+        return _as_stored(at, stored, problem, head)
     published, recorded = stored["state_hash"], stored["head_hash"]
     if recorded != head:
         problem = Problem("head_hash", recorded, "log_differs", head)
     elif published != computed:
         problem = Problem("state_hash", published, "figures_differ", computed)
-    return Reproduction(
-        at=at,
-        as_of=stored["as_of"],
-        known_at=known_at,
-        position=position,
-        published=published,
-        computed=computed,
-        head_hash=recorded,
-        log_head_hash=head,
-        engine_version=stored.get("engine_version"),
-        problem=problem,
-    )
+    return _as_stored(at, stored, problem, head, computed)
 
 
-def _refused(at: int, stored: Any, problem: Problem, head: str | None = None) -> Reproduction:
-    """A publication that could not be reproduced: what it holds, why, and the log's chain
-    link at the position it read when that position is one of the log's (`head`)."""
+def _as_stored(
+    at: int,
+    stored: Any,
+    problem: Problem | None,
+    head: str | None = None,
+    computed: str | None = None,
+) -> Reproduction:
+    """A publication as it holds its query and hashes (None for what it does not hold in the
+    engine's form), the state hash `computed` from the log when one could be, why it does not
+    reproduce (None when it does), and the log's chain link at the position it read when that
+    position is one of the log's (`head`)."""
     fields = stored if isinstance(stored, dict) else {}
     hashes = [fields.get(name) for name in ("state_hash", "head_hash")]
     published, recorded = (h if isinstance(h, str) else None for h in hashes)
@@ -326,7 +323,7 @@ def _refused(at: int, stored: Any, problem: Problem, head: str | None = None) ->
         known_at=fields.get("known_at"),
         position=fields.get("position"),
         published=published,
-        computed=None,
+        computed=computed,
         head_hash=recorded,
         log_head_hash=head,
         engine_version=fields.get("engine_version"),
