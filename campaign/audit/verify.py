@@ -15,12 +15,14 @@ import functools
 import os
 import pickle
 import signal
+import sqlite3
 from dataclasses import dataclass, field
 from hashlib import sha256
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
+from campaign.audit.sweep import Sweep
 from campaign.domain.errors import CampaignError, Refused, StoreError
 from campaign.read.fold import Folder
 from campaign.read.parallel import two_processes
@@ -36,6 +38,10 @@ if TYPE_CHECKING:
 
     from campaign.app.ports import EventStore
     from campaign.store.readers import Link, LogReader
+
+
+A = TypeVar("A")
+B = TypeVar("B")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +105,13 @@ def verify_chain(
         except ValueError as error:
             raise Refused("digest", expected, str(error)) from None
     chained, _, _ = reader.head()
-    split = _split_reader(reader, chained)
-    if split is not None:
-        result = _walk_in_two(split, progress, chained, sizes)
-    else:
-        result = walk(reader.links(), progress, chained, reader.tree_rows(), sizes)
+    result = _swept(reader, chained, progress, sizes)
+    if result is None:  # the walk, event by event, says what is wrong
+        split = _split_reader(reader, chained)
+        if split is not None:
+            result = _walk_in_two(split, progress, chained, sizes)
+        else:
+            result = walk(reader.links(), progress, chained, reader.tree_rows(), sizes)
     if result.problem == UNLINKED:
         result = _unlinked(reader, result)
     if chained > result.events and (result.ok or result.problem == PAST_TREE):
@@ -150,22 +158,69 @@ def _walk_in_two(
     if started is None:  # the store cannot be read there: one walk finds and names why
         return walk(reader.links(), progress, total, reader.tree_rows(), sizes)
     start, split = started  # the halves part at the middle position's event, by its id
-    last_event, last_node = reader.extent()
+    _, last_event, last_node = reader.extent()
+
+    def second() -> Verification:
+        own = reader.reopen()
+        return walk(
+            own.links_between(split, last_event),
+            None,
+            total,
+            own.tree_rows_between(middle, last_event),
+            sizes,
+            start=start,
+        )
+
+    first, other = _in_two(
+        lambda: walk(
+            reader.links_between(None, split),
+            _halved(progress, total),
+            total,
+            reader.tree_rows_between(0, middle),
+            sizes,
+            ends=False,
+        ),
+        second,
+    )
+    if not first.ok or first.events != middle:
+        return first if not first.ok else Verification(first.events, first.head, roots=first.roots)
+    if isinstance(other, Failed):
+        raise StoreError(f"the second half of the log could not be checked: {other.reason}")
+    if other.ok and last_node > other.events:
+        return Verification(other.events, other.head, PAST_TREE, other.events + 1)
+    return Verification(
+        other.events, other.head, other.problem, other.position, first.roots | other.roots
+    )
+
+
+def _halved(
+    progress: Callable[[int, int], None] | None, total: int
+) -> Callable[[int, int], None] | None:
+    """Progress through the first half, told as of the whole (the second goes as fast)."""
+    if progress is None:
+        return None
+    return lambda done, _: progress(done * 2, total)
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """The second process's failure, why as it said."""
+
+    reason: str
+
+
+def _in_two(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B | Failed]:
+    """`first()` here and `second()` in a forked process at once."""
     readable, writable = os.pipe()
     child = os.fork()
-    if child == 0:  # the second process: the second half, its result pickled to the pipe
+    if child == 0:  # the second process: its result pickled to the pipe
         status = 1
         try:
             os.close(readable)
-            own = reader.reopen()
-            result = walk(
-                own.links_between(split, last_event),
-                None,
-                total,
-                own.tree_rows_between(middle, last_event),
-                sizes,
-                start=start,
-            )
+            try:
+                result: B | Failed = second()
+            except Exception as error:  # sent back, to be told in the first process
+                result = Failed(str(error) or type(error).__name__)
             with os.fdopen(writable, "wb") as out:
                 pickle.dump(result, out)
             status = 0
@@ -173,15 +228,7 @@ def _walk_in_two(
             os._exit(status)
     os.close(writable)
     try:
-        halved = None if progress is None else lambda done, _: progress(done * 2, total)
-        first = walk(
-            reader.links_between(0, split),
-            halved,
-            total,
-            reader.tree_rows_between(0, middle),
-            sizes,
-            ends=False,
-        )
+        one = first()
         with os.fdopen(readable, "rb") as pipe:
             sent = pipe.read()
     except BaseException:
@@ -189,16 +236,68 @@ def _walk_in_two(
         os.waitpid(child, 0)
         raise
     _, status = os.waitpid(child, 0)
-    if not first.ok or first.events != middle:
-        return first if not first.ok else Verification(first.events, first.head, roots=first.roots)
     if status != 0 or not sent:
-        raise StoreError("the second process of audit verify failed: run it again")
-    second: Verification = pickle.loads(sent)  # our own child's bytes
-    if second.ok and last_node > second.events:
-        return Verification(second.events, second.head, PAST_TREE, second.events + 1)
-    return Verification(
-        second.events, second.head, second.problem, second.position, first.roots | second.roots
+        return one, Failed(f"it ended with status {status}")
+    other: B | Failed = pickle.loads(sent)  # our own child's bytes
+    return one, other
+
+
+def _swept(
+    reader: LogReader,
+    total: int,
+    progress: Callable[[int, int], None] | None,
+    sizes: Collection[int],
+) -> Verification | None:
+    """The log checked by sweeps (`campaign.audit.sweep`), its halves by two processes at once
+    when the walk's would be; None unless every check passed (the log is not in the form the
+    engine writes, or something in it is wrong: the walk finds what)."""
+    if not isinstance(reader, SplitReader) or reader.extent()[:2] != (min(total, 1), total):
+        return None  # another store, or events before the chain's first id or past its end
+    if _split_reader(reader, total) is None:
+        whole = _swept_span(reader, Walk(None, sizes), total, progress, total)
+        return None if whole is None else Verification(total, whole.head, roots=whole.roots)
+    middle = total // 2
+    started = _start_at(reader, middle, sizes)
+    if started is None or started[1] != middle:
+        return None
+    start, _ = started
+    edge = (start.head, start.last_time, list(start.stack))
+    first, second = _in_two(
+        lambda: _swept_span(reader, Walk(None, sizes), middle, _halved(progress, total), total),
+        lambda: _swept_span(reader.reopen(), start, total, None, total),
     )
+    if (
+        first is None
+        or second is None
+        or isinstance(second, Failed)
+        or (first.head, first.last_time, first.stack) != edge  # where the second began
+    ):
+        return None
+    return Verification(total, second.head, roots=first.roots | second.roots)
+
+
+def _swept_span(
+    reader: SplitReader,
+    start: Walk,
+    upto: int,
+    progress: Callable[[int, int], None] | None,
+    total: int,
+) -> Walk | None:
+    """The events from `start` up to position `upto` swept (each position the notification
+    id of its event); the walk's state after them, or None."""
+    after = start.position
+    try:
+        passed = Sweep(start).run(
+            reader.entries_between(after, upto),
+            reader.hashes_between(after, upto),
+            reader.tree_rows_between(after, None if upto == total else upto),
+            progress,
+            total,
+        )
+    except sqlite3.DatabaseError:  # TEXT that is not UTF-8, where the engine writes bytes
+        return None
+    # so many events in the span of ids: one at each, in order
+    return start if passed and start.position == upto else None
 
 
 def _start_at(reader: SplitReader, middle: int, sizes: Collection[int]) -> tuple[Walk, int] | None:
@@ -277,11 +376,11 @@ class Walk:
     def step(self, row: Link) -> str | None:
         """The checks of the next event; None when it passes. The common case is written out
         (one call per event, the hashes fed without copies): `audit verify` reads every event."""
-        _, originator_id, version, topic, state, chained_at, stored = row
+        notification_id, originator_id, version, topic, state, chained_at, stored = row
         self.position += 1
         position = self.at = self.position
         if chained_at != position:
-            return _misplaced(chained_at, position)
+            return _misplaced(chained_at, position, notification_id)
         raw = state if state.__class__ is bytes else raw_state(state)
         framed = _framed(originator_id, version, topic, raw)
         hasher = sha256(self.head)
@@ -440,8 +539,13 @@ def _pair_problem(
     )
 
 
-def _misplaced(chained_at: int | None, position: int) -> str | None:
+def _misplaced(chained_at: int | None, position: int, notification_id: int) -> str | None:
     """What is wrong with the chain's position for the event at `position`, if anything."""
+    if chained_at is None and notification_id < 1:
+        return (
+            f"an event stored before the log's first, under the id {notification_id}, that is "
+            "not in the hash chain (inserted)"
+        )
     if chained_at is None:
         return "an event that is not in the hash chain (inserted)"
     if chained_at > position:

@@ -21,6 +21,11 @@ Link = tuple[int, str, int, str, "bytes | str", "int | None", "bytes | None"]
 """(notification id, originator id, version, topic, state, chain position, chain hash) of one
 stored event beside its link in the hash chain (None when it has none)."""
 
+Entry = tuple["bytes | None", int, str, bytes]
+"""(originator id as UTF-8, version, topic, state) of one stored event, for
+`campaign.audit.sweep`: the id comes as None unless it and the version have the types the
+engine writes; the topic and the state are as stored, of whatever type (the sweep checks)."""
+
 Candidate = tuple[int, str, int, str, bytes]
 """(position in its span, originator id, version, topic, state) of an event that may pass a
 filter of the audit log."""
@@ -149,16 +154,27 @@ class SplitReader(LogReader, Protocol):
         """A reader of its own, for a forked process (connections are not shared)."""
         ...
 
-    def extent(self) -> tuple[int, int]:
-        """(the last notification id of an event, the last position of a tree node)."""
+    def extent(self) -> tuple[int, int, int]:
+        """(the first and the last notification id of an event, the last position of a tree
+        node)."""
         ...
 
-    def links_between(self, after: int, upto: int | None) -> Iterator[list[Link]]:
-        """`links` for the events with after < notification id <= upto (None: the end)."""
+    def links_between(self, after: int | None, upto: int | None) -> Iterator[list[Link]]:
+        """`links` for the events with after < notification id <= upto (None: from the first
+        stored, whatever its id; to the end)."""
         ...
 
     def tree_rows_between(self, after: int, upto: int | None) -> Iterator[list[tuple[int, bytes]]]:
         """`tree_rows` for the positions after < position <= upto (None: the end)."""
+        ...
+
+    def entries_between(self, after: int, upto: int) -> Iterator[list[Entry]]:
+        """The events with after < notification id <= upto, in order."""
+        ...
+
+    def hashes_between(self, after: int, upto: int | None) -> Iterator[list[tuple[bytes]]]:
+        """The chain's hashes at the positions after < position <= upto (None: the end), in
+        order, of the links whose notification id is their position (others are left out)."""
         ...
 
 

@@ -33,7 +33,7 @@ from campaign.store.tree import Frontier, entry, frontier_of, leaf_hash, nodes_a
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from campaign.store.readers import Candidate, Link, Row, Snapshot
+    from campaign.store.readers import Candidate, Entry, Link, Row, Snapshot
 
 CHAIN_TABLE = "event_chain"
 TREE_TABLE = "event_tree"
@@ -550,23 +550,52 @@ class SQLiteLogReader:
         """Every stored event beside its link in the chain (None when it has none), in
         notification order: (notification id, originator id, version, topic, state,
         chain position, chain hash)."""
-        return self.links_between(0, None)
+        return self.links_between(None, None)
 
-    def extent(self) -> tuple[int, int]:
-        """(the last notification id of an event, the last position of a tree node)."""
-        (last_event,) = self.connection.execute("SELECT MAX(rowid) FROM stored_events").fetchone()
+    def extent(self) -> tuple[int, int, int]:
+        """(the first and the last notification id of an event, the last position of a tree
+        node)."""
+        first, last = self.connection.execute(
+            "SELECT MIN(rowid), MAX(rowid) FROM stored_events"
+        ).fetchone()
         (last_node,) = self.connection.execute(f"SELECT MAX(position) FROM {TREE_TABLE}").fetchone()
-        return int(last_event or 0), int(last_node or 0)
+        return int(first or 0), int(last or 0), int(last_node or 0)
 
-    def links_between(self, after: int, upto: int | None) -> Iterator[list[Link]]:
-        """The same, for the events with after < notification id <= upto (None: the end)."""
+    def links_between(self, after: int | None, upto: int | None) -> Iterator[list[Link]]:
+        """The same, for the events with after < notification id <= upto (None: from the
+        first, whatever its id (an event stored below 1 is in no chain); to the end)."""
         cursor = self.connection.execute(
             "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "
             f"c.position, c.hash FROM stored_events e LEFT JOIN {CHAIN_TABLE} c "
-            "ON c.notification_id = e.rowid WHERE e.rowid > ? AND e.rowid <= ? ORDER BY e.rowid",
-            (after, LAST_ID if upto is None else upto),
+            "ON c.notification_id = e.rowid WHERE e.rowid <= ? "
+            f"{'' if after is None else 'AND e.rowid > ?'} ORDER BY e.rowid",
+            (LAST_ID if upto is None else upto, *(() if after is None else (after,))),
         )
         cursor.arraysize = 10_000
+        while batch := cursor.fetchmany():
+            yield batch
+
+    def entries_between(self, after: int, upto: int) -> Iterator[list[Entry]]:
+        """See `SplitReader.entries_between`."""
+        cursor = self.connection.execute(
+            "SELECT CASE WHEN typeof(originator_id) = 'text' "
+            "AND typeof(originator_version) = 'integer' THEN CAST(originator_id AS BLOB) END, "
+            "originator_version, topic, state "
+            "FROM stored_events WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+            (after, upto),
+        )
+        cursor.arraysize = 8192
+        while batch := cursor.fetchmany():
+            yield batch
+
+    def hashes_between(self, after: int, upto: int | None) -> Iterator[list[tuple[bytes]]]:
+        """See `SplitReader.hashes_between`."""
+        cursor = self.connection.execute(
+            f"SELECT hash FROM {CHAIN_TABLE} WHERE position > ? AND position <= ? "
+            "AND notification_id = position ORDER BY position",
+            (after, LAST_ID if upto is None else upto),
+        )
+        cursor.arraysize = 8192
         while batch := cursor.fetchmany():
             yield batch
 
