@@ -41,6 +41,7 @@ class Walk(Protocol):
 
     def frontier(self) -> Frontier: ...
 
+
 LED = len(STAMP) + 32 + 1
 """The bytes of a state that lead with its recorded time: `{"timestamp":"…"`."""
 

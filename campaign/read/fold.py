@@ -85,15 +85,14 @@ def reporter(
             return
         if born is not None and born.get(r.code, 0) > at_id:
             raise KeyError(r.code)
-        at = row_of[r.code] * days + day_index[r.date]
         record_values(
             investment,
             funds,
             pct,
-            at,
-            invested=r.investment_yuan,
-            funded=r.funds_yuan,
-            physical=r.physical_pct,
+            row_of[r.code] * days + day_index[r.date],
+            r.investment_yuan,
+            r.funds_yuan,
+            r.physical_pct,
         )
 
     return report

@@ -30,8 +30,8 @@ from campaign.read.fold import CORRECTED, REGISTERED, REPORTED, elided, reporter
 from campaign.store.readers import SplitReader
 
 if TYPE_CHECKING:
-    from campaign.read.fold import Folder, Reporter
-    from campaign.read.projection import Projection
+    from campaign.read.fold import Folder
+    from campaign.read.projection import Projection, Projects
 
 MIN_EVENTS = 200_000
 
@@ -138,9 +138,9 @@ def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> in
             own = reader.reopen()
             for _, code in registered:  # their rows: the next, as in the other process
                 projects.row_of[code] = ledgers.add()
-            report = reporter(projects, p.day_index, born)
+            reports = _Reports(projects, p.day_index, born)
             while (k := claims.front()) is not None:
-                _fold_reports(own, report, _stretch(after, upto, k))
+                reports.fold(own, _stretch(after, upto, k))
             status = 0 if ledgers.memory is mapping else 1
         finally:
             os._exit(status)
@@ -148,9 +148,9 @@ def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> in
         corrections = _fold_rest(folder, reader, (after, upto))
         if projects.code[before:] != [code for _, code in registered]:
             raise SplitFailed("the projects registered are not those the index has")
-        report = reporter(projects, p.day_index, born)
+        reports = _Reports(projects, p.day_index, born)
         while (k := claims.back()) is not None:
-            _fold_reports(reader, report, _stretch(after, upto, k))
+            reports.fold(reader, _stretch(after, upto, k))
     except BaseException as error:
         os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
@@ -198,10 +198,20 @@ class _Claims:
         return k
 
 
-def _fold_reports(reader: SplitReader, report: Reporter, span: tuple[int, int]) -> None:
-    """The daily reports of a stretch into the shared ledgers."""
-    for at_id, state in reader.states_of(*span, REPORTED):
-        report(state, at_id)
+class _Reports:
+    """Folds the daily reports of a stretch into the shared ledgers. A report is checked
+    against its project's registration only in a stretch that starts before the last
+    registration of the span: a report after it cannot come before its project's."""
+
+    def __init__(self, projects: Projects, day_index: dict[str, int], born: dict[str, int]) -> None:
+        self.checked = reporter(projects, day_index, born)
+        self.unchecked = reporter(projects, day_index)
+        self.last_born = max(born.values(), default=0)
+
+    def fold(self, reader: SplitReader, span: tuple[int, int]) -> None:
+        report = self.checked if span[0] < self.last_born else self.unchecked
+        for at_id, state in reader.states_of(*span, REPORTED):
+            report(state, at_id)
 
 
 def _fold_rest(folder: Folder, reader: SplitReader, span: tuple[int, int]) -> list[dict[str, Any]]:

@@ -685,23 +685,24 @@ def record_day(
         funds,
         pct,
         i,
-        invested=e.get("investment_yuan"),
-        funded=e.get("funds_yuan"),
-        physical=e.get("physical_pct"),
+        e.get("investment_yuan"),
+        e.get("funds_yuan"),
+        e.get("physical_pct"),
     )
 
 
-def record_values(
+def record_values(  # noqa: PLR0917 (positional: called once a report)
     investment: Ledger,
     funds: Ledger,
     pct: Ledger,
     i: int,
-    *,
     invested: int | None,
     funded: int | None,
     physical: float | None,
+    /,
 ) -> None:
-    """`record_day` of a report's values, each None where the report does not give it."""
+    """`record_day` of a report's values, each None where the report does not give it (by
+    position: the fold calls it once for each of a million reports)."""
     if invested is not None:
         investment[i] = invested
         if not invested and pct[i] == NO_PCT:  # a report of 0 (or a correction to 0) marks its day
