@@ -101,15 +101,15 @@ def execute(db: str, actor: str, as_json: bool, cmd: str, fields: dict[str, Any]
 
 
 def parse_date(value: str | None, field: str = "as_of") -> Any:
-    """A date typed on the command line (None stays None)."""
-    import datetime as dt
+    """A date typed on the command line (None stays None), by the engine's rule."""
+    from campaign.domain.time import date_written
 
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise Refusal(f"{field}={value}: must be a date written YYYY-MM-DD") from None
+        return date_written(value)
+    except ValueError as error:
+        raise Refusal(f"{field}={value}: {error}") from None
 
 
 def keep_snapshots(db: str) -> None:

@@ -13,6 +13,7 @@ from unicodedata import east_asian_width
 import click
 
 from campaign.bootstrap import DEFAULT_DB
+from campaign.domain.errors import shown
 from campaign.domain.vocabulary import (
     CATEGORY_LABELS,
     FACTOR_CATEGORY_LABELS,
@@ -116,7 +117,7 @@ def _as_typed(message: str, ctx: click.Context) -> str:
         value = ctx.params.get(param.name or "")
         if not isinstance(param.type, Vocabulary) or not isinstance(value, str):
             continue
-        said = f"{param.name}={value}:"
+        said = f"{param.name}={shown(value)}:"
         if not message.startswith(said):
             continue
         if param.name in typed:

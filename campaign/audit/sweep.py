@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from campaign.store.tree import Frontier
 
 
-class Walk(Protocol):
+class WalkState(Protocol):
     """Where the checks stand (`campaign.audit.verify.Walk`)."""
 
     head: bytes
@@ -61,7 +61,7 @@ class Sweep:
     """The walk's state (`Walk`: position, chain head, last recorded time, the tree's right
     edge, the roots asked for), carried from batch to batch."""
 
-    def __init__(self, walk: Walk) -> None:
+    def __init__(self, walk: WalkState) -> None:
         self.walk = walk
         self.topics: dict[str, bytes] = {}
         self.led = STAMP + walk.last_time + b'"' if walk.last_time else b""
@@ -95,6 +95,10 @@ class Sweep:
     ) -> bool:
         walk = self.walk
         count, first = len(batch), walk.position + 1
+        try:  # every id as the walk reads it: UTF-8 (a NUL keeps a broken one broken)
+            b"\x00".join(map(_first, batch)).decode()
+        except (TypeError, UnicodeDecodeError):
+            return False
         links: list[bytes] = []
         stamps: list[bytes] = []
         done: list[tuple[int, bytes]] = []
@@ -183,7 +187,8 @@ class Sweep:
 
     def framed(self, oid: object, version: object, topic: object, state: object) -> bytes | None:
         """The entry of a row outside the tables above (a new topic, a long state), or None
-        for columns of other types than the engine writes (the walk says what they are)."""
+        for columns of other types than the engine writes, or a version no entry can hold
+        (the walk says what is wrong)."""
         if not (
             oid.__class__ is bytes
             and version.__class__ is int

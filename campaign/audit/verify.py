@@ -3,10 +3,12 @@ from the stored bytes, so that a modified, deleted, inserted or reordered event 
 its position; a digest `HASH@POSITION` kept outside the store also catches a cut tail. With
 snapshots, each projection snapshot is also compared with what the log folds to there.
 
-The walk over the events (`Walk.step`) only checks; it is what `audit verify` spends its time
-in. Saying why a check failed (two events swapped, a node of the tree changed, a log shorter
-than a digest cut or rewritten) is done after it failed, from the store (`_unlinked`,
-`_node_problem`, `shorter`).
+A log in the form the engine writes is checked by sweeps, a batch at a time
+(`campaign.audit.sweep`), which only say whether every check passed. Where one did not, or the
+log is in another form, the walk over the events (`Walk.step`) checks it again, event by event,
+and says which check failed and where. Saying why (two events swapped, a node of the tree
+changed, a log shorter than a digest cut or rewritten) is done after that, from the store
+(`_unlinked`, `_node_problem`, `shorter`).
 """
 
 from __future__ import annotations
@@ -209,8 +211,11 @@ class Failed:
     reason: str
 
 
-def _in_two(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B | Failed]:
-    """`first()` here and `second()` in a forked process at once."""
+def _in_two(
+    first: Callable[[], A], second: Callable[[], B], stop: Callable[[A], bool] | None = None
+) -> tuple[A, B | Failed]:
+    """`first()` here and `second()` in a forked process at once; the second is stopped when
+    `stop(first())` says its result is not needed."""
     readable, writable = os.pipe()
     child = os.fork()
     if child == 0:  # the second process: its result pickled to the pipe
@@ -229,6 +234,11 @@ def _in_two(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B | Fai
     os.close(writable)
     try:
         one = first()
+        if stop is not None and stop(one):
+            os.close(readable)
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+            return one, Failed("not needed")
         with os.fdopen(readable, "rb") as pipe:
             sent = pipe.read()
     except BaseException:
@@ -251,8 +261,11 @@ def _swept(
     """The log checked by sweeps (`campaign.audit.sweep`), its halves by two processes at once
     when the walk's would be; None unless every check passed (the log is not in the form the
     engine writes, or something in it is wrong: the walk finds what)."""
-    if not isinstance(reader, SplitReader) or reader.extent()[:2] != (min(total, 1), total):
-        return None  # another store, or events before the chain's first id or past its end
+    if not isinstance(reader, SplitReader) or total == 0 or not reader.in_engine_form():
+        return None  # another store or form; an empty log is walked at once
+    first_id, last_id, last_node = reader.extent()
+    if (first_id, last_id) != (1, total) or last_node > total:
+        return None  # events, or nodes of the tree, before the chain's first id or past its end
     if _split_reader(reader, total) is None:
         whole = _swept_span(reader, Walk(None, sizes), total, progress, total)
         return None if whole is None else Verification(total, whole.head, roots=whole.roots)
@@ -265,6 +278,7 @@ def _swept(
     first, second = _in_two(
         lambda: _swept_span(reader, Walk(None, sizes), middle, _halved(progress, total), total),
         lambda: _swept_span(reader.reopen(), start, total, None, total),
+        stop=lambda first: first is None,  # the walk is to run: the second half need not end
     )
     if (
         first is None
@@ -284,13 +298,15 @@ def _swept_span(
     total: int,
 ) -> Walk | None:
     """The events from `start` up to position `upto` swept (each position the notification
-    id of its event); the walk's state after them, or None."""
+    id of its event), against the links and the tree's nodes up to there (whatever a store
+    open for writing holds past `total` is the next log's); the walk's state after them, or
+    None."""
     after = start.position
     try:
         passed = Sweep(start).run(
             reader.entries_between(after, upto),
             reader.hashes_between(after, upto),
-            reader.tree_rows_between(after, None if upto == total else upto),
+            reader.tree_rows_between(after, upto),
             progress,
             total,
         )
@@ -344,10 +360,15 @@ def walk(
                 return Verification(walk.position - 1, walk.head, problem, walk.at, walk.roots)
         if progress is not None:
             progress(walk.position, total)
+    extra = None if walk.nodes is None else next(walk.nodes, None)
+    if extra is not None and not ends:  # a node among the rows read, where no event ends one
+        return Verification(
+            walk.position, walk.head, _inserted_node(extra[0]), extra[0], walk.roots
+        )
+    if extra is not None:
+        return Verification(walk.position, walk.head, PAST_TREE, extra[0], walk.roots)
     if not ends:
         return Verification(walk.position, walk.head, roots=walk.roots)
-    if walk.nodes is not None and (extra := next(walk.nodes, None)) is not None:
-        return Verification(walk.position, walk.head, PAST_TREE, extra[0], walk.roots)
     return Verification(walk.position, walk.head, roots=walk.roots)
 
 
@@ -459,10 +480,7 @@ def _node_problem(
             "one (deleted)"
         )
     if found[0] < position:
-        return found[0], (
-            f"the Merkle tree has a node at position {found[0]}, where no event completes "
-            "one (inserted)"
-        )
+        return found[0], _inserted_node(found[0])
     stored = found[1]
     levels = len(completed) // 32
     level = next(
@@ -536,6 +554,13 @@ def _pair_problem(
         f"{node} is not the hash of the events there, which match their links in the chain: "
         "the node was changed, or the events were written again, with their links, after "
         "the tree"
+    )
+
+
+def _inserted_node(position: int) -> str:
+    return (
+        f"the Merkle tree has a node at position {position}, where no event completes one "
+        "(inserted)"
     )
 
 

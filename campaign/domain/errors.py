@@ -23,7 +23,7 @@ class Refused(CampaignError):
         self.value = value
         self.rule = rule
         # One line, always: a rule may quote stored text (a note) that holds a line break.
-        super().__init__(_one_line(f"{field}={_show(value)}: {rule}"))
+        super().__init__(_one_line(f"{field}={shown(value)}: {rule}"))
 
 
 class LikelyDuplicate(Refused):
@@ -82,11 +82,12 @@ def _one_line(text: str) -> str:
     return printable(text)
 
 
-def _show(value: Any) -> str:
+def shown(value: Any) -> str:
+    """A value as a refusal names it: quoted when empty, spaced or long."""
     if value is None:
         return "(none)"
     text = str(value)
     if text == "" or any(c.isspace() for c in text) or len(text) > 60:
-        shown = text if len(text) <= 60 else text[:57] + "..."
-        return repr(shown)  # quoted, every unprintable character escaped
+        cut = text if len(text) <= 60 else text[:57] + "..."
+        return repr(cut)  # quoted, every unprintable character escaped
     return printable(text)

@@ -4,9 +4,22 @@ stored form of recorded times, and the `known_at` cut a user means."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def date_written(text: str) -> dt.date:
+    """A day written YYYY-MM-DD; ValueError naming the rule otherwise."""
+    if _DATE.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError("is not a calendar date (YYYY-MM-DD)") from None
+    raise ValueError("must be a date written YYYY-MM-DD")
 
 
 def format_recorded(value: dt.datetime) -> str:

@@ -24,9 +24,9 @@ from pydantic import (
 )
 
 from campaign.domain.errors import UNSAFE
+from campaign.domain.time import date_written
 from campaign.domain.vocabulary import TARGET_LABELS, TargetKind
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Digits with an optional fraction, as people write them (after NFKC: full-width digits are
 # digits); no exponents, no underscores, no words like "Infinity".
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
@@ -58,11 +58,8 @@ def parse_date(value: Any) -> Any:
         raise ValueError("must be a date (YYYY-MM-DD), not a date and time")
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and _DATE.fullmatch(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError("is not a calendar date (YYYY-MM-DD)") from None
+    if isinstance(value, str):
+        return date_written(value)
     raise ValueError("must be a date written YYYY-MM-DD")
 
 

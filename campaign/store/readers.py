@@ -168,6 +168,10 @@ class SplitReader(LogReader, Protocol):
         """`tree_rows` for the positions after < position <= upto (None: the end)."""
         ...
 
+    def in_engine_form(self) -> bool:
+        """Whether the log's tables are the engine's, as it creates them (see `Entry`)."""
+        ...
+
     def entries_between(self, after: int, upto: int) -> Iterator[list[Entry]]:
         """The events with after < notification id <= upto, in order."""
         ...

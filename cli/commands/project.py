@@ -76,7 +76,7 @@ def project_register(
         from campaign.app.commands import RegisterProject
 
         required = [k for k, f in RegisterProject.model_fields.items() if f.is_required()]
-        missing = [k for k in required if not fields.get(k)]
+        missing = [k for k in required if fields.get(k) is None]
         if missing:
             raise click.UsageError(
                 "missing "

@@ -83,13 +83,25 @@ def test_a_refusal_of_a_word_given_by_its_name_is_the_engines_own(demo: Campaign
         ((*REGISTER, "--sector", "锂", "--category", "新开工"), "锂电, 光电, 医药, 智能制造"),
         ((*REGISTER, "--sector", "锂电", "--category", "新"), "新开工, 续建, 竣工, 预备"),
         (("project", "milestone", "DM-002", "开始"), "签约, 开工, 竣工, 投产"),
+        ((*REGISTER, "--sector", "", "--category", "新开工"), "锂电, 光电, 医药, 智能制造"),
+        (("project", "milestone", "DM-002", ""), "签约, 开工, 竣工, 投产"),
+        (("project", "milestone", "DM-002", "签 约"), "签约, 开工, 竣工, 投产"),
         (("factor", "file", "DM-002", "--category", "电", "--detail", "x"), "用地, 能耗, 环评"),
         (
             ("factor", "resolve", "DM-002-20200605-finance", "--outcome", "完", "--note", "x"),
             "办结, 驳回",
         ),
     ],
-    ids=["sector", "category", "milestone", "factor category", "outcome"],
+    ids=[
+        "sector",
+        "category",
+        "milestone",
+        "empty sector",
+        "empty milestone",
+        "spaced milestone",
+        "factor category",
+        "outcome",
+    ],
 )
 def test_an_unknown_word_is_refused_with_the_chinese_names_too(
     demo: Campaign, args: tuple[str, ...], chinese: str
@@ -174,4 +186,25 @@ def test_an_amendment_from_a_file_says_its_reason_belongs_in_the_file(demo: Camp
     result = demo("amend", "--from", str(settings), "--reason", "端午调休")
     assert result.exit_code == 2
     assert "its date and reason too" in result.stderr.splitlines()[-1]
+    assert demo.events() == 49
+
+
+@pytest.mark.parametrize(
+    ("typed", "rule"),
+    [
+        ("2020-13-01", "is not a calendar date (YYYY-MM-DD)"),
+        ("2020-02-30", "is not a calendar date (YYYY-MM-DD)"),
+        ("20200630", "must be a date written YYYY-MM-DD"),
+        ("２０２０-06-30", "must be a date written YYYY-MM-DD"),
+        ("6月30日", "must be a date written YYYY-MM-DD"),
+    ],
+)
+def test_a_date_on_the_command_line_is_read_by_the_engines_rule(
+    demo: Campaign, typed: str, rule: str
+) -> None:
+    register = (*REGISTER[:-1], typed, "--sector", "锂电", "--category", "新开工")
+    for field, args in (("as_of", ("checkpoint", "--as-of", typed)), ("date", register)):
+        result = demo(*args)
+        assert result.exit_code == 1
+        assert one_line(result.stderr) == f"Error: {field}={typed}: {rule}"
     assert demo.events() == 49

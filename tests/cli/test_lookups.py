@@ -401,14 +401,14 @@ def test_a_look_up_says_nothing_of_a_day_given_or_of_today(office: Office) -> No
         ("project show ZZ-004 --as-of 2020-05-01", "was registered on 2020-05-25"),
         ("factor list --project ZZ-999", "project=ZZ-999: is not a registered project"),
         ("project list --unit 区招商", "unit=区招商: no project registered by"),
-        ("project list --as-of 2020-02-30", "as_of=2020-02-30: must be a date"),
+        ("project list --as-of 2020-02-30", "as_of=2020-02-30: is not a calendar date"),
         ("project list --as-of 2021-01-01", "as_of=2021-01-01: is not in the campaign year"),
         ("project show ZZ-001 --known-at yesterday", "known_at=yesterday"),
         ("factor list --as-of June", "as_of=June: must be a date"),
         ("progress missing --date June", "date=June: must be a date"),
         ("progress missing --since 2019-12-01", "since=2019-12-01: is not in the campaign year"),
         ("progress missing --since 2020-07-01 --as-of 2020-06-30", "since=2020-07-01: is after"),
-        ("progress missing --as-of 2020-13-01", "as_of=2020-13-01: must be a date"),
+        ("progress missing --as-of 2020-13-01", "as_of=2020-13-01: is not a calendar date"),
     ],
 )
 def test_a_bad_look_up_is_refused_in_one_line_and_appends_nothing(

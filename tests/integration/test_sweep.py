@@ -6,19 +6,37 @@ walk, whose verdict stands."""
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING
 
 import pytest
 
 from campaign import Settings, open_store
 from campaign.audit import verify as checks
 from campaign.domain.errors import StoreError
-from tests.forger import attacker, rechain
+from campaign.store.chain import GENESIS
+from tests.forger import attacker, cut, rechain
 from tests.integration.demo import EVENTS, check
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from campaign.store.readers import Entry
 
 pytestmark = pytest.mark.usefixtures("processes")  # one process, and two halves at once
 
 SIZES = frozenset({0, 1, 2, 3, 23, 24, 25, 32, EVENTS - 1, EVENTS})
 """Tree sizes whose roots are asked for (the proofs do): on both sides of the halves' split."""
+
+
+def swept(db: str) -> checks.Verification | None:
+    """The sweep's result alone."""
+    with open_store(Settings(db=db), create=False) as store:
+        reader = store.reader()
+        try:
+            return checks._swept(reader, reader.head()[0], None, SIZES)
+        finally:
+            reader.close()
 
 
 def swept_and_walked(
@@ -38,26 +56,31 @@ def swept_and_walked(
 
 
 def test_an_untouched_log_is_swept_to_the_walks_result(demo: str) -> None:
-    swept, walked, told = swept_and_walked(demo)
+    found, walked, told = swept_and_walked(demo)
     assert walked.ok and walked.events == EVENTS and set(walked.roots) == SIZES
-    assert swept == walked
+    assert found == walked
     assert told and told == sorted(told) and told[-1] <= EVENTS
+
+
+def in_fives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's events read in batches of 5."""
+    from campaign.store.backends import sqlite as backend
+
+    real = backend.SQLiteLogReader.entries_between
+
+    def fives(self: backend.SQLiteLogReader, after: int, upto: int) -> Iterator[list[Entry]]:
+        for batch in real(self, after, upto):
+            yield from (batch[at : at + 5] for at in range(0, len(batch), 5))
+
+    monkeypatch.setattr(backend.SQLiteLogReader, "entries_between", fives)
 
 
 def test_a_long_log_is_swept_batch_after_batch(demo: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches of 5 events: the checks that run once a batch (recorded times, the stored
     links and nodes) meet batch edges inside the log and inside the halves."""
-    from campaign.store.backends import sqlite
-
-    real = sqlite.SQLiteLogReader.entries_between
-
-    def in_fives(self: sqlite.SQLiteLogReader, after: int, upto: int):  # type: ignore[no-untyped-def]
-        for batch in real(self, after, upto):
-            yield from (batch[at : at + 5] for at in range(0, len(batch), 5))
-
-    monkeypatch.setattr(sqlite.SQLiteLogReader, "entries_between", in_fives)
-    swept, walked, _ = swept_and_walked(demo)
-    assert swept == walked and walked.ok
+    in_fives(monkeypatch)
+    found, walked, _ = swept_and_walked(demo)
+    assert found == walked and walked.ok
 
 
 @pytest.mark.parametrize(
@@ -80,12 +103,7 @@ def test_a_long_log_is_swept_batch_after_batch(demo: str, monkeypatch: pytest.Mo
         ("UPDATE event_tree SET nodes = CAST(nodes || x'00' AS BLOB) WHERE position = 32", 1),
         # a link whose id is not its position
         ("UPDATE event_chain SET notification_id = 1000 WHERE position = 30", 30),
-        # an event stored under an id below the first, or past the last
-        (
-            "INSERT INTO stored_events(rowid, originator_id, originator_version, topic, state) "
-            "SELECT -1, originator_id, 99, topic, state FROM stored_events WHERE rowid = 30",
-            1,
-        ),
+        # an event stored past the last (one below the first: see the test after)
         (
             "INSERT INTO stored_events(rowid, originator_id, originator_version, topic, state) "
             "SELECT 100, originator_id, 99, topic, state FROM stored_events WHERE rowid = 30",
@@ -99,15 +117,12 @@ def test_a_log_not_as_the_engine_writes_it_is_left_to_the_walk(
     with attacker(demo) as conn:
         conn.execute(change)
     if verdict == "store":
-        with open_store(Settings(db=demo), create=False) as store:
-            reader = store.reader()
-            assert checks._swept(reader, EVENTS, None, SIZES) is None
-            reader.close()
+        assert swept(demo) is None
         with pytest.raises((sqlite3.OperationalError, StoreError), match="Could not decode"):
             check(demo)
         return
-    swept, walked, _ = swept_and_walked(demo)
-    assert swept is None
+    found, walked, _ = swept_and_walked(demo)
+    assert found is None
     result = check(demo)
     assert (result.ok, result.position) == (verdict is None, verdict)
     assert (walked.ok, walked.position) == (result.ok, result.position)
@@ -126,15 +141,16 @@ def test_an_event_stored_before_the_first_is_named_by_its_id(demo: str) -> None:
     assert "under the id -1" in str(result.problem)
 
 
-def test_a_rechained_log_whose_times_go_back_is_not_swept(demo: str) -> None:
-    """Two events swapped and the chain and the tree written again over them: consistent in
-    itself but for the recorded times, which the sweep checks a batch at once."""
-    with attacker(demo) as conn:
+def swap(db: str, one: int, other: int) -> None:
+    """The events at two positions swapped, and the chain and the tree written again over
+    them: consistent in itself but for the recorded times."""
+    with attacker(db) as conn:
         rows = conn.execute(
             "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events "
-            "WHERE rowid IN (20, 40) ORDER BY rowid"
+            "WHERE rowid IN (?, ?) ORDER BY rowid",
+            (one, other),
         ).fetchall()
-        conn.execute("DELETE FROM stored_events WHERE rowid IN (20, 40)")
+        conn.execute("DELETE FROM stored_events WHERE rowid IN (?, ?)", (one, other))
         for (rowid, *_), (_, *rest) in zip(rows, reversed(rows), strict=True):
             conn.execute(
                 "INSERT INTO stored_events(rowid, originator_id, originator_version, topic, "
@@ -142,6 +158,128 @@ def test_a_rechained_log_whose_times_go_back_is_not_swept(demo: str) -> None:
                 (rowid, *rest),
             )
         rechain(conn)
-    swept, walked, _ = swept_and_walked(demo)
-    assert swept is None
+
+
+@pytest.mark.parametrize("fives", [False, True], ids=["batches", "batches of 5"])
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [(20, 40), (24, 25), (25, 26)],
+    ids=["inside a batch", "at the halves' edge", "at an edge of batches of 5"],
+)
+def test_a_rechained_log_whose_times_go_back_is_not_swept(
+    demo: str, monkeypatch: pytest.MonkeyPatch, one: int, other: int, fives: bool
+) -> None:
+    """The recorded times are checked a batch at once, and from one batch and one half to
+    the next (the demo's halves part at 24)."""
+    swap(demo, one, other)
+    if fives:
+        in_fives(monkeypatch)
+    found, walked, _ = swept_and_walked(demo)
+    assert found is None
     assert not walked.ok and "earlier than the event before" in str(walked.problem)
+
+
+def test_an_empty_log_with_an_event_stored_under_0_is_walked(tmp_path: Path) -> None:
+    """SQLite takes a row id of 0 even with the triggers in place: a log whose chain is empty
+    is not swept (there is nothing to gain), and the walk finds the event."""
+    db = str(tmp_path / "empty.db")
+    with open_store(Settings(db=db)):
+        pass
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO stored_events(rowid, originator_id, originator_version, topic, state) "
+            "VALUES (0, 'campaign', 1, 'campaign.domain:Campaign.Opened', x'7b7d')"
+        )
+    assert swept(db) is None
+    result = check(db)
+    assert (result.ok, result.position) == (False, 1)
+    assert "under the id 0" in str(result.problem)
+
+
+def test_an_id_that_is_not_utf8_is_not_swept_even_rechained_over_its_bytes(
+    demo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TEXT bytes that are not UTF-8 cannot be read back as text (the walk, and every
+    command, fails on them): the sweep, which reads the id's bytes, does not pass them."""
+    from campaign.store.backends import sqlite as backend
+
+    def raw(oid: bytes, version: int, topic: str, state: bytes) -> bytes:
+        name = topic.encode()
+        return b"".join(
+            (
+                len(oid).to_bytes(4, "big"),
+                oid,
+                version.to_bytes(8, "big"),
+                len(name).to_bytes(4, "big"),
+                name,
+                len(state).to_bytes(8, "big"),
+                state,
+            )
+        )
+
+    monkeypatch.setattr(backend, "entry", raw)
+    with attacker(demo) as conn:
+        conn.execute(
+            "UPDATE stored_events SET originator_id = CAST(x'ff' || originator_id AS TEXT) "
+            "WHERE rowid = 30"
+        )
+        rows = conn.execute(
+            "SELECT rowid, CAST(originator_id AS BLOB), originator_version, topic, state "
+            "FROM stored_events ORDER BY rowid"
+        ).fetchall()
+        conn.execute("DELETE FROM event_chain")
+        conn.execute("DELETE FROM event_tree")
+        backend.extend(conn.cursor(), 0, GENESIS, rows)
+    assert swept(demo) is None
+    with pytest.raises((sqlite3.OperationalError, StoreError), match="Could not decode"):
+        check(demo)
+
+
+def test_a_tree_node_inserted_at_an_odd_middle_is_caught_by_two_halves_too(demo: str) -> None:
+    """47 events: the halves part at 23, after which no node is due."""
+    with attacker(demo) as conn:
+        cut(conn, 47)
+        conn.execute("INSERT INTO event_tree VALUES (23, ?)", (bytes(32),))
+    assert swept(demo) is None
+    result = check(demo)
+    assert (result.ok, result.position) == (False, 23)
+    assert "node at position 23, where no event completes one (inserted)" in str(result.problem)
+
+
+def test_the_engines_form_is_its_own_tables_in_a_utf8_file(demo: str, tmp_path: Path) -> None:
+    from campaign.store.backends.sqlite import SQLiteLogReader
+
+    def in_form(db: str) -> bool:
+        reader = SQLiteLogReader(db)
+        try:
+            return reader.in_engine_form()
+        finally:
+            reader.close()
+
+    assert in_form(demo)
+    utf16 = str(tmp_path / "utf16.db")
+    with sqlite3.connect(utf16) as conn, sqlite3.connect(demo) as source:
+        conn.execute("PRAGMA encoding = 'UTF-16le'")
+        for name, statement in source.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+        ).fetchall():
+            conn.execute(statement)
+            rows = source.execute(f"SELECT * FROM {name}").fetchall()
+            if rows:
+                marks = ", ".join("?" * len(rows[0]))
+                conn.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+    assert not in_form(utf16)
+    with attacker(demo) as conn:  # the chain's ids no longer unique
+        conn.execute("ALTER TABLE event_chain RENAME TO old_chain")
+        conn.execute(
+            "CREATE TABLE event_chain (position INTEGER PRIMARY KEY, notification_id INTEGER "
+            "NOT NULL, hash BLOB NOT NULL)"
+        )
+        conn.execute("INSERT INTO event_chain SELECT * FROM old_chain")
+        conn.execute("DROP TABLE old_chain")
+        conn.execute(
+            "INSERT INTO event_chain SELECT -1, 30, hash FROM event_chain WHERE position = 30"
+        )
+    assert not in_form(demo)
+    assert swept(demo) is None
+    assert not check(demo).ok

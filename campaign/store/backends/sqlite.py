@@ -84,6 +84,22 @@ GUARDS = {
 """The triggers that keep the file append-only, by name: each as SQLite keeps its statement
 (`sqlite_master.sql`), to tell one dropped or written again otherwise from the engine's."""
 
+LOG_TABLES = {
+    "stored_events": "CREATE TABLE stored_events (originator_id TEXT, originator_version "
+    "INTEGER, topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))",
+    **{
+        match[1]: match[0].replace(" IF NOT EXISTS", "", 1)
+        for statement in APPEND_ONLY
+        if (
+            match := re.match(
+                rf"CREATE TABLE IF NOT EXISTS ({CHAIN_TABLE}|{TREE_TABLE}) .*", statement
+            )
+        )
+    },
+}
+"""The log's tables as the engine creates them (the events' by the library's recorder), as
+SQLite keeps their statements."""
+
 
 def damaged(error: sqlite3.Error) -> bool:
     """SQLite's own report of a damaged file."""
@@ -574,6 +590,18 @@ class SQLiteLogReader:
         cursor.arraysize = 10_000
         while batch := cursor.fetchmany():
             yield batch
+
+    def in_engine_form(self) -> bool:
+        """Whether the log's tables are the engine's, as it creates them, in a UTF-8 file:
+        what `entries_between` and `hashes_between` assume (see `campaign.audit.sweep`)."""
+        (encoding,) = self.connection.execute("PRAGMA encoding").fetchone()
+        tables = dict(
+            self.connection.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN (?, ?, ?)",
+                tuple(LOG_TABLES),
+            ).fetchall()
+        )
+        return bool(encoding == "UTF-8" and tables == LOG_TABLES)
 
     def entries_between(self, after: int, upto: int) -> Iterator[list[Entry]]:
         """See `SplitReader.entries_between`."""
