@@ -26,6 +26,7 @@ import orjson
 
 from campaign.audit.sweep import Sweep
 from campaign.domain.errors import CampaignError, Refused, StoreError
+from campaign.read.collector import collector_paused
 from campaign.read.fold import Folder
 from campaign.read.parallel import two_processes
 from campaign.read.replay import alike_on_one_process, fold_range
@@ -107,13 +108,14 @@ def verify_chain(
         except ValueError as error:
             raise Refused("digest", expected, str(error)) from None
     chained, _, _ = reader.head()
-    result = _swept(reader, chained, progress, sizes)
-    if result is None:  # the walk, event by event, says what is wrong
-        split = _split_reader(reader, chained)
-        if split is not None:
-            result = _walk_in_two(split, progress, chained, sizes)
-        else:
-            result = walk(reader.links(), progress, chained, reader.tree_rows(), sizes)
+    with collector_paused():  # a million rows and hashes, and no reference cycle among them
+        result = _swept(reader, chained, progress, sizes)
+        if result is None:  # the walk, event by event, says what is wrong
+            split = _split_reader(reader, chained)
+            if split is not None:
+                result = _walk_in_two(split, progress, chained, sizes)
+            else:
+                result = walk(reader.links(), progress, chained, reader.tree_rows(), sizes)
     if result.problem == UNLINKED:
         result = _unlinked(reader, result)
     if chained > result.events and (result.ok or result.problem == PAST_TREE):
