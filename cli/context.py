@@ -26,9 +26,14 @@ class Config:
 
 
 class Refusal(click.ClickException):
-    """A command refused by a rule: one line on stderr, exit 1."""
+    """A command refused by a rule: one line on stderr, exit 1; `cause`, the engine's error
+    it tells, when it tells one."""
 
     exit_code = 1
+
+    def __init__(self, message: str, cause: Exception | None = None) -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 @contextmanager
@@ -54,7 +59,7 @@ def engine_for(db: str, *, create: bool, signing_key: str | None = None) -> Iter
         )
         engine = open_engine(settings, create=create)
     except CampaignError as error:
-        raise Refusal(str(error)) from None
+        raise Refusal(str(error), error) from None
     if dropped := engine.store.dropped_guards:
         again = "" if engine.store.read_only else " (put back now)"
         click.echo(
@@ -71,7 +76,7 @@ def engine_for(db: str, *, create: bool, signing_key: str | None = None) -> Iter
                 err=True,
             )
     except CampaignError as error:
-        raise Refusal(str(error)) from None
+        raise Refusal(str(error), error) from None
     except Exception as error:
         if (line := store_trouble(error, settings.db)) is None:
             raise
@@ -89,14 +94,15 @@ def execute(db: str, actor: str, as_json: bool, cmd: str, fields: dict[str, Any]
     try:
         command = parse_command(cmd, given)
     except CampaignError as error:
-        raise Refusal(str(error)) from None
+        raise Refusal(str(error), error) from None
     with engine_for(db, create=cmd == "open_campaign") as engine:
         try:
             result = engine.execute(command, actor=actor)
         except LikelyDuplicate as error:  # advice in factor file's own options
             why = error.rule.partition(": ")[0]
             advice = "give --again to file another, or --key to name each request"
-            raise Refusal(str(Refused("detail", error.value, f"{why}: {advice}"))) from None
+            reworded = Refused("detail", error.value, f"{why}: {advice}")
+            raise Refusal(str(reworded), reworded) from None
     emit_results([result], as_json)
 
 

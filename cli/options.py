@@ -13,7 +13,7 @@ from unicodedata import east_asian_width
 import click
 
 from campaign.bootstrap import DEFAULT_DB
-from campaign.domain.errors import shown
+from campaign.domain.errors import Refused, shown
 from campaign.domain.vocabulary import (
     CATEGORY_LABELS,
     FACTOR_CATEGORY_LABELS,
@@ -24,6 +24,8 @@ from campaign.domain.vocabulary import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from cli.context import Refusal
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,33 +101,36 @@ OUTCOME = Vocabulary("outcome", OUTCOME_LABELS, strict=False)
 @contextmanager
 def as_typed() -> Iterator[None]:
     """Around a write command whose options are `Vocabulary` words: the engine's refusal of
-    such a word (it begins "field=value:") names it as the user typed it, with the name it
-    stands for, "milestone=投产 (production): ..."; a refusal of an unknown word, whose list
-    of words the engine gives by name only, lists the Chinese names too."""
+    such a word names it as the user typed it, with the name it stands for,
+    "milestone=投产 (production): ..."; a refusal of an unknown word, whose list of words the
+    engine gives by name only, lists the Chinese names too."""
     from cli.context import Refusal
 
     ctx = click.get_current_context()
     try:
         yield
     except Refusal as refusal:
-        raise Refusal(_as_typed(refusal.message, ctx)) from None
+        raise Refusal(_as_typed(refusal, ctx), refusal.cause) from None
 
 
-def _as_typed(message: str, ctx: click.Context) -> str:
+def _as_typed(refusal: Refusal, ctx: click.Context) -> str:
+    """The refusal's line, its word as typed (see `as_typed`)."""
+    cause = refusal.cause
+    if not isinstance(cause, Refused):
+        return refusal.message
+    param = next((p for p in ctx.command.params if p.name == cause.field), None)
+    value = ctx.params.get(cause.field)
+    if param is None or not isinstance(param.type, Vocabulary) or value != cause.value:
+        return refusal.message
+    said = f"{cause.field}={shown(cause.value)}:"  # how the refusal begins (`Refused`)
     typed: dict[str, str] = ctx.meta.get(TYPED, {})
-    for param in ctx.command.params:
-        value = ctx.params.get(param.name or "")
-        if not isinstance(param.type, Vocabulary) or not isinstance(value, str):
-            continue
-        said = f"{param.name}={shown(value)}:"
-        if not message.startswith(said):
-            continue
-        if param.name in typed:
-            return f"{param.name}={typed[param.name]} ({value}):{message.removeprefix(said)}"
-        if param.type.name_of(value) is None:
-            chinese = ", ".join(param.type.labels.values())
-            return f"{message} (or in Chinese, in that order: {chinese})"
-    return message
+    if cause.field in typed:
+        rest = refusal.message.removeprefix(said)
+        return f"{cause.field}={typed[cause.field]} ({value}):{rest}"
+    if param.type.name_of(value) is None:
+        chinese = ", ".join(param.type.labels.values())
+        return f"{refusal.message} (or in Chinese, in that order: {chinese})"
+    return refusal.message
 
 
 def sla_days(
