@@ -44,6 +44,19 @@ def rechain(conn: sqlite3.Connection) -> None:
     extend(conn.cursor(), 0, GENESIS, events)
 
 
+def exchange(db: str, first: int, second: int) -> None:
+    """The stored events at two positions put in each other's rows; the chain left as it is."""
+    columns = "originator_id, originator_version, topic, state"
+    with attacker(db) as conn:
+        a = conn.execute(f"SELECT {columns} FROM stored_events WHERE rowid = ?", (first,))
+        b = conn.execute(f"SELECT {columns} FROM stored_events WHERE rowid = ?", (second,))
+        rows = a.fetchone(), b.fetchone()
+        conn.execute("DELETE FROM stored_events WHERE rowid IN (?, ?)", (first, second))
+        insert = f"INSERT INTO stored_events (rowid, {columns}) VALUES (?, ?, ?, ?, ?)"
+        conn.execute(insert, (first, *rows[1]))
+        conn.execute(insert, (second, *rows[0]))
+
+
 def cut(conn: sqlite3.Connection, after: int) -> None:
     """Every event after position `after` dropped, with its link and its tree nodes."""
     conn.execute("DELETE FROM stored_events WHERE rowid > ?", (after,))

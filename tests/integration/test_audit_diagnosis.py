@@ -27,7 +27,7 @@ from campaign.store.chain import GENESIS, link
 from campaign.store.keys import generate
 from cli.context import Config
 from cli.main import cli
-from tests.forger import attacker, exported, flip_node, rechain, rewritten
+from tests.forger import attacker, exchange, exported, flip_node, rechain, rewritten
 from tests.integration.demo import EVENTS, LATER, check, opened
 
 if TYPE_CHECKING:
@@ -48,19 +48,6 @@ def error_line(done: Any) -> str:
     (line,) = [line for line in done.stderr.splitlines() if not line.startswith("warning:")]
     assert line.startswith("Error: ")
     return str(line)
-
-
-def exchange(db: str, first: int, second: int) -> None:
-    """The stored events at two positions put in each other's rows; the chain left as it is."""
-    columns = "originator_id, originator_version, topic, state"
-    with attacker(db) as conn:
-        a = conn.execute(f"SELECT {columns} FROM stored_events WHERE rowid = ?", (first,))
-        b = conn.execute(f"SELECT {columns} FROM stored_events WHERE rowid = ?", (second,))
-        rows = a.fetchone(), b.fetchone()
-        conn.execute("DELETE FROM stored_events WHERE rowid IN (?, ?)", (first, second))
-        insert = f"INSERT INTO stored_events (rowid, {columns}) VALUES (?, ?, ?, ?, ?)"
-        conn.execute(insert, (first, *rows[1]))
-        conn.execute(insert, (second, *rows[0]))
 
 
 def rewrite_with_links_only(db: str, rowid: int) -> None:

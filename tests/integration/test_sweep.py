@@ -12,9 +12,10 @@ import pytest
 
 from campaign import Settings, open_store
 from campaign.audit import verify as checks
+from campaign.audit.sweep import Sweep
 from campaign.domain.errors import StoreError
 from campaign.store.chain import GENESIS
-from tests.forger import attacker, cut, rechain
+from tests.forger import attacker, cut, exchange, rechain
 from tests.integration.demo import EVENTS, check
 
 if TYPE_CHECKING:
@@ -141,25 +142,6 @@ def test_an_event_stored_before_the_first_is_named_by_its_id(demo: str) -> None:
     assert "under the id -1" in str(result.problem)
 
 
-def swap(db: str, one: int, other: int) -> None:
-    """The events at two positions swapped, and the chain and the tree written again over
-    them: consistent in itself but for the recorded times."""
-    with attacker(db) as conn:
-        rows = conn.execute(
-            "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events "
-            "WHERE rowid IN (?, ?) ORDER BY rowid",
-            (one, other),
-        ).fetchall()
-        conn.execute("DELETE FROM stored_events WHERE rowid IN (?, ?)", (one, other))
-        for (rowid, *_), (_, *rest) in zip(rows, reversed(rows), strict=True):
-            conn.execute(
-                "INSERT INTO stored_events(rowid, originator_id, originator_version, topic, "
-                "state) VALUES (?, ?, ?, ?, ?)",
-                (rowid, *rest),
-            )
-        rechain(conn)
-
-
 @pytest.mark.parametrize("fives", [False, True], ids=["batches", "batches of 5"])
 @pytest.mark.parametrize(
     ("one", "other"),
@@ -171,7 +153,9 @@ def test_a_rechained_log_whose_times_go_back_is_not_swept(
 ) -> None:
     """The recorded times are checked a batch at once, and from one batch and one half to
     the next (the demo's halves part at 24)."""
-    swap(demo, one, other)
+    exchange(demo, one, other)  # and the chain and the tree written again over them
+    with attacker(demo) as conn:
+        rechain(conn)
     if fives:
         in_fives(monkeypatch)
     found, walked, _ = swept_and_walked(demo)
@@ -203,19 +187,8 @@ def test_an_id_that_is_not_utf8_is_not_swept_even_rechained_over_its_bytes(
     command, fails on them): the sweep, which reads the id's bytes, does not pass them."""
     from campaign.store.backends import sqlite as backend
 
-    def raw(oid: bytes, version: int, topic: str, state: bytes) -> bytes:
-        name = topic.encode()
-        return b"".join(
-            (
-                len(oid).to_bytes(4, "big"),
-                oid,
-                version.to_bytes(8, "big"),
-                len(name).to_bytes(4, "big"),
-                name,
-                len(state).to_bytes(8, "big"),
-                state,
-            )
-        )
+    def raw(oid: bytes, version: int, topic: str, state: bytes) -> bytes | None:
+        return Sweep(checks.Walk(None, ())).framed(oid, version, topic, state)  # as it reads
 
     monkeypatch.setattr(backend, "entry", raw)
     with attacker(demo) as conn:

@@ -101,6 +101,13 @@ LOG_TABLES = {
 SQLite keeps their statements."""
 
 
+def _in_batches(cursor: sqlite3.Cursor) -> Iterator[list[Any]]:
+    """A query's rows, ten thousand at a time."""
+    cursor.arraysize = 10_000
+    while batch := cursor.fetchmany():
+        yield batch
+
+
 def damaged(error: sqlite3.Error) -> bool:
     """SQLite's own report of a damaged file."""
     text = str(error).lower()
@@ -416,26 +423,24 @@ class SQLiteLogReader:
 
     def tree_rows_between(self, after: int, upto: int | None) -> Iterator[list[tuple[int, bytes]]]:
         """The same, for the positions after < position <= upto (None: the end)."""
-        cursor = self.connection.execute(
-            f"SELECT position, nodes FROM {TREE_TABLE} WHERE position > ? AND position <= ? "
-            "ORDER BY position",
-            (after, LAST_ID if upto is None else upto),
+        yield from _in_batches(
+            self.connection.execute(
+                f"SELECT position, nodes FROM {TREE_TABLE} WHERE position > ? AND position <= ? "
+                "ORDER BY position",
+                (after, LAST_ID if upto is None else upto),
+            )
         )
-        cursor.arraysize = 10_000
-        while batch := cursor.fetchmany():
-            yield batch
 
     def batches(self, after: int, upto: int, elide: str | None = None) -> Iterator[list[Row]]:
         """(topic, state) of the events with after < notification id <= upto, in log order,
         in batches; the topic `elide` comes as None (not built a million times over)."""
-        cursor = self.connection.execute(
-            "SELECT CASE WHEN topic = ? THEN NULL ELSE topic END, state FROM stored_events "
-            "WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
-            (elide, after, upto),
+        yield from _in_batches(
+            self.connection.execute(
+                "SELECT CASE WHEN topic = ? THEN NULL ELSE topic END, state FROM stored_events "
+                "WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+                (elide, after, upto),
+            )
         )
-        cursor.arraysize = 10_000
-        while batch := cursor.fetchmany():
-            yield batch
 
     def candidates(
         self, after: int, upto: int | None, topics: Sequence[str], words: Sequence[bytes]
@@ -483,14 +488,13 @@ class SQLiteLogReader:
     def batches_without(self, after: int, upto: int, topic: str) -> Iterator[list[Row]]:
         """(topic, state) of the events with after < notification id <= upto that are not of
         `topic`, in log order, in batches."""
-        cursor = self.connection.execute(
-            "SELECT topic, state FROM stored_events "
-            "WHERE rowid > ? AND rowid <= ? AND topic != ? ORDER BY rowid",
-            (after, upto, topic),
+        yield from _in_batches(
+            self.connection.execute(
+                "SELECT topic, state FROM stored_events "
+                "WHERE rowid > ? AND rowid <= ? AND topic != ? ORDER BY rowid",
+                (after, upto, topic),
+            )
         )
-        cursor.arraysize = 10_000
-        while batch := cursor.fetchmany():
-            yield batch
 
     def states_of(self, after: int, upto: int, topic: str) -> list[tuple[int, bytes]]:
         """(notification id, state) of the events of `topic` with after < notification id <=
@@ -580,16 +584,15 @@ class SQLiteLogReader:
     def links_between(self, after: int | None, upto: int | None) -> Iterator[list[Link]]:
         """The same, for the events with after < notification id <= upto (None: from the
         first, whatever its id (an event stored below 1 is in no chain); to the end)."""
-        cursor = self.connection.execute(
-            "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "
-            f"c.position, c.hash FROM stored_events e LEFT JOIN {CHAIN_TABLE} c "
-            "ON c.notification_id = e.rowid WHERE e.rowid <= ? "
-            f"{'' if after is None else 'AND e.rowid > ?'} ORDER BY e.rowid",
-            (LAST_ID if upto is None else upto, *(() if after is None else (after,))),
+        yield from _in_batches(
+            self.connection.execute(
+                "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "
+                f"c.position, c.hash FROM stored_events e LEFT JOIN {CHAIN_TABLE} c "
+                "ON c.notification_id = e.rowid WHERE e.rowid <= ? "
+                f"{'' if after is None else 'AND e.rowid > ?'} ORDER BY e.rowid",
+                (LAST_ID if upto is None else upto, *(() if after is None else (after,))),
+            )
         )
-        cursor.arraysize = 10_000
-        while batch := cursor.fetchmany():
-            yield batch
 
     def in_engine_form(self) -> bool:
         """Whether the log's tables are the engine's, as it creates them, in a UTF-8 file:
@@ -605,27 +608,25 @@ class SQLiteLogReader:
 
     def entries_between(self, after: int, upto: int) -> Iterator[list[Entry]]:
         """See `SplitReader.entries_between`."""
-        cursor = self.connection.execute(
-            "SELECT CASE WHEN typeof(originator_id) = 'text' "
-            "AND typeof(originator_version) = 'integer' THEN CAST(originator_id AS BLOB) END, "
-            "originator_version, topic, state "
-            "FROM stored_events WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
-            (after, upto),
+        yield from _in_batches(
+            self.connection.execute(
+                "SELECT CASE WHEN typeof(originator_id) = 'text' "
+                "AND typeof(originator_version) = 'integer' THEN CAST(originator_id AS BLOB) END, "
+                "originator_version, topic, state "
+                "FROM stored_events WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+                (after, upto),
+            )
         )
-        cursor.arraysize = 8192
-        while batch := cursor.fetchmany():
-            yield batch
 
     def hashes_between(self, after: int, upto: int | None) -> Iterator[list[tuple[bytes]]]:
         """See `SplitReader.hashes_between`."""
-        cursor = self.connection.execute(
-            f"SELECT hash FROM {CHAIN_TABLE} WHERE position > ? AND position <= ? "
-            "AND notification_id = position ORDER BY position",
-            (after, LAST_ID if upto is None else upto),
+        yield from _in_batches(
+            self.connection.execute(
+                f"SELECT hash FROM {CHAIN_TABLE} WHERE position > ? AND position <= ? "
+                "AND notification_id = position ORDER BY position",
+                (after, LAST_ID if upto is None else upto),
+            )
         )
-        cursor.arraysize = 8192
-        while batch := cursor.fetchmany():
-            yield batch
 
     def close(self) -> None:
         self.connection.close()
