@@ -170,7 +170,7 @@ def _walk_in_two(
             own.links_between(split, last_event),
             None,
             total,
-            own.tree_rows_between(middle, last_event),
+            own.tree_rows_between(middle, None),
             sizes,
             start=start,
         )
@@ -225,32 +225,31 @@ def _in_two(
         try:
             os.close(readable)
             try:
-                result: B | Failed = second()
+                sent = pickle.dumps(second())
             except Exception as error:  # sent back, to be told in the first process
-                result = Failed(str(error) or type(error).__name__)
+                sent = pickle.dumps(Failed(str(error) or type(error).__name__))
             with os.fdopen(writable, "wb") as out:
-                pickle.dump(result, out)
+                out.write(sent)
             status = 0
         finally:
             os._exit(status)
     os.close(writable)
+    ended = False
     try:
-        one = first()
-        if stop is not None and stop(one):
-            os.close(readable)
+        with os.fdopen(readable, "rb") as pipe:  # closed on every way out
+            one = first()
+            if stop is not None and stop(one):
+                return one, Failed("not needed")
+            received = pipe.read()
+        _, status = os.waitpid(child, 0)
+        ended = True
+    finally:
+        if not ended:  # stopped, or this process failed: the second is not waited for
             os.kill(child, signal.SIGKILL)
             os.waitpid(child, 0)
-            return one, Failed("not needed")
-        with os.fdopen(readable, "rb") as pipe:
-            sent = pipe.read()
-    except BaseException:
-        os.kill(child, signal.SIGKILL)
-        os.waitpid(child, 0)
-        raise
-    _, status = os.waitpid(child, 0)
-    if status != 0 or not sent:
-        return one, Failed(f"it ended with status {status}")
-    other: B | Failed = pickle.loads(sent)  # our own child's bytes
+    if status != 0 or not received:
+        return one, Failed(f"it ended with exit code {os.waitstatus_to_exitcode(status)}")
+    other: B | Failed = pickle.loads(received)  # our own child's bytes
     return one, other
 
 
@@ -402,14 +401,14 @@ class Walk:
         notification_id, originator_id, version, topic, state, chained_at, stored = row
         self.position += 1
         position = self.at = self.position
-        if chained_at != position:
+        if chained_at != position or notification_id < 1:
             return _misplaced(chained_at, position, notification_id)
         raw = state if state.__class__ is bytes else raw_state(state)
         framed = _framed(originator_id, version, topic, raw)
         hasher = sha256(self.head)
         hasher.update(framed)
         computed = hasher.digest()
-        if computed != stored and (stored is None or computed != bytes(stored)):
+        if computed != stored and computed != _as_bytes(stored):
             return UNLINKED
         moment = stamp_of(raw)
         if moment is None:
@@ -568,10 +567,11 @@ def _inserted_node(position: int) -> str:
 
 def _misplaced(chained_at: int | None, position: int, notification_id: int) -> str | None:
     """What is wrong with the chain's position for the event at `position`, if anything."""
-    if chained_at is None and notification_id < 1:
+    if notification_id < 1:  # the engine numbers events from 1, and reads them so
+        chained = "that is not in the hash chain" if chained_at is None else "linked in the chain"
         return (
-            f"an event stored before the log's first, under the id {notification_id}, that is "
-            "not in the hash chain (inserted)"
+            f"an event stored before the log's first, under the id {notification_id}, "
+            f"{chained} (inserted, or the log's ids rewritten)"
         )
     if chained_at is None:
         return "an event that is not in the hash chain (inserted)"
@@ -585,12 +585,23 @@ def _misplaced(chained_at: int | None, position: int, notification_id: int) -> s
 def _flatten(batches: Iterator[list[tuple[int, bytes]]]) -> Iterator[tuple[int, bytes]]:
     for batch in batches:
         for position, nodes in batch:
-            yield int(position), bytes(nodes)
+            yield int(position), _as_bytes(nodes) or b""  # no node is b"": a check fails
 
 
-def raw_state(state: bytes | str) -> bytes:
-    """A stored state as bytes (a value rewritten as TEXT by hand is hashed as its UTF-8)."""
-    return state.encode("utf-8") if isinstance(state, str) else bytes(state)
+def _as_bytes(value: object) -> bytes | None:
+    """A stored hash or node as bytes; None for a value of another type (TEXT, a number,
+    NULL), which no hash equals."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    return None
+
+
+def raw_state(state: object) -> bytes:
+    """A stored state as bytes: a value rewritten as TEXT by hand is hashed as its UTF-8;
+    NULL or a number as no bytes (no link matches it)."""
+    if isinstance(state, str):
+        return state.encode("utf-8")
+    return _as_bytes(state) or b""
 
 
 def _check_digest(

@@ -47,12 +47,10 @@ def known_at_cut(text: str, timezone: str) -> dt.datetime:
     zone = ZoneInfo(timezone)
     text = text.strip()
     try:
-        if "T" not in text and " " not in text and len(text) <= 10:  # a date: 2020-06-30, 20200630
-            day = dt.date.fromisoformat(text)
+        if "T" not in text and " " not in text and len(text) <= 10:  # a date: 2020-06-30
+            day = date_written(text)
             return dt.datetime.combine(day, dt.time.max, tzinfo=zone)
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(
-            f"known_at {text!r} is neither a date (YYYY-MM-DD) nor an ISO-8601 time"
-        ) from None
+        raise ValueError("is neither a date (YYYY-MM-DD) nor an ISO-8601 time") from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)

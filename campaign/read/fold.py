@@ -77,7 +77,7 @@ def reporter(
     def report(state: bytes, at_id: int = 0) -> None:
         try:
             r = _decode_report(state)
-        except (msgspec.MsgspecError, RecursionError):
+        except (msgspec.MsgspecError, RecursionError, TypeError):  # TypeError: not bytes
             e = loads(state)
             if born is not None and born.get(e["code"], 0) > at_id:
                 raise KeyError(e["code"]) from None

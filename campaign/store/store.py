@@ -68,6 +68,11 @@ def trouble(error: BaseException, db: str) -> str | None:
         return f"the store {shown(db)} failed ({cause}): nothing was appended"
     if type(error).__module__.startswith("psycopg"):
         return f"the store {shown(db)} failed (PostgreSQL: {cause}): nothing was appended"
+    if isinstance(error, orjson.JSONDecodeError):  # what a command reads is checked before
+        return (
+            f"the store {shown(db)} holds an event the engine could not have written, its "
+            f"state not JSON ({cause}): run campaign audit verify; nothing was appended"
+        )
     return None
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.commands.audit import removed_if_refused
-from cli.context import Config, Refusal, engine_for, keep_snapshots
+from cli.context import Config, Refusal, engine_for, keep_snapshots, parse_date
 from cli.options import write_options
 from cli.output import counted, print_json, progress
 
@@ -127,11 +127,8 @@ def scenario_generate(
     from campaign import SystemClock
     from scenarios.generator import generate
 
-    try:
-        first = dt.date.fromisoformat(start) if start else None
-        last = dt.date.fromisoformat(end) if end else None
-    except ValueError as error:
-        raise click.UsageError(f"--start/--end: {error}") from None
+    first = parse_date(start, "start")
+    last = parse_date(end, "end")
     config = click.get_current_context().find_object(Config) or Config()
     now = (config.clock or SystemClock()).now()
     ends = last or dt.date(year, 6, 30)

@@ -208,3 +208,19 @@ def test_a_date_on_the_command_line_is_read_by_the_engines_rule(
         assert result.exit_code == 1
         assert one_line(result.stderr) == f"Error: {field}={typed}: {rule}"
     assert demo.events() == 49
+
+
+def test_a_known_at_day_and_a_generated_campaigns_dates_follow_the_same_rule(
+    demo: Campaign,
+) -> None:
+    known = demo("checkpoint", "--as-of", "2020-06-30", "--known-at", "20200630")
+    assert known.exit_code == 1
+    assert one_line(known.stderr) == (
+        "Error: known_at=20200630: is neither a date (YYYY-MM-DD) nor an ISO-8601 time"
+    )
+    generate = ("scenario", "generate", "--projects", "3", "--seed", "1", "--out", "-")
+    generated = demo(*generate, "--start", "2020-3-23", db=False)
+    assert generated.exit_code == 1
+    assert one_line(generated.stderr) == (
+        "Error: start=2020-3-23: must be a date written YYYY-MM-DD"
+    )

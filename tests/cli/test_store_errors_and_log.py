@@ -181,3 +181,30 @@ def test_a_log_on_a_narrow_console_folds_its_fields_and_loses_no_character(width
     lines, characters = drawn(width)
     assert max(cell_len(line) for line in lines) <= width
     assert sorted(characters) == sorted(drawn(1_000)[1])
+
+
+@pytest.mark.parametrize(
+    "state", ["x'7b'", "1000000000000000", "NULL"], ids=["cut", "number", "null"]
+)
+@pytest.mark.parametrize(
+    "command",
+    [("checkpoint", "--as-of", "2020-06-30", "--no-snapshot"), ("audit", "log")],
+    ids=["checkpoint", "audit log"],
+)
+def test_a_stored_state_that_is_not_json_is_told_in_one_line(
+    demo: Campaign, state: str, command: tuple[str, ...]
+) -> None:
+    """Written by hand into the file: every reader names the store and points at verify,
+    and verify names the event."""
+    from tests.forger import attacker
+
+    with attacker(demo.db) as conn:
+        conn.execute(f"UPDATE stored_events SET state = {state} WHERE rowid = 30")
+    result = demo(*command)
+    assert result.exit_code == 1
+    warning, line = result.stderr.splitlines()  # the triggers the forger dropped, put back
+    assert warning.startswith("warning: ") and "triggers" in warning
+    assert "holds an event the engine could not have written" in line
+    assert "run campaign audit verify" in line
+    verified = demo("audit", "verify")
+    assert verified.exit_code == 1 and "position 30" in verified.stderr

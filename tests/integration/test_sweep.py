@@ -174,7 +174,6 @@ def test_an_empty_log_with_an_event_stored_under_0_is_walked(tmp_path: Path) -> 
             "INSERT INTO stored_events(rowid, originator_id, originator_version, topic, state) "
             "VALUES (0, 'campaign', 1, 'campaign.domain:Campaign.Opened', x'7b7d')"
         )
-    assert swept(db) is None
     result = check(db)
     assert (result.ok, result.position) == (False, 1)
     assert "under the id 0" in str(result.problem)
@@ -256,3 +255,47 @@ def test_the_engines_form_is_its_own_tables_in_a_utf8_file(demo: str, tmp_path: 
     assert not in_form(demo)
     assert swept(demo) is None
     assert not check(demo).ok
+
+
+@pytest.mark.parametrize("shift", [1, 5])
+def test_a_log_whose_ids_were_rewritten_below_1_is_named_though_its_links_match(
+    demo: str, shift: int
+) -> None:
+    """The ids are not hashed: a log renumbered from 1 - shift, its links moved with it,
+    matches its chain and a digest kept outside, but the engine reads events from id 1."""
+    kept = check(demo).digest
+    with attacker(demo) as conn:
+        for table, column in (("stored_events", "rowid"), ("event_chain", "notification_id")):
+            conn.execute(f"UPDATE {table} SET {column} = {column} + 1000000")
+            conn.execute(f"UPDATE {table} SET {column} = {column} - 1000000 - ?", (shift,))
+    for result in (check(demo), check(demo, kept)):
+        assert (result.ok, result.position) == (False, 1)
+        assert f"under the id {1 - shift}, linked in the chain" in str(result.problem)
+
+
+def test_a_tree_node_past_the_last_event_is_not_swept(demo: str) -> None:
+    with attacker(demo) as conn:
+        conn.execute("INSERT INTO event_tree VALUES (?, ?)", (EVENTS + 1, bytes(32)))
+    assert swept(demo) is None
+    result = check(demo)
+    assert (result.ok, result.position) == (False, EVENTS + 1)
+    assert "past the last event" in str(result.problem)
+
+
+@pytest.mark.parametrize(
+    ("change", "position"),
+    [
+        ("UPDATE event_chain SET hash = hex(hash) WHERE position = 30", 30),
+        ("UPDATE event_chain SET hash = 30 WHERE position = 30", 30),
+        ("UPDATE stored_events SET state = NULL WHERE rowid = 30", 30),
+        ("UPDATE stored_events SET state = 1000000000000000 WHERE rowid = 30", 30),
+        ("UPDATE event_tree SET nodes = hex(nodes) WHERE position = 30", 29),
+    ],
+)
+def test_a_value_of_another_type_is_named_not_an_unexpected_error(
+    demo: str, change: str, position: int
+) -> None:
+    with attacker(demo) as conn:
+        conn.execute(change)
+    result = check(demo)
+    assert (result.ok, result.position) == (False, position)

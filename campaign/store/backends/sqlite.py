@@ -114,8 +114,12 @@ def damaged(error: sqlite3.Error) -> bool:
     return "malformed" in text or "corrupt" in text or "not a database" in text
 
 
-def _bytes(state: bytes | str) -> bytes:
-    return state.encode("utf-8") if isinstance(state, str) else bytes(state)
+def _bytes(state: object) -> bytes:
+    """A stored state as bytes: TEXT as its UTF-8, NULL or a number (rewritten by hand) as no
+    bytes, which no link or decoder takes."""
+    if isinstance(state, str):
+        return state.encode("utf-8")
+    return bytes(state) if isinstance(state, bytes | bytearray | memoryview) else b""
 
 
 EVENT_AT = (
@@ -619,11 +623,12 @@ class SQLiteLogReader:
         )
 
     def hashes_between(self, after: int, upto: int | None) -> Iterator[list[tuple[bytes]]]:
-        """See `SplitReader.hashes_between`."""
+        """See `SplitReader.hashes_between`: read by the index of the links' ids, as the walk
+        joins them to the events (a file whose index and table differ is not swept)."""
         yield from _in_batches(
             self.connection.execute(
-                f"SELECT hash FROM {CHAIN_TABLE} WHERE position > ? AND position <= ? "
-                "AND notification_id = position ORDER BY position",
+                f"SELECT hash FROM {CHAIN_TABLE} WHERE notification_id > ? "
+                "AND notification_id <= ? AND position = notification_id ORDER BY notification_id",
                 (after, LAST_ID if upto is None else upto),
             )
         )
