@@ -170,7 +170,7 @@ def _walk_in_two(
             own.links_between(split, last_event),
             None,
             total,
-            own.tree_rows_between(middle, None),
+            own.tree_rows_between(middle, total),  # by position: past it is the next log's
             sizes,
             start=start,
         )
