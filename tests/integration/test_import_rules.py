@@ -171,6 +171,19 @@ def test_a_campaign_opened_again_under_another_id_is_refused(
     )
 
 
+def test_a_request_filed_with_a_key_the_log_never_assigns_is_refused(
+    records: Records, tmp_path: Path
+) -> None:
+    """The engine writes a key's FactorKey.Assigned with the filing (the demo's at position
+    22, after its filing at 21): a log without it was not written by the engine."""
+    assert json.loads(records[21]["state"])["key"] == "DM-001/2020/power-1"
+    del records[21]
+    assert refused(records, tmp_path).startswith(
+        "line 22: key=DM-001/2020/power-1: files request DM-001-20200408-power, but the log "
+        "never assigns the key (FactorKey.Assigned)"
+    )
+
+
 THE_COMMANDS_RULES = {
     "an annual plan over the total investment": case(
         3,
