@@ -168,6 +168,7 @@ class _Importer:
             self.declared = _header(record)
             return
         position = self.position + 1
+        self.rules.line = number
         try:
             event, chained = _event(record, position)
             self._check(event, chained, record.get("hash"))
@@ -200,7 +201,7 @@ class _Importer:
         kind = _kind_of(event.topic)
         self._check_written(event, decoded, kind)
         self._check_version(event, kind)
-        self.rules.check(event.topic, state, decoded, position)
+        self.rules.check(event.topic, state, decoded)
         try:  # the fold's own handler of the event, given its state already decoded
             handler = self.folder.handler(event.topic)
             if handler is not None:
@@ -343,8 +344,8 @@ class _Importer:
         if self.declared is None:
             raise StoreError("the file is empty: not an exported campaign log")
         if (unassigned := self.rules.unassigned()) is not None:
-            position, refusal = unassigned
-            raise LineError(f"line {position + 1}", refusal)  # the header is line 1
+            line, refusal = unassigned
+            raise LineError(f"line {line}", refusal)
         if self.batch:
             self.store.insert_stored(self.batch)
         result = Verification(self.position, self.walk.head)
@@ -555,9 +556,9 @@ class _Rules:
     def __init__(self, projection: Projection) -> None:
         self.p = projection
         self.keys: dict[str, str] = {}  # each idempotency key filed: its request
-        self.filed_at: dict[str, int] = {}  # each key filed: the position of its filing
+        self.filed_at: dict[str, int] = {}  # each key filed: the file's line of its filing
         self.assigned: set[str] = set()  # each key its FactorKey.Assigned gives
-        self.at = 0  # the position of the event being checked
+        self.line = 0  # the file's line of the event being checked (blank lines count)
         self.access: dict[str, bool] = {}  # each database role granted: whether it has access
         self.by_topic: dict[str, Callable[[dict[str, Any], Any], None]] = {
             topics.CAMPAIGN_OPENED: self._opened,
@@ -578,10 +579,9 @@ class _Rules:
             topics.ACCESS_REVOKED: self._revoked,
         }
 
-    def check(self, topic: str, s: dict[str, Any], e: Any, position: int) -> None:
+    def check(self, topic: str, s: dict[str, Any], e: Any) -> None:
         """`s`: the event's state as stored (dates ISO text, as the fold keeps them); `e`:
-        the event as the engine reads it; `position`: its place in the log."""
-        self.at = position
+        the event as the engine reads it."""
         rule = self.by_topic.get(topic)
         if rule is None:
             return
@@ -759,7 +759,7 @@ class _Rules:
                     "key", key, f"already names request {self.keys[key]} (a key is filed once)"
                 )
             self.keys[key] = s["request_id"]
-            self.filed_at[key] = self.at
+            self.filed_at[key] = self.line
 
     def _request_id(self, request_id: str, base: str) -> None:
         """The id the engine gives a request: its project, filing date and category, with
@@ -849,8 +849,8 @@ class _Rules:
 
     def unassigned(self) -> tuple[int, Refused] | None:
         """The first request filed with a key that the log never assigns (the engine writes
-        the key's FactorKey.Assigned with the filing, in the same command): its position,
-        and the refusal."""
+        the key's FactorKey.Assigned with the filing, in the same command): its line, and
+        the refusal."""
         missing = [(at, key) for key, at in self.filed_at.items() if key not in self.assigned]
         if not missing:
             return None

@@ -208,3 +208,33 @@ def test_a_stored_state_that_is_not_json_is_told_in_one_line(
     assert "run campaign audit verify" in line
     verified = demo("audit", "verify")
     assert verified.exit_code == 1 and "position 30" in verified.stderr
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE stored_events SET originator_version = 'abc' WHERE rowid = 49",
+        "UPDATE stored_events SET originator_version = -1 WHERE rowid = 49",
+        "UPDATE event_chain SET hash = 1000000000000000 WHERE position = 49",
+    ],
+)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("checkpoint", "--as-of", "2020-06-30"),
+        ("project", "milestone", "DM-001", "竣工", "--date", "2020-06-30"),
+    ],
+    ids=["read", "write"],
+)
+def test_a_last_event_rewritten_with_another_type_is_refused_in_one_line(
+    demo: Campaign, change: str, command: tuple[str, ...]
+) -> None:
+    """The check of the log's tail before a read or a write names the event."""
+    from tests.forger import attacker
+
+    with attacker(demo.db) as conn:
+        conn.execute(change)
+    result = demo(*command)
+    assert result.exit_code == 1
+    assert "position 49" in result.stderr.splitlines()[-1]
+    assert demo.events() == 49

@@ -182,6 +182,16 @@ def test_a_request_filed_with_a_key_the_log_never_assigns_is_refused(
         "line 22: key=DM-001/2020/power-1: files request DM-001-20200408-power, but the log "
         "never assigns the key (FactorKey.Assigned)"
     )
+    file = rewritten(records, tmp_path / "blank.jsonl")  # a blank line counts as a line
+    lines = file.read_bytes().split(b"\n")
+    file.write_bytes(b"\n".join([*lines[:3], b"", *lines[3:]]))
+    with (
+        open_store(Settings(db=str(tmp_path / "blank.db"))) as store,
+        file.open("rb") as handle,
+        pytest.raises(LineError) as refusal,
+    ):
+        import_log(store, iter(handle))
+    assert str(refusal.value).startswith("line 23: key=DM-001/2020/power-1: files")
 
 
 THE_COMMANDS_RULES = {

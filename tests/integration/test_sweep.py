@@ -290,6 +290,12 @@ def test_a_tree_node_past_the_last_event_is_not_swept(demo: str) -> None:
         ("UPDATE stored_events SET state = NULL WHERE rowid = 30", 30),
         ("UPDATE stored_events SET state = 1000000000000000 WHERE rowid = 30", 30),
         ("UPDATE event_tree SET nodes = hex(nodes) WHERE position = 30", 29),
+        # at the middle, where two processes part, and at the head
+        ("UPDATE stored_events SET state = NULL WHERE rowid = 24", 24),
+        ("UPDATE stored_events SET state = 1000000000000000 WHERE rowid = 24", 24),
+        ("UPDATE event_chain SET hash = 1000000000000000 WHERE position = 24", 24),
+        ("UPDATE event_chain SET hash = 1000000000000000 WHERE position = 49", 49),
+        ("UPDATE event_tree SET nodes = 1000000000000000 WHERE position = 48", 47),
     ],
 )
 def test_a_value_of_another_type_is_named_not_an_unexpected_error(

@@ -101,6 +101,15 @@ LOG_TABLES = {
 SQLite keeps their statements."""
 
 
+def _linked(previous: bytes, row: Sequence[Any]) -> bytes | None:
+    """The link of a stored (originator id, version, topic, state) after `previous`; None
+    for a version no entry can hold (rewritten by hand: no link matches it)."""
+    try:
+        return link(previous, str(row[0]), int(row[1]), str(row[2]), _bytes(row[3]))
+    except (ValueError, OverflowError):
+        return None
+
+
 def _in_batches(cursor: sqlite3.Cursor) -> Iterator[list[Any]]:
     """A query's rows, ten thousand at a time."""
     cursor.arraysize = 10_000
@@ -130,12 +139,16 @@ EVENT_AT = (
 
 
 def _entry_at(cursor: Any, position: int) -> bytes:
-    """The framed bytes of the event at `position` (a leaf of the tree)."""
+    """The framed bytes of the event at `position` (a leaf of the tree); no bytes for a
+    version no entry can hold (rewritten by hand: no link or node matches it)."""
     cursor.execute(EVENT_AT, (position,))
     row = cursor.fetchone()
     if row is None:
         raise StoreError(f"the log has no event at position {position}")
-    return entry(str(row[0]), int(row[1]), str(row[2]), _bytes(row[3]))
+    try:
+        return entry(str(row[0]), int(row[1]), str(row[2]), _bytes(row[3]))
+    except (ValueError, OverflowError):
+        return b""
 
 
 def _frontier(cursor: Any, size: int) -> Frontier:
@@ -151,7 +164,7 @@ def _frontier(cursor: Any, size: int) -> Frontier:
                 f"the store's Merkle tree has no node at position {start + width}: its owner "
                 "runs campaign admin migrate"
             )
-        return nodes_at(bytes(row[0]), width.bit_length() - 1)
+        return nodes_at(_bytes(row[0]), width.bit_length() - 1)
 
     return frontier_of(size, subtree)
 
@@ -253,7 +266,7 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
             problem = "events are stored that are not in the hash chain"
         else:
             position, notification_id, stored = links[0]
-            previous = bytes(links[1][2]) if len(links) > 1 else GENESIS
+            previous = _bytes(links[1][2]) if len(links) > 1 else GENESIS
             cursor.execute(
                 "SELECT originator_id, originator_version, topic, state FROM stored_events "
                 "WHERE rowid = ?",
@@ -262,9 +275,7 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
             row = cursor.fetchone()
             if last_id != notification_id or row is None:
                 problem = f"the chain ends at position {position}, not at the last stored event"
-            elif link(previous, str(row[0]), int(row[1]), str(row[2]), _bytes(row[3])) != bytes(
-                stored
-            ):
+            elif _linked(previous, row) != _bytes(stored):
                 problem = f"the event at position {position} does not match its link"
             else:
                 return
@@ -308,7 +319,7 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
                 f"SELECT position, hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1"
             )
             row = cursor.fetchone()
-            return (int(row[0]), bytes(row[1])) if row else (0, GENESIS)
+            return (int(row[0]), _bytes(row[1])) if row else (0, GENESIS)
 
     def count_by_topic(self) -> dict[str, int]:
         with self.transaction(commit=False) as cursor:
@@ -378,7 +389,7 @@ class SQLiteLogReader:
             f"SELECT position, notification_id, hash FROM {CHAIN_TABLE} "
             "ORDER BY position DESC LIMIT 1"
         ).fetchone()
-        return (int(row[0]), int(row[1]), bytes(row[2])) if row else (0, 0, GENESIS)
+        return (int(row[0]), int(row[1]), _bytes(row[2])) if row else (0, 0, GENESIS)
 
     def chain_at(self, position: int) -> tuple[int, bytes]:
         """(notification id, hash) of the event at `position` (0: before the first)."""
@@ -389,7 +400,7 @@ class SQLiteLogReader:
         ).fetchone()
         if row is None:
             raise StoreError(f"the log has no event at position {position}")
-        return int(row[0]), bytes(row[1])
+        return int(row[0]), _bytes(row[1])
 
     def state_at(self, position: int) -> bytes:
         row = self.connection.execute(
@@ -399,8 +410,7 @@ class SQLiteLogReader:
         ).fetchone()
         if row is None:
             raise StoreError(f"the log has no event at position {position}")
-        state = row[0]
-        return state.encode("utf-8") if isinstance(state, str) else bytes(state)
+        return _bytes(row[0])
 
     def entry_at(self, position: int) -> bytes:
         """The framed bytes of the event at `position`: its leaf in the tree."""
@@ -419,7 +429,7 @@ class SQLiteLogReader:
         row = self.connection.execute(
             f"SELECT nodes FROM {TREE_TABLE} WHERE position = ?", (position,)
         ).fetchone()
-        return None if row is None else bytes(row[0])
+        return None if row is None else _bytes(row[0])
 
     def tree_rows(self) -> Iterator[list[tuple[int, bytes]]]:
         """Every stored (position, nodes) of the tree, in position order."""
