@@ -120,7 +120,12 @@ def _as_typed(refusal: Refusal, ctx: click.Context) -> str:
         return refusal.message
     param = next((p for p in ctx.command.params if p.name == cause.field), None)
     value = ctx.params.get(cause.field)
-    if param is None or not isinstance(param.type, Vocabulary) or value != cause.value:
+    if (
+        param is None
+        or not isinstance(param.type, Vocabulary)
+        or not isinstance(value, str)
+        or value != cause.value
+    ):
         return refusal.message
     said = f"{cause.field}={shown(cause.value)}:"  # how the refusal begins (`Refused`)
     typed: dict[str, str] = ctx.meta.get(TYPED, {})

@@ -21,6 +21,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Protocol
 
 from campaign.store.heads import STAMP, STAMP_FORM
+from campaign.store.tree import LEAF, NODE
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterator
@@ -52,7 +53,6 @@ SMALL = 1 << 12
 LENGTHS = [n.to_bytes(4, "big") for n in range(SMALL)]
 SIZES = [n.to_bytes(8, "big") for n in range(SMALL)]
 VERSIONS = {n: n.to_bytes(8, "big") for n in range(SMALL)}  # a dict: no negative index
-LEAF, NODE = b"\x00", b"\x01"  # RFC 9162's prefixes
 
 _first = itemgetter(0)
 

@@ -33,7 +33,7 @@ from eventsourcing.utils import resolve_topic
 from pydantic import ValidationError, create_model
 
 from campaign.app import commands
-from campaign.audit.verify import UNLINKED, Verification, Walk, raw_state, verify_chain
+from campaign.audit.verify import UNLINKED, Verification, Walk, verify_chain
 from campaign.domain import topics
 from campaign.domain.access import check_kind, check_role
 from campaign.domain.errors import CampaignError, LineError, Refused, StoreError
@@ -48,6 +48,7 @@ from campaign.read.fold import Folder
 from campaign.store.chain import GENESIS, parse_digest
 from campaign.store.codec import EventMapper, OrjsonTranscoder
 from campaign.store.heads import STAMP, stamp_of
+from campaign.store.readers import stored_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -91,7 +92,7 @@ def export(store: EventStore, out: IO[bytes]) -> Verification:
                     "originator_id": originator_id,
                     "originator_version": int(version),
                     "topic": topic,
-                    "state": raw_state(state).decode("utf-8"),
+                    "state": stored_bytes(state).decode("utf-8"),
                     "hash": bytes(chained or b"").hex(),
                 }
                 out.write(orjson.dumps(line) + b"\n")

@@ -33,7 +33,7 @@ from campaign.read.replay import alike_on_one_process, fold_range
 from campaign.read.snapshots import FORMAT, content, dump
 from campaign.store.chain import GENESIS, digest, link_entry, parse_digest
 from campaign.store.heads import HEX_ROOT, PUBLICATIONS, stamp_of, stored_tree
-from campaign.store.readers import SplitReader
+from campaign.store.readers import SplitReader, stored_bytes
 from campaign.store.tree import Frontier, entry, frontier_of, node_hash
 
 if TYPE_CHECKING:
@@ -403,7 +403,7 @@ class Walk:
         position = self.at = self.position
         if chained_at != position or notification_id < 1:
             return _misplaced(chained_at, position, notification_id)
-        raw = state if state.__class__ is bytes else raw_state(state)
+        raw = state if state.__class__ is bytes else stored_bytes(state)
         framed = _framed(originator_id, version, topic, raw)
         hasher = sha256(self.head)
         hasher.update(framed)
@@ -594,14 +594,6 @@ def _as_bytes(value: object) -> bytes | None:
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value)
     return None
-
-
-def raw_state(state: object) -> bytes:
-    """A stored state as bytes: a value rewritten as TEXT by hand is hashed as its UTF-8;
-    NULL or a number as no bytes (no link matches it)."""
-    if isinstance(state, str):
-        return state.encode("utf-8")
-    return _as_bytes(state) or b""
 
 
 def _check_digest(

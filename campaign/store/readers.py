@@ -34,6 +34,14 @@ Snapshot = tuple[int, bytes, bytes, bytes]
 """(position, chain hash at that position, data, digest) of a stored projection snapshot."""
 
 
+def stored_bytes(value: object) -> bytes:
+    """A stored state (or hash) as bytes: TEXT as its UTF-8, NULL or a number (rewritten by
+    hand) as no bytes, which no link, node or decoder takes."""
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    return bytes(value) if isinstance(value, bytes | bytearray | memoryview) else b""
+
+
 LAST_ID = 2**63 - 1
 """Past every notification id (a signed 64-bit integer in both stores): a span's end when
 none is given."""

@@ -45,12 +45,16 @@ def entry(originator_id: str, version: int, topic: str, state: bytes) -> bytes:
     )
 
 
+LEAF, NODE = b"\x00", b"\x01"
+"""RFC 9162's prefixes of a leaf's and an inner node's hash."""
+
+
 def leaf_hash(data: bytes) -> bytes:
-    return hashlib.sha256(b"\x00" + data).digest()
+    return hashlib.sha256(LEAF + data).digest()
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:
-    return hashlib.sha256(b"\x01" + left + right).digest()
+    return hashlib.sha256(NODE + left + right).digest()
 
 
 def split(n: int) -> int:

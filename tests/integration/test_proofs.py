@@ -20,10 +20,10 @@ from campaign import Settings, open_engine, open_store
 from campaign.app.queries import checkpoint_document, publish
 from campaign.app.scenario import load
 from campaign.audit.proofs import consistency_proof, current_head, verify_against
-from campaign.audit.verify import raw_state
 from campaign.store.backends.postgres import PostgresLogReader
 from campaign.store.heads import PUBLICATIONS, head_at, parse_head
 from campaign.store.keys import generate, public_pem
+from campaign.store.readers import stored_bytes
 from campaign.store.tree import entry
 from cli.context import Config
 from cli.main import cli
@@ -72,7 +72,7 @@ def entries(db: str) -> list[bytes]:
         reader = store.reader()
         try:
             return [
-                entry(str(oid), int(version), str(topic), raw_state(state))
+                entry(str(oid), int(version), str(topic), stored_bytes(state))
                 for batch in reader.links()
                 for _, oid, version, topic, state, _, _ in batch
             ]

@@ -26,7 +26,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore, SQL
 
 from campaign.domain.errors import StoreError
 from campaign.store.chain import GENESIS, link, link_entry
-from campaign.store.readers import LAST_ID, may_pass, numbered, prefix_range
+from campaign.store.readers import LAST_ID, may_pass, numbered, prefix_range, stored_bytes
 from campaign.store.schema import SCHEMA_VERSION
 from campaign.store.tree import Frontier, entry, frontier_of, leaf_hash, nodes_at
 
@@ -105,7 +105,7 @@ def _linked(previous: bytes, row: Sequence[Any]) -> bytes | None:
     """The link of a stored (originator id, version, topic, state) after `previous`; None
     for a version no entry can hold (rewritten by hand: no link matches it)."""
     try:
-        return link(previous, str(row[0]), int(row[1]), str(row[2]), _bytes(row[3]))
+        return link(previous, str(row[0]), int(row[1]), str(row[2]), stored_bytes(row[3]))
     except (ValueError, OverflowError):
         return None
 
@@ -123,14 +123,6 @@ def damaged(error: sqlite3.Error) -> bool:
     return "malformed" in text or "corrupt" in text or "not a database" in text
 
 
-def _bytes(state: object) -> bytes:
-    """A stored state as bytes: TEXT as its UTF-8, NULL or a number (rewritten by hand) as no
-    bytes, which no link or decoder takes."""
-    if isinstance(state, str):
-        return state.encode("utf-8")
-    return bytes(state) if isinstance(state, bytes | bytearray | memoryview) else b""
-
-
 EVENT_AT = (
     "SELECT e.originator_id, e.originator_version, e.topic, e.state "
     f"FROM {CHAIN_TABLE} c JOIN stored_events e ON e.rowid = c.notification_id "
@@ -146,7 +138,7 @@ def _entry_at(cursor: Any, position: int) -> bytes:
     if row is None:
         raise StoreError(f"the log has no event at position {position}")
     try:
-        return entry(str(row[0]), int(row[1]), str(row[2]), _bytes(row[3]))
+        return entry(str(row[0]), int(row[1]), str(row[2]), stored_bytes(row[3]))
     except (ValueError, OverflowError):
         return b""
 
@@ -164,7 +156,7 @@ def _frontier(cursor: Any, size: int) -> Frontier:
                 f"the store's Merkle tree has no node at position {start + width}: its owner "
                 "runs campaign admin migrate"
             )
-        return nodes_at(_bytes(row[0]), width.bit_length() - 1)
+        return nodes_at(stored_bytes(row[0]), width.bit_length() - 1)
 
     return frontier_of(size, subtree)
 
@@ -266,7 +258,7 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
             problem = "events are stored that are not in the hash chain"
         else:
             position, notification_id, stored = links[0]
-            previous = _bytes(links[1][2]) if len(links) > 1 else GENESIS
+            previous = stored_bytes(links[1][2]) if len(links) > 1 else GENESIS
             cursor.execute(
                 "SELECT originator_id, originator_version, topic, state FROM stored_events "
                 "WHERE rowid = ?",
@@ -275,7 +267,7 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
             row = cursor.fetchone()
             if last_id != notification_id or row is None:
                 problem = f"the chain ends at position {position}, not at the last stored event"
-            elif _linked(previous, row) != _bytes(stored):
+            elif _linked(previous, row) != stored_bytes(stored):
                 problem = f"the event at position {position} does not match its link"
             else:
                 return
@@ -299,7 +291,7 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
             rows = []
             raw = cursor.sqlite_cursor if hasattr(cursor, "sqlite_cursor") else cursor
             for position, row in enumerate(raw, 1):  # row by row: the log may be long
-                framed = entry(str(row[0]), int(row[1]), str(row[2]), _bytes(row[3]))
+                framed = entry(str(row[0]), int(row[1]), str(row[2]), stored_bytes(row[3]))
                 completed = frontier.append(leaf_hash(framed))
                 if completed and position > have:
                     rows.append((position, completed))
@@ -319,7 +311,7 @@ class CampaignSQLiteDatastore(SQLiteDatastore):
                 f"SELECT position, hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1"
             )
             row = cursor.fetchone()
-            return (int(row[0]), _bytes(row[1])) if row else (0, GENESIS)
+            return (int(row[0]), stored_bytes(row[1])) if row else (0, GENESIS)
 
     def count_by_topic(self) -> dict[str, int]:
         with self.transaction(commit=False) as cursor:
@@ -389,7 +381,7 @@ class SQLiteLogReader:
             f"SELECT position, notification_id, hash FROM {CHAIN_TABLE} "
             "ORDER BY position DESC LIMIT 1"
         ).fetchone()
-        return (int(row[0]), int(row[1]), _bytes(row[2])) if row else (0, 0, GENESIS)
+        return (int(row[0]), int(row[1]), stored_bytes(row[2])) if row else (0, 0, GENESIS)
 
     def chain_at(self, position: int) -> tuple[int, bytes]:
         """(notification id, hash) of the event at `position` (0: before the first)."""
@@ -400,7 +392,7 @@ class SQLiteLogReader:
         ).fetchone()
         if row is None:
             raise StoreError(f"the log has no event at position {position}")
-        return int(row[0]), _bytes(row[1])
+        return int(row[0]), stored_bytes(row[1])
 
     def state_at(self, position: int) -> bytes:
         row = self.connection.execute(
@@ -410,7 +402,7 @@ class SQLiteLogReader:
         ).fetchone()
         if row is None:
             raise StoreError(f"the log has no event at position {position}")
-        return _bytes(row[0])
+        return stored_bytes(row[0])
 
     def entry_at(self, position: int) -> bytes:
         """The framed bytes of the event at `position`: its leaf in the tree."""
@@ -421,7 +413,7 @@ class SQLiteLogReader:
         row = self.connection.execute(EVENT_AT, (position,)).fetchone()
         if row is None:
             raise StoreError(f"the log has no event at position {position}")
-        return str(row[0]), int(row[1]), str(row[2]), _bytes(row[3])
+        return str(row[0]), int(row[1]), str(row[2]), stored_bytes(row[3])
 
     def tree_nodes(self, position: int) -> bytes | None:
         """The hashes of the perfect subtrees the event at `position` completes (None when
@@ -429,7 +421,7 @@ class SQLiteLogReader:
         row = self.connection.execute(
             f"SELECT nodes FROM {TREE_TABLE} WHERE position = ?", (position,)
         ).fetchone()
-        return None if row is None else _bytes(row[0])
+        return None if row is None else stored_bytes(row[0])
 
     def tree_rows(self) -> Iterator[list[tuple[int, bytes]]]:
         """Every stored (position, nodes) of the tree, in position order."""
@@ -545,7 +537,7 @@ class SQLiteLogReader:
             "AND originator_version = 1 AND +rowid <= ? ORDER BY rowid DESC",
             (*prefix_range(prefix), upto),
         ).fetchall()
-        return [(int(at), _bytes(state)) for at, state in rows]
+        return [(int(at), stored_bytes(state)) for at, state in rows]
 
     def reopen(self) -> SQLiteLogReader:
         """A reader of its own (for a forked process: connections are not shared)."""
