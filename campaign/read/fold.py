@@ -51,6 +51,17 @@ class Report(msgspec.Struct, gc=False):
 _decode_report = msgspec.json.Decoder(Report).decode
 
 
+def read_report(state: bytes) -> Report | dict[str, Any]:
+    """A stored daily report or correction as the fold reads it: the fields it needs, or, for
+    a state of another shape, the whole state decoded (for `record_day`, which fails on it as
+    it always has)."""
+    try:
+        return _decode_report(state)
+    except (msgspec.MsgspecError, RecursionError, TypeError):  # TypeError: not bytes
+        decoded: dict[str, Any] = orjson.loads(state)
+        return decoded
+
+
 class Reporter(Protocol):
     """Folds one daily report (see `reporter`); `at_id`: its notification id."""
 

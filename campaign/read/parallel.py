@@ -25,8 +25,18 @@ from typing import TYPE_CHECKING, Any
 
 from orjson import loads
 
+from campaign.domain import topics
 from campaign.domain.topics import PROJECT_ID_PREFIX
-from campaign.read.fold import CORRECTED, REGISTERED, REPORTED, elided, reporter
+from campaign.read.fold import (
+    CORRECTED,
+    REGISTERED,
+    REPORTED,
+    Report,
+    elided,
+    read_report,
+    reporter,
+)
+from campaign.read.projection import record_values
 from campaign.store.readers import SplitReader
 
 if TYPE_CHECKING:
@@ -160,10 +170,26 @@ def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> in
     _, status = os.waitpid(child, 0)
     if status != 0 or ledgers.memory is not mapping:
         raise SplitFailed("the second process failed")
-    corrected = folder.handlers[CORRECTED]
-    for e in corrections:
-        corrected(e)
+    _correct(folder, corrections)
     return upto - after
+
+
+def _correct(folder: Folder, corrections: list[Report | dict[str, Any]]) -> None:
+    """Fold the corrections kept back, in log order (`_fold_rest` read them)."""
+    p = folder.p
+    projects = p.projects
+    ledgers = projects.ledgers
+    row_of, days, day_index = projects.row_of, ledgers.days, p.day_index
+    investment, funds, pct = ledgers.investment, ledgers.funds, ledgers.pct
+    corrected = folder.handlers[CORRECTED]
+    for c in corrections:
+        if isinstance(c, Report):
+            at = row_of[c.code] * days + day_index[c.date]
+            record_values(
+                investment, funds, pct, at, c.investment_yuan, c.funds_yuan, c.physical_pct
+            )
+        else:
+            corrected(c)
 
 
 def _stretch(after: int, upto: int, k: int) -> tuple[int, int]:
@@ -214,11 +240,14 @@ class _Reports:
             report(state, at_id)
 
 
-def _fold_rest(folder: Folder, reader: SplitReader, span: tuple[int, int]) -> list[dict[str, Any]]:
-    """This process: every event but the reports into the projection, corrections kept for
-    after."""
+def _fold_rest(
+    folder: Folder, reader: SplitReader, span: tuple[int, int]
+) -> list[Report | dict[str, Any]]:
+    """This process: every event but the reports into the projection, corrections read and
+    kept for after (as a report is read, when their events need no upcasting)."""
     handler_of = folder.handler
-    corrections: list[dict[str, Any]] = []
+    corrections: list[Report | dict[str, Any]] = []
+    read = read_report if topics.version(CORRECTED) == 1 else loads
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -226,7 +255,7 @@ def _fold_rest(folder: Folder, reader: SplitReader, span: tuple[int, int]) -> li
             for kind, state in batch:
                 assert kind is not None
                 if kind == CORRECTED:
-                    corrections.append(loads(state))
+                    corrections.append(read(state))
                     continue
                 handler = handler_of(kind)
                 if handler is not None:

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from campaign.figures.project import physical_pct
-from campaign.read.fold import reporter
+from campaign.read import parallel
+from campaign.read.fold import CORRECTED, Folder, read_report, reporter
 from campaign.read.projection import (
     LEDGERS,
     NO_PCT,
@@ -267,6 +268,34 @@ def test_the_fold_reads_a_stored_report_as_record_day_reads_it_decoded(
         )
     for name in LEDGERS:
         assert by_reporter.projects.ledgers.used(name).tolist() == ledgers.used(name).tolist()
+
+
+@settings(deadline=None)  # no example is timed: this machine is shared
+@given(corrections=STORED_REPORTS)
+def test_corrections_kept_back_by_two_processes_fold_as_the_handler_folds_them(
+    corrections: list[tuple[int, int, dict[str, Any]]],
+) -> None:
+    """The two-process fold reads each correction as a report is read (`read_report`) while
+    the reports are folded, and folds them after, in log order (`_correct`): the same cells as
+    the correction's handler given each state decoded whole."""
+    kept, handled = Folder(), Folder()
+    for folder in (kept, handled):
+        folder.p.open({"name": "试", "year": 2020, "start": "2020-03-01", "end": "2020-06-30"})
+        for n in range(3):
+            folder.p.projects.register({**REGISTERED, "code": f"ZZ-{n:03d}"})
+    states = []
+    for row, day, fields in corrections:
+        date = (dt.date(2020, 1, 1) + dt.timedelta(days=day)).isoformat()
+        stored = {"timestamp": "2020-03-16T09:00:16.000000+00:00", "date": date}
+        states.append(orjson.dumps(stored | {"code": f"ZZ-{row:03d}", "reason": "核", **fields}))
+    parallel._correct(kept, [read_report(state) for state in states])
+    for state in states:
+        handled.handlers[CORRECTED](orjson.loads(state))
+    for name in LEDGERS:
+        assert (
+            kept.p.projects.ledgers.used(name).tolist()
+            == handled.p.projects.ledgers.used(name).tolist()
+        )
 
 
 @pytest.mark.parametrize(
