@@ -8,6 +8,7 @@ only when a command runs, so that `--help` and a single append stay quick.
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import sys
 import threading
@@ -65,7 +66,13 @@ def cli() -> None:
 
 
 def main() -> None:
-    """Entry point: no traceback ever reaches a user."""
+    """Entry point: no traceback ever reaches a user.
+
+    A command is one short process, so Python's cyclic collector is off for all of it: what a
+    command makes is freed by reference counting, and the rest with the process. Left on, it
+    would scan every object a query made once the query is done (0.05 s after a checkpoint of
+    12,658 projects), and the modules' objects again and again as they are imported."""
+    gc.disable()
     try:
         cli.main(standalone_mode=False, obj=Config())
     except click.exceptions.Abort:
