@@ -206,6 +206,20 @@ def _halved(
     return lambda done, _: progress(done * 2, total)
 
 
+def _ended(status: int, received: bytes) -> str:
+    """How the second process ended without its result, from its wait status."""
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:
+        try:
+            name = f" ({signal.Signals(-code).name})"
+        except ValueError:  # a signal Python has no name for
+            name = ""
+        return f"it was stopped by signal {-code}{name}"
+    if code == 0 and not received:
+        return "it ended without its result"
+    return f"it ended with exit code {code}"
+
+
 @dataclass(frozen=True, slots=True)
 class Failed:
     """The second process's failure, why as it said."""
@@ -248,7 +262,7 @@ def _in_two(
             os.kill(child, signal.SIGKILL)
             os.waitpid(child, 0)
     if status != 0 or not received:
-        return one, Failed(f"it ended with exit code {os.waitstatus_to_exitcode(status)}")
+        return one, Failed(_ended(status, received))
     other: B | Failed = pickle.loads(received)  # our own child's bytes
     return one, other
 
