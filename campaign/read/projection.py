@@ -691,7 +691,7 @@ def record_day(
     )
 
 
-def record_values(  # noqa: PLR0917 (positional: called once a report)
+def record_values(  # noqa: PLR0917 (positional: called once a correction)
     investment: Ledger,
     funds: Ledger,
     pct: Ledger,
@@ -702,7 +702,8 @@ def record_values(  # noqa: PLR0917 (positional: called once a report)
     /,
 ) -> None:
     """`record_day` of a report's values, each None where the report does not give it (by
-    position: the fold calls it once for each of a million reports)."""
+    position: the two-process fold calls it once for each correction; its reports are
+    folded by `campaign.read.fold.reporter`, which writes the same out)."""
     if invested is not None:
         investment[i] = invested
         if not invested and pct[i] == NO_PCT:  # a report of 0 (or a correction to 0) marks its day
