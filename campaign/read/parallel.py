@@ -10,8 +10,9 @@ once done with the rest, this process folds reports too, stretch by stretch from
 until the two meet. However fast each core is at that moment, both finish at about the same
 time.
 
-Used for long stretches of a SQLite log; shorter ones, other backends, or a daily report
-whose events need upcasting, fold in one process.
+Used for long stretches of a SQLite or PostgreSQL log (each process reads its own rows, on its
+own connection; on PostgreSQL both read the same snapshot of the log); shorter ones, other
+stores, or a daily report whose events need upcasting, fold in one process.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from campaign.read.fold import (
     reporter,
 )
 from campaign.read.projection import record_values
-from campaign.store.readers import SplitReader
+from campaign.store.readers import FoldReader
 
 if TYPE_CHECKING:
     from campaign.read.fold import Folder
@@ -100,12 +101,12 @@ def _own_running() -> int:
 
 def usable(
     reader: object, projection: Projection, events: int, minimum: int = MIN_EVENTS
-) -> SplitReader | None:
+) -> FoldReader | None:
     """The reader, when a span of `events` is to be folded on two processes."""
     if (
         projection.campaign is not None
         and elided() is not None
-        and isinstance(reader, SplitReader)
+        and isinstance(reader, FoldReader)
         and two_processes(events, minimum)
     ):
         return reader
@@ -121,7 +122,7 @@ class SplitFailed(Exception):
     what the engine writes): the caller folds it again on one process, from the start."""
 
 
-def fold_split(folder: Folder, reader: SplitReader, after: int, upto: int) -> int:
+def fold_split(folder: Folder, reader: FoldReader, after: int, upto: int) -> int:
     """Fold the events with after < notification id <= upto; returns how many there are.
     The ledgers' mapping is made big enough for every project registered by `upto` first, so
     that both processes write into the same pages and add the same rows. Raises SplitFailed
@@ -234,14 +235,14 @@ class _Reports:
         self.unchecked = reporter(projects, day_index)
         self.last_born = max(born.values(), default=0)
 
-    def fold(self, reader: SplitReader, span: tuple[int, int]) -> None:
+    def fold(self, reader: FoldReader, span: tuple[int, int]) -> None:
         report = self.checked if span[0] < self.last_born else self.unchecked
         for at_id, state in reader.states_of(*span, REPORTED):
             report(state, at_id)
 
 
 def _fold_rest(
-    folder: Folder, reader: SplitReader, span: tuple[int, int]
+    folder: Folder, reader: FoldReader, span: tuple[int, int]
 ) -> list[Report | dict[str, Any]]:
     """This process: every event but the reports into the projection, corrections read and
     kept for after (as a report is read, when their events need no upcasting)."""

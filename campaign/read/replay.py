@@ -23,7 +23,7 @@ from campaign.domain.time import DEFAULT_TIMEZONE, format_recorded
 from campaign.read import parallel
 from campaign.read.collector import collector_paused
 from campaign.read.fold import Folder, elided
-from campaign.store.readers import SplitReader
+from campaign.store.readers import FoldReader
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -187,7 +187,7 @@ def fold_range(
         done += 1
         after += 1
     if parallel.usable(reader, folder.p, upto - after, minimum):
-        assert isinstance(reader, SplitReader)
+        assert isinstance(reader, FoldReader)
         folder.p.position += parallel.fold_split(folder, reader, after, upto)
         if progress is not None:  # the two sides read different rows: report the whole span
             progress(done + upto - after, total)

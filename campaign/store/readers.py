@@ -140,8 +140,9 @@ class LogReader(Protocol):
 
 
 @runtime_checkable
-class SplitReader(LogReader, Protocol):
-    """A reader that can share a span of the log out between two processes (SQLite)."""
+class FoldReader(LogReader, Protocol):
+    """A reader that can share a span of the log out between two processes, for the fold
+    (`campaign.read.parallel`): SQLite and PostgreSQL."""
 
     def batches_without(self, after: int, upto: int, topic: str) -> Iterator[list[Row]]:
         """(topic, state) of the events in the span that are not of `topic`, in log order."""
@@ -158,8 +159,19 @@ class SplitReader(LogReader, Protocol):
         ids start with `prefix` created in the span, in log order."""
         ...
 
+    def reopen(self) -> FoldReader:
+        """A reader of its own, for a forked process (connections are not shared), that reads
+        the log as this one does."""
+        ...
+
+
+@runtime_checkable
+class SplitReader(FoldReader, Protocol):
+    """A reader that can also share `audit verify`'s checks out between two processes
+    (SQLite)."""
+
     def reopen(self) -> SplitReader:
-        """A reader of its own, for a forked process (connections are not shared)."""
+        """See `FoldReader.reopen`."""
         ...
 
     def extent(self) -> tuple[int, int, int]:

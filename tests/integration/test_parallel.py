@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import given
 
-from campaign import Settings, open_engine, open_store
+from campaign import Settings, open_engine, open_store, parse_command
 from campaign.app.scenario import load
 from campaign.domain.errors import StoreError
 from campaign.domain.topics import PROJECT_ID_PREFIX
@@ -24,6 +24,7 @@ from campaign.read import parallel
 from campaign.read.replay import replay_log
 from campaign.read.snapshots import SnapshotStore, dump
 from campaign.store.backends.sqlite import SQLiteLogReader
+from campaign.store.readers import FoldReader
 from scenarios.generator import generate
 from tests.conftest import SHANGHAI
 from tests.forger import attacker, rechain
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from campaign.app.ports import EventStore
+    from tests.postgres_server import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[2]
 ONE = 10**12  # a threshold no log reaches: one process
@@ -94,6 +96,71 @@ def test_two_processes_fold_the_same_projection_as_one(
     with open_store(Settings(db=generated)) as store:
         assert folded(store, TWO, **query) == folded(store, ONE, **query)
     assert calls  # the two-process fold really ran
+
+
+@pytest.fixture(scope="module")
+def generated_postgres(generated: str, postgres: PostgresServer) -> str:
+    """The same campaign loaded into a PostgreSQL store."""
+    url = postgres.create_database("parallel_fold")
+    open_store(Settings(db=url), mode="init").close()
+    scenario = Path(generated).with_name("g.jsonl")
+    with open_engine(Settings(db=url, clock=LATER)) as engine:
+        load(engine, scenario, actor="t")
+    return url
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "query", [{}, {"known_at": dt.datetime(2020, 5, 1, 12, tzinfo=SHANGHAI)}, {"upto": 7_777}]
+)
+def test_on_postgresql_two_processes_fold_the_same_projection_as_one_and_as_sqlite(
+    generated: str, generated_postgres: str, query: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each process reads its own rows on its own connection, in the same snapshot."""
+    monkeypatch.setattr(parallel, "CHUNK", 500)
+    calls: list[int] = []
+    split = parallel.fold_split
+
+    def spy(*args: Any, **kwargs: Any) -> int:
+        calls.append(1)
+        return split(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "fold_split", spy)
+    with open_store(Settings(db=generated_postgres)) as store:
+        two = folded(store, TWO, **query)
+        assert calls  # the two-process fold really ran
+        assert two == folded(store, ONE, **query)
+    with open_store(Settings(db=generated)) as store:
+        assert two == folded(store, ONE, **query)
+
+
+@pytest.mark.postgres
+def test_a_reader_reopened_on_postgresql_reads_the_log_as_the_first_one_did(
+    generated_postgres: str, postgres: PostgresServer
+) -> None:
+    """Events appended after the first reader began are not read by a reader reopened from
+    it: the two processes of a fold see the same log."""
+    url = postgres.create_database("parallel_snapshot")
+    open_store(Settings(db=url), mode="init").close()
+    with open_engine(Settings(db=url, clock=LATER)) as engine:
+        opened = {"name": "试", "year": 2020, "start": "2020-03-23", "end": "2020-06-30"}
+        engine.execute(parse_command("open_campaign", opened), actor="t")
+        reader = engine.store.reader()
+        assert isinstance(reader, FoldReader)
+        try:
+            before = reader.head()
+            amend = {"date": "2020-07-03", "reason": "加开调度会", "checkpoints": ["2020-07-15"]}
+            engine.execute(parse_command("amend_campaign", amend), actor="t")  # appended after
+            assert engine.store.reader().head() != before
+            again = reader.reopen()
+            try:
+                assert again.head() == before
+                rows = list(again.batches_without(0, 10, "none"))
+                assert len(rows) == 1 and rows == list(reader.batches_without(0, 10, "none"))
+            finally:
+                again.close()
+        finally:
+            reader.close()
 
 
 def test_with_snapshots_on_the_way_the_result_is_the_same(generated: str, tmp_path: Path) -> None:

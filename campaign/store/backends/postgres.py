@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import psycopg
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
-from psycopg.sql import SQL, Composed, Identifier
+from psycopg.sql import SQL, Composed, Identifier, Literal
 
 from campaign.domain.errors import StoreError
 from campaign.store.backends import postgres_schema
@@ -311,12 +311,30 @@ def _like(prefix: str) -> str:
     return "".join("\\" + c if c in "\\%_" else c for c in prefix) + "%"
 
 
-class PostgresLogReader:
-    """A read-only, repeatable-read snapshot of the log for the replay core."""
+_READ_ONLY = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
-    def __init__(self, kwargs: dict[str, Any], schema: str, events_table: str) -> None:
+
+class PostgresLogReader:
+    """A read-only, repeatable-read snapshot of the log for the replay core. Its snapshot is
+    exported, so that a reader reopened in a forked process (`reopen`) reads the log as this
+    one does."""
+
+    def __init__(
+        self, kwargs: dict[str, Any], schema: str, events_table: str, snapshot: str | None = None
+    ) -> None:
+        self.opened = (kwargs, schema, events_table)
         self.connection = psycopg.connect(**kwargs, autocommit=False)
-        self.connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        self.connection.execute(_READ_ONLY)
+        self.snapshot = snapshot
+        if snapshot is not None:  # the snapshot of the reader this one was reopened from
+            self.connection.execute(SQL("SET TRANSACTION SNAPSHOT {}").format(Literal(snapshot)))
+        else:
+            try:
+                exported = self.connection.execute("SELECT pg_export_snapshot()").fetchone()
+                self.snapshot = None if exported is None else str(exported[0])
+            except psycopg.Error:  # a server that exports none: two processes are not to be had
+                self.connection.rollback()
+                self.connection.execute(_READ_ONLY)
         names = {
             "schema": Identifier(schema),
             "events": Identifier(events_table),
@@ -383,6 +401,22 @@ class PostgresLogReader:
             "SELECT CASE WHEN topic = %s THEN NULL ELSE topic END, state FROM {schema}.{events} "
             "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id"
         ).format(**names)
+        span = "notification_id > %s AND notification_id <= %s ORDER BY notification_id"
+        self.sql_rows_without = SQL(
+            "SELECT topic, state FROM {schema}.{events} WHERE topic <> %s AND " + span
+        ).format(**names)
+        self.sql_states_of = SQL(
+            "SELECT notification_id, state FROM {schema}.{events} "
+            "WHERE (topic = %s OR topic IS NULL) AND " + span
+        ).format(**names)
+        created_in = SQL(
+            "SELECT notification_id, state FROM {schema}.{events} WHERE {test} "
+            "AND originator_version = 1 AND topic = %s AND " + span
+        )
+        self.sql_created_in_range = created_in.format(
+            test=SQL("originator_id >= %s AND originator_id < %s"), **names
+        )
+        self.sql_created_in_pattern = created_in.format(test=SQL("originator_id LIKE %s"), **names)
 
     def head(self) -> tuple[int, int, bytes]:
         row = self.connection.execute(self.sql_head).fetchone()
@@ -428,6 +462,43 @@ class PostgresLogReader:
             cursor.execute(self.sql_rows, (elide, after, upto))
             while batch := cursor.fetchmany(10_000):
                 yield batch
+
+    def batches_without(self, after: int, upto: int, topic: str) -> Iterator[list[Row]]:
+        """See `FoldReader.batches_without`."""
+        with self.connection.cursor(name="rest", binary=True) as cursor:
+            cursor.execute(self.sql_rows_without, (topic, after, upto))
+            while batch := cursor.fetchmany(10_000):
+                yield batch
+
+    def states_of(self, after: int, upto: int, topic: str) -> list[tuple[int, bytes]]:
+        """See `FoldReader.states_of`: an event without a topic is taken as of `topic`, as
+        `batches` gives it when eliding `topic`."""
+        with self.connection.cursor(binary=True) as cursor:
+            rows: list[tuple[int, bytes]] = cursor.execute(
+                self.sql_states_of, (topic, after, upto)
+            ).fetchall()
+        return rows
+
+    def created_between(
+        self, prefix: str, topic: str, after: int, upto: int
+    ) -> list[tuple[int, bytes]]:
+        """See `FoldReader.created_between`: by the primary key's index where the ids' order
+        is their bytes' (see `created_states`)."""
+        if self.byte_ordered:
+            found = self.connection.execute(
+                self.sql_created_in_range, (*prefix_range(prefix), topic, after, upto)
+            )
+        else:
+            found = self.connection.execute(
+                self.sql_created_in_pattern, (_like(prefix), topic, after, upto)
+            )
+        return [(int(at), bytes(state)) for at, state in found.fetchall()]
+
+    def reopen(self) -> PostgresLogReader:
+        """See `FoldReader.reopen`: a connection of its own, in this reader's snapshot."""
+        if self.snapshot is None:
+            raise StoreError("this reader's snapshot of the log cannot be shared")
+        return PostgresLogReader(*self.opened, snapshot=self.snapshot)
 
     def candidates(
         self, after: int, upto: int | None, topics: Sequence[str], words: Sequence[bytes]
