@@ -152,6 +152,7 @@ def fold_split(folder: Folder, reader: FoldReader, after: int, upto: int) -> int
             reports = _Reports(projects, p.day_index, born)
             while (k := claims.front()) is not None:
                 reports.fold(own, _stretch(after, upto, k))
+            own.close()  # its own connection, ended as the server expects
             status = 0 if ledgers.memory is mapping else 1
         finally:
             os._exit(status)
