@@ -214,7 +214,7 @@ def _ended(status: int, received: bytes) -> str:
             name = f" ({signal.Signals(-code).name})"
         except ValueError:  # a signal Python has no name for
             name = ""
-        return f"it was stopped by signal {-code}{name}"
+        return f"it was ended by signal {-code}{name}"
     if code == 0 and not received:
         return "it ended without its result"
     return f"it ended with exit code {code}"

@@ -107,6 +107,7 @@ def usable(
         projection.campaign is not None
         and elided() is not None
         and isinstance(reader, FoldReader)
+        and reader.shareable()
         and two_processes(events, minimum)
     ):
         return reader
@@ -147,12 +148,14 @@ def fold_split(folder: Folder, reader: FoldReader, after: int, upto: int) -> int
         try:
             gc.disable()
             own = reader.reopen()
-            for _, code in registered:  # their rows: the next, as in the other process
-                projects.row_of[code] = ledgers.add()
-            reports = _Reports(projects, p.day_index, born)
-            while (k := claims.front()) is not None:
-                reports.fold(own, _stretch(after, upto, k))
-            own.close()  # its own connection, ended as the server expects
+            try:
+                for _, code in registered:  # their rows: the next, as in the other process
+                    projects.row_of[code] = ledgers.add()
+                reports = _Reports(projects, p.day_index, born)
+                while (k := claims.front()) is not None:
+                    reports.fold(own, _stretch(after, upto, k))
+            finally:
+                own.close()  # its own connection, ended as the server expects
             status = 0 if ledgers.memory is mapping else 1
         finally:
             os._exit(status)

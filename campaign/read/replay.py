@@ -190,7 +190,7 @@ def fold_range(
         assert isinstance(reader, FoldReader)
         folder.p.position += parallel.fold_split(folder, reader, after, upto)
         if progress is not None:  # the two sides read different rows: report the whole span
-            progress(done + upto - after, total)
+            progress(min(done + upto - after, total), total)  # (PostgreSQL's ids have gaps)
     else:
         folder.fold(_maybe_reporting(reader.batches(after, upto, elided()), done, total, progress))
 

@@ -1,7 +1,8 @@
 """What the store offers the read side: a read-only snapshot of the log, typed as Protocols that
 each backend implements.
 
-A reader sees one consistent state of the store from its first read to `close`, whatever is
+A reader sees one consistent state of the store from its first read (on PostgreSQL, from
+its opening) to `close`, whatever is
 appended meanwhile. Positions count the events of the log from 1 (the hash chain's order);
 notification ids are the store's own row ids, which on PostgreSQL may have gaps.
 """
@@ -162,6 +163,10 @@ class FoldReader(LogReader, Protocol):
     def reopen(self) -> FoldReader:
         """A reader of its own, for a forked process (connections are not shared), that reads
         the log as this one does."""
+        ...
+
+    def shareable(self) -> bool:
+        """Whether `reopen` can give such a reader."""
         ...
 
 

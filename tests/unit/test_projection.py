@@ -299,6 +299,27 @@ def test_corrections_kept_back_by_two_processes_fold_as_the_handler_folds_them(
 
 
 @pytest.mark.parametrize(
+    "state",
+    [
+        b'{"code":"ZZ-001","date":"2020-03-02","reason":"r","investment_yuan":1.5}',
+        b'{"code":"ZZ-001","date":"2020-03-02","reason":"r","physical_pct":"12"}',
+        b'{"code":"ZZ-999","date":"2020-03-02","reason":"r","investment_yuan":1}',
+    ],
+)
+def test_a_correction_of_another_shape_kept_back_fails_as_its_handler_does(state: bytes) -> None:
+    """Read whole when the fold's decoder does not take it, and given to the handler: the
+    same error as folded in log order."""
+    kept, handled = Folder(), Folder()
+    for folder in (kept, handled):
+        folder.p.open({"name": "试", "year": 2020, "start": "2020-03-01", "end": "2020-06-30"})
+        folder.p.projects.register(REGISTERED)
+    with pytest.raises(Exception) as by_handler:
+        handled.handlers[CORRECTED](orjson.loads(state))
+    with pytest.raises(type(by_handler.value)):
+        parallel._correct(kept, [read_report(state)])
+
+
+@pytest.mark.parametrize(
     ("state", "error"),
     [
         (b'{"code":"ZZ-001","date":"2020-03-02","investment_yuan":"12"}', TypeError),

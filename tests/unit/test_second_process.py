@@ -22,7 +22,7 @@ def _exits() -> NoReturn:
 def test_a_second_process_killed_by_a_signal_is_told_by_the_signals_name() -> None:
     one, other = _in_two(lambda: 1, _killed)
     assert one == 1
-    assert other == Failed("it was stopped by signal 9 (SIGKILL)")
+    assert other == Failed("it was ended by signal 9 (SIGKILL)")
 
 
 def test_a_second_process_that_exits_is_told_by_its_exit_code() -> None:

@@ -324,17 +324,11 @@ class PostgresLogReader:
     ) -> None:
         self.opened = (kwargs, schema, events_table)
         self.connection = psycopg.connect(**kwargs, autocommit=False)
-        self.connection.execute(_READ_ONLY)
-        self.snapshot = snapshot
-        if snapshot is not None:  # the snapshot of the reader this one was reopened from
-            self.connection.execute(SQL("SET TRANSACTION SNAPSHOT {}").format(Literal(snapshot)))
-        else:
-            try:
-                exported = self.connection.execute("SELECT pg_export_snapshot()").fetchone()
-                self.snapshot = None if exported is None else str(exported[0])
-            except psycopg.Error:  # a server that exports none: two processes are not to be had
-                self.connection.rollback()
-                self.connection.execute(_READ_ONLY)
+        try:
+            self.snapshot = self._begin(snapshot)
+        except BaseException:
+            self.connection.close()
+            raise
         names = {
             "schema": Identifier(schema),
             "events": Identifier(events_table),
@@ -417,6 +411,26 @@ class PostgresLogReader:
             test=SQL("originator_id >= %s AND originator_id < %s"), **names
         )
         self.sql_created_in_pattern = created_in.format(test=SQL("originator_id LIKE %s"), **names)
+
+    def _begin(self, snapshot: str | None) -> str | None:
+        """Begin the reader's transaction: in `snapshot` (the one of the reader this one was
+        reopened from), or in its own, exported; the snapshot, None where the server exports
+        none (then the fold is not shared out: see `shareable`)."""
+        self.connection.execute(_READ_ONLY)
+        if snapshot is not None:
+            self.connection.execute(SQL("SET TRANSACTION SNAPSHOT {}").format(Literal(snapshot)))
+            return snapshot
+        try:
+            exported = self.connection.execute("SELECT pg_export_snapshot()").fetchone()
+        except psycopg.Error:
+            self.connection.rollback()
+            self.connection.execute(_READ_ONLY)
+            return None
+        return None if exported is None else str(exported[0])
+
+    def shareable(self) -> bool:
+        """See `FoldReader.shareable`: when the snapshot was exported."""
+        return self.snapshot is not None
 
     def head(self) -> tuple[int, int, bytes]:
         row = self.connection.execute(self.sql_head).fetchone()

@@ -543,6 +543,10 @@ class SQLiteLogReader:
         """A reader of its own (for a forked process: connections are not shared)."""
         return SQLiteLogReader(self.path)
 
+    def shareable(self) -> bool:
+        """See `FoldReader.shareable`: a file any process can open."""
+        return True
+
     def latest_snapshot(self, fmt: int, key: bytes) -> int:
         """The position of the latest snapshot of format `fmt` under the key id `key`; 0 when
         there is none."""
