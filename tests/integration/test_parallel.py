@@ -71,6 +71,22 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> str:
     return db
 
 
+@pytest.fixture
+def splits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The spans the two-process fold folded to their end (a split that fails is folded again
+    on one process, which would give the same projection)."""
+    done: list[int] = []
+    split = parallel.fold_split
+
+    def spy(*args: Any, **kwargs: Any) -> int:
+        folded_here = split(*args, **kwargs)
+        done.append(folded_here)
+        return folded_here
+
+    monkeypatch.setattr(parallel, "fold_split", spy)
+    return done
+
+
 @pytest.mark.parametrize("chunk", [7, 500, parallel.CHUNK])
 @pytest.mark.parametrize(
     "query",
@@ -81,22 +97,17 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> str:
     ],
 )
 def test_two_processes_fold_the_same_projection_as_one(
-    generated: str, query: dict[str, Any], chunk: int, monkeypatch: pytest.MonkeyPatch
+    generated: str,
+    query: dict[str, Any],
+    chunk: int,
+    monkeypatch: pytest.MonkeyPatch,
+    splits: list[int],
 ) -> None:
     """Whatever the stretches the reports are shared out in: a few, hundreds, one."""
     monkeypatch.setattr(parallel, "CHUNK", chunk)
-    calls: list[int] = []
-    split = parallel.fold_split
-
-    def spy(*args: Any, **kwargs: Any) -> int:
-        folded_here = split(*args, **kwargs)  # SplitFailed would fold again on one process
-        calls.append(1)
-        return folded_here
-
-    monkeypatch.setattr(parallel, "fold_split", spy)
     with open_store(Settings(db=generated)) as store:
         assert folded(store, TWO, **query) == folded(store, ONE, **query)
-    assert calls  # the two-process fold really ran
+    assert splits  # the two-process fold really ran, and to its end
 
 
 @pytest.fixture(scope="module")
@@ -115,22 +126,17 @@ def generated_postgres(generated: str, postgres: PostgresServer) -> str:
     "query", [{}, {"known_at": dt.datetime(2020, 5, 1, 12, tzinfo=SHANGHAI)}, {"upto": 7_777}]
 )
 def test_on_postgresql_two_processes_fold_the_same_projection_as_one_and_as_sqlite(
-    generated: str, generated_postgres: str, query: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    generated: str,
+    generated_postgres: str,
+    query: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    splits: list[int],
 ) -> None:
     """Each process reads its own rows on its own connection, in the same snapshot."""
     monkeypatch.setattr(parallel, "CHUNK", 500)
-    calls: list[int] = []
-    split = parallel.fold_split
-
-    def spy(*args: Any, **kwargs: Any) -> int:
-        folded_here = split(*args, **kwargs)  # SplitFailed would fold again on one process
-        calls.append(1)
-        return folded_here
-
-    monkeypatch.setattr(parallel, "fold_split", spy)
     with open_store(Settings(db=generated_postgres)) as store:
         two = folded(store, TWO, **query)
-        assert calls  # the two-process fold really ran, and to its end
+        assert splits  # the two-process fold really ran, and to its end
         assert two == folded(store, ONE, **query)
     with open_store(Settings(db=generated)) as store:
         assert two == folded(store, ONE, **query)
