@@ -314,6 +314,19 @@ def _like(prefix: str) -> str:
 _READ_ONLY = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
 
+def _first_events(names: dict[str, Identifier], then: str) -> tuple[Composed, Composed]:
+    """(notification id, state) of the first event of each aggregate whose id starts with a
+    prefix, and `then` (more terms, the order): by a range of ids, and by a LIKE pattern."""
+    query = SQL(
+        "SELECT notification_id, state FROM {schema}.{events} WHERE {test} "
+        "AND originator_version = 1 AND " + then
+    )
+    return (
+        query.format(test=SQL("originator_id >= %s AND originator_id < %s"), **names),
+        query.format(test=SQL("originator_id LIKE %s"), **names),
+    )
+
+
 class PostgresLogReader:
     """A read-only, repeatable-read snapshot of the log for the replay core. Its snapshot is
     exported, so that a reader reopened in a forked process (`reopen`) reads the log as this
@@ -363,14 +376,9 @@ class PostgresLogReader:
             "c.position, c.hash FROM {schema}.{events} e LEFT JOIN {schema}.{chain} c "
             "ON c.notification_id = e.notification_id ORDER BY e.notification_id"
         ).format(**names)
-        created = SQL(
-            "SELECT notification_id, state FROM {schema}.{events} WHERE {test} "
-            "AND originator_version = 1 AND notification_id <= %s ORDER BY notification_id DESC"
+        self.sql_created_upto = _first_events(
+            names, "notification_id <= %s ORDER BY notification_id DESC"
         )
-        self.sql_created_by_range = created.format(
-            test=SQL("originator_id >= %s AND originator_id < %s"), **names
-        )
-        self.sql_created_by_pattern = created.format(test=SQL("originator_id LIKE %s"), **names)
         # the column's collation: "C" (950), "POSIX" (951), or the database's own (100), which
         # is libc's (before PostgreSQL 15 always) or ICU's; any other is taken as for people
         libc = "d.datlocprovider = 'c'" if self.connection.info.server_version >= 150000 else "true"
@@ -403,14 +411,7 @@ class PostgresLogReader:
             "SELECT notification_id, state FROM {schema}.{events} "
             "WHERE (topic = %s OR topic IS NULL) AND " + span
         ).format(**names)
-        created_in = SQL(
-            "SELECT notification_id, state FROM {schema}.{events} WHERE {test} "
-            "AND originator_version = 1 AND topic = %s AND " + span
-        )
-        self.sql_created_in_range = created_in.format(
-            test=SQL("originator_id >= %s AND originator_id < %s"), **names
-        )
-        self.sql_created_in_pattern = created_in.format(test=SQL("originator_id LIKE %s"), **names)
+        self.sql_created_in = _first_events(names, "topic = %s AND " + span)
 
     def _begin(self, snapshot: str | None) -> str | None:
         """Begin the reader's transaction: in `snapshot` (the one of the reader this one was
@@ -496,17 +497,8 @@ class PostgresLogReader:
     def created_between(
         self, prefix: str, topic: str, after: int, upto: int
     ) -> list[tuple[int, bytes]]:
-        """See `FoldReader.created_between`: by the primary key's index where the ids' order
-        is their bytes' (see `created_states`)."""
-        if self.byte_ordered:
-            found = self.connection.execute(
-                self.sql_created_in_range, (*prefix_range(prefix), topic, after, upto)
-            )
-        else:
-            found = self.connection.execute(
-                self.sql_created_in_pattern, (_like(prefix), topic, after, upto)
-            )
-        return [(int(at), bytes(state)) for at, state in found.fetchall()]
+        """See `FoldReader.created_between` (found as `created_states` finds them)."""
+        return self._created(self.sql_created_in, prefix, topic, after, upto)
 
     def reopen(self) -> PostgresLogReader:
         """See `FoldReader.reopen`: a connection of its own, in this reader's snapshot."""
@@ -570,12 +562,18 @@ class PostgresLogReader:
         """(notification id, state) of the first event of each aggregate whose id starts with
         `prefix`, up to notification id `upto`, latest first: by the primary key's index where
         the ids' order is their bytes', else by looking at every event."""
+        return self._created(self.sql_created_upto, prefix, upto)
+
+    def _created(
+        self, queries: tuple[Composed, Composed], prefix: str, *rest: object
+    ) -> list[tuple[int, bytes]]:
+        """The rows of one of `_first_events`' pairs of queries: the range of ids starting with
+        `prefix` where the ids' order is their bytes' (`byte_ordered`), else the pattern."""
+        by_range, by_pattern = queries
         if self.byte_ordered:
-            found = self.connection.execute(
-                self.sql_created_by_range, (*prefix_range(prefix), upto)
-            )
+            found = self.connection.execute(by_range, (*prefix_range(prefix), *rest))
         else:
-            found = self.connection.execute(self.sql_created_by_pattern, (_like(prefix), upto))
+            found = self.connection.execute(by_pattern, (_like(prefix), *rest))
         return [(int(at), bytes(state)) for at, state in found.fetchall()]
 
     @functools.cached_property
