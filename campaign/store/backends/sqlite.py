@@ -584,10 +584,10 @@ class SQLiteLogReader:
 
     def extent(self) -> tuple[int, int, int]:
         """(the first and the last notification id of an event, the last position of a tree
-        node)."""
-        first, last = self.connection.execute(
-            "SELECT MIN(rowid), MAX(rowid) FROM stored_events"
-        ).fetchone()
+        node). One query each: SQLite reads a MIN or a MAX alone from the end of its b-tree,
+        but both in one query by a scan of the whole table."""
+        (first,) = self.connection.execute("SELECT MIN(rowid) FROM stored_events").fetchone()
+        (last,) = self.connection.execute("SELECT MAX(rowid) FROM stored_events").fetchone()
         (last_node,) = self.connection.execute(f"SELECT MAX(position) FROM {TREE_TABLE}").fetchone()
         return int(first or 0), int(last or 0), int(last_node or 0)
 
