@@ -17,12 +17,14 @@ from hypothesis import given
 
 from campaign import Settings, open_engine, open_store, parse_command
 from campaign.app.scenario import load
+from campaign.domain import topics
 from campaign.domain.errors import StoreError
-from campaign.domain.topics import PROJECT_ID_PREFIX
+from campaign.domain.topics import PROJECT_ID_PREFIX, REPORT_CORRECTED
 from campaign.domain.topics import PROJECT_REGISTERED as REGISTERED
 from campaign.read import parallel
 from campaign.read.replay import replay_log
 from campaign.read.snapshots import SnapshotStore, dump
+from campaign.store import codec
 from campaign.store.backends.sqlite import SQLiteLogReader
 from campaign.store.readers import FoldReader
 from scenarios.generator import generate
@@ -108,6 +110,29 @@ def test_two_processes_fold_the_same_projection_as_one(
     with open_store(Settings(db=generated)) as store:
         assert folded(store, TWO, **query) == folded(store, ONE, **query)
     assert splits  # the two-process fold really ran, and to its end
+
+
+def test_corrections_whose_events_need_upcasting_are_kept_back_whole(
+    generated: str, monkeypatch: pytest.MonkeyPatch, splits: list[int]
+) -> None:
+    """Once a correction's events have a version after the first, the fold's decoder of a
+    report no longer reads them: the two-process fold keeps each one back decoded whole and
+    folds it through its upcasting handler, as one process folds it."""
+    upcast: list[str] = []
+
+    def to_second_version(state: dict[str, Any]) -> dict[str, Any]:
+        upcast.append(state["code"])
+        return state  # the same fields: the projection must not change
+
+    monkeypatch.setitem(topics.VERSIONS, REPORT_CORRECTED, 2)
+    monkeypatch.setitem(codec.UPCASTERS, (REPORT_CORRECTED, 1), to_second_version)
+    with open_store(Settings(db=generated)) as store:
+        two = folded(store, TWO)
+        by_two = len(upcast)
+        one = folded(store, ONE)
+    assert two == one
+    assert splits  # the two-process fold really ran, and to its end
+    assert by_two == len(upcast) - by_two > 0  # each correction upcast, by either fold
 
 
 @pytest.fixture(scope="module")
