@@ -181,10 +181,11 @@ def _report(command: ReportProgress, session: Session) -> Done:
             command.code,
             f"{command.code} {date}: already recorded, nothing appended",
         )
-    report = DailyReport.report(
-        project=project, campaign=campaign, date=date, values=values, stamp=session.stamp
+    session.add_created(
+        DailyReport.report(
+            project=project, campaign=campaign, date=date, values=values, stamp=session.stamp
+        )
     )
-    session.add(report)
     return Done(
         command.code,
         f"{command.code} {date}: investment {command.investment} recorded",

@@ -40,8 +40,11 @@ class Session:
         self.simulated = simulated
         self.created: set[int] | None = set() if fresh else None
         self.recent: dict[str, Aggregate] = {}  # changed since the last flush
+        # Created since the last flush by their events alone (`add_created`), each aggregate
+        # made from its event when a command first reads it.
+        self.unmade: dict[str, Aggregate.Created] = {}
         self.events: list[Aggregate.Event] = []  # their events, in the order the commands ran
-        self._touched: list[Aggregate] = []
+        self._touched: list[Aggregate | Aggregate.Created] = []
         self.kept: dict[str, Aggregate] | None = {} if keep else None
         # Aggregates read ahead by `preload`; None marks an id known not to exist.
         self.preloaded: dict[str, Aggregate | None] = {}
@@ -55,7 +58,9 @@ class Session:
         found = self.recent.get(aggregate_id)
         if found is None and self.kept is not None:
             found = self.kept.get(aggregate_id)
-        if found is None and aggregate_id in self.preloaded:
+        if found is None and aggregate_id in self.unmade:
+            found = self._make(aggregate_id)
+        elif found is None and aggregate_id in self.preloaded:
             found = self.preloaded[aggregate_id]
         elif found is None and (self.created is None or hash(aggregate_id) in self.created):
             found = self.store.get(aggregate_id)
@@ -66,6 +71,14 @@ class Session:
                 "id", aggregate_id, f"names a {type(found).__name__}, not a {cls.__name__}"
             )
         return found
+
+    def _make(self, aggregate_id: str) -> Aggregate:
+        """The aggregate of an event `add_created` queued, as the library's creation makes
+        it; changed since the last flush like any other."""
+        made = self.unmade.pop(aggregate_id).mutate(None)
+        assert made is not None  # a created event always makes its aggregate
+        self.recent[aggregate_id] = made
+        return made
 
     def campaign(self) -> Campaign:
         if self._campaign is None:
@@ -123,11 +136,26 @@ class Session:
         if self.kept is not None and type(aggregate).__name__ in _KEEP:
             self.kept[aggregate.id] = aggregate
 
+    def add_created(self, created: Aggregate.Created) -> None:
+        """A new aggregate, by the event that creates it (one the library's creation would
+        record): its event is queued as `add`'s are, and the aggregate made only if a later
+        command reads it (`find`)."""
+        aggregate_id = created.originator_id
+        self._touched.append(created)
+        self.unmade[aggregate_id] = created
+        if aggregate_id in self.preloaded:  # read ahead as absent: found here after a flush too
+            self.preloaded[aggregate_id] = self._make(aggregate_id)
+        if self.created is not None:
+            self.created.add(hash(aggregate_id))
+
     def end_command(self) -> int:
         """Queue the running command's events after those of the commands before it."""
         before = len(self.events)
-        for aggregate in self._touched:
-            self.events.extend(cast("list[Aggregate.Event]", aggregate.collect_events()))
+        for touched in self._touched:
+            if isinstance(touched, Aggregate):
+                self.events.extend(cast("list[Aggregate.Event]", touched.collect_events()))
+            else:
+                self.events.append(touched)
         self._touched.clear()
         return len(self.events) - before
 
@@ -148,6 +176,7 @@ class Session:
         for aggregate_id, new in created.items():
             restored = None if new else self._as_left(aggregate_id)
             self.recent.pop(aggregate_id, None)
+            self.unmade.pop(aggregate_id, None)
             if self.kept is not None:
                 self.kept.pop(aggregate_id, None)
             if aggregate_id in self.preloaded:
@@ -172,4 +201,5 @@ class Session:
         appended = self.store.append(self.events)
         self.events.clear()
         self.recent.clear()
+        self.unmade.clear()
         return appended

@@ -73,16 +73,24 @@ class DailyReport(Aggregate):
         date: dt.date,
         values: dict[str, Any],
         stamp: Stamp,
-    ) -> DailyReport:
+    ) -> DailyReport.Reported:
+        """The event of a new report, once its rules pass: the event the library's creation
+        of the aggregate records (`cls(...)`), without the aggregate. A unit of work makes the
+        aggregate from it only when a later command reads the report (`Session.find`): a bulk
+        load appends a hundred thousand reports and reads back the few that are corrected or
+        repeated."""
         campaign.check_in_year(date)
         not_after_today(date, stamp)
         project.check_registered_by(date)
         project.check_not_after_termination(date)
-        return cls(
+        return cls.Reported(
+            originator_topic=cls.TOPIC,  # the topic the class is registered under
+            originator_id=cls.id_for(project.code, date),
+            originator_version=cls.INITIAL_VERSION,
+            timestamp=stamp.at,
             code=project.code,
             date=date,
             actor=stamp.actor,
-            timestamp=stamp.at,
             **_stored_values(values),
         )
 
