@@ -200,23 +200,39 @@ def cold_checkpoint_wall(db: Path, as_of: str, known_at: str | None, rounds: int
 
 
 def append_latencies(db: Path, count: int = 30) -> list[float]:
-    """Seconds per report command in one engine (validate, stamp, append, commit)."""
+    """Seconds per report command in one engine (validate, stamp, append, commit), each on a
+    day the project has not reported yet (`free_days`)."""
     latencies = []
     with open_engine(Settings(db=str(db), clock=LATER)) as engine:
         code = _a_project(engine.store)
-        for day in range(count):
+        for day in free_days(db, code, count):
             command = parse_command(
-                "report_progress",
-                {
-                    "code": code,
-                    "date": (dt.date(2020, 12, 1) + dt.timedelta(days=day)).isoformat(),
-                    "investment": "1",
-                },
+                "report_progress", {"code": code, "date": day, "investment": "1"}
             )
             started = time.perf_counter()
             engine.execute(command, actor="benchmark")
             latencies.append(time.perf_counter() - started)
     return latencies
+
+
+def free_days(db: Path, code: str, count: int) -> list[str]:
+    """The first `count` days of 2020's second half that project `code` has not reported in
+    the store `db`: a report of a day reported already would be another command (one that
+    appends nothing, or a refusal), and each run of the appends takes days of its own."""
+    with closing(sqlite3.connect(db)) as conn:
+        taken = {
+            row[0].rsplit(":", 1)[1]
+            for row in conn.execute(
+                "SELECT originator_id FROM stored_events WHERE originator_id LIKE ?",
+                (f"report:{code}:2020-%",),
+            )
+        }
+    first = dt.date(2020, 7, 1)
+    days = [(first + dt.timedelta(days=n)).isoformat() for n in range(184)]  # to 12-31
+    free = [day for day in days if day not in taken][:count]
+    if len(free) < count:
+        raise RuntimeError(f"{code} has reported almost every day after June in {db}")
+    return free
 
 
 def _a_project(store: EventStore) -> str:
@@ -233,23 +249,12 @@ def _a_project(store: EventStore) -> str:
 
 
 def cold_append_wall(db: Path, rounds: int = 5) -> float:
-    """The best wall time of a `progress report` process, each on a December day the project
-    has not reported yet (a day reported already would be a different command: a refusal)."""
+    """The best wall time of a `progress report` process, each on a day the project has not
+    reported yet (`free_days`)."""
     with open_store(Settings(db=str(db))) as store:
         code = _a_project(store)
-    with closing(sqlite3.connect(db)) as conn:
-        taken = {
-            row[0].rsplit(":", 1)[1]
-            for row in conn.execute(
-                "SELECT originator_id FROM stored_events WHERE originator_id LIKE ?",
-                (f"report:{code}:2020-12-%",),
-            )
-        }
-    days = [f"2020-12-{day:02d}" for day in range(1, 32) if f"2020-12-{day:02d}" not in taken]
-    if len(days) < rounds:
-        raise RuntimeError(f"{code} has reported almost every day of December in {db}")
     walls = []
-    for day in days[:rounds]:
+    for day in free_days(db, code, rounds):
         walls.append(
             command_wall(
                 "progress", "report", code, "--date", day, "--investment", "1", "--db", str(db)
