@@ -107,7 +107,11 @@ class Session:
         a row's project and its report for the day); the ids not found are then known not to
         exist, so those commands ask the store nothing. Only inside the unit of work: the
         write lock keeps what was read current."""
-        wanted = [i for i in aggregate_ids if i not in self.preloaded and i not in self.recent]
+        wanted = [
+            i
+            for i in aggregate_ids
+            if i not in self.preloaded and i not in self.recent and i not in self.unmade
+        ]
         found = self.store.get_many(wanted)
         for aggregate_id in wanted:
             self.preloaded[aggregate_id] = found.get(aggregate_id)

@@ -76,9 +76,9 @@ class DailyReport(Aggregate):
     ) -> DailyReport.Reported:
         """The event of a new report, once its rules pass: the event the library's creation
         of the aggregate records (`cls(...)`), without the aggregate. A unit of work makes the
-        aggregate from it only when a later command reads the report (`Session.find`): a bulk
-        load appends a hundred thousand reports and reads back the few that are corrected or
-        repeated."""
+        aggregate from it only when a later command reads the report (`Session.find`): a
+        scenario load appends a hundred thousand reports and reads back the few that are
+        corrected or repeated."""
         campaign.check_in_year(date)
         not_after_today(date, stamp)
         project.check_registered_by(date)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from campaign import LineError, Settings, open_engine
+from campaign import LineError, Settings, open_engine, parse_command
 from campaign.app import scenario
 from campaign.app.scenario import load
 from campaign.domain.campaign import Campaign
@@ -124,3 +124,32 @@ def test_the_reports_first_values_repeated_after_its_correction_are_refused(
         "line 6: investment=120.50: differs from the 2020-04-16 report of ZZ-001 (130.00); "
         "use correct to change it"
     )
+
+
+REPORT = {"code": "ZZ-001", "date": "2020-04-16", "investment": "120.5"}
+
+
+def test_a_report_taken_back_in_its_unit_is_appended_again(opened: Harness) -> None:
+    """A command taken back (a refused row of an import) forgets the report it made: the
+    same report again is a new one, not a repeat."""
+    command = parse_command("report_progress", REPORT)
+    before = opened.events()
+    with opened.engine.unit_of_work() as work:
+        mark = work.session.mark()
+        assert work.run(command, opened.clock.now(), "t").appended == 1
+        work.session.undo(mark)
+        assert work.run(command, opened.clock.now(), "t").appended == 1
+    assert opened.events() == before + 1
+
+
+def test_a_report_made_in_the_unit_is_not_read_ahead_as_absent(opened: Harness) -> None:
+    """Read ahead after it was made and before a flush, the report is still the unit's: the
+    same report after the flush is a repeat."""
+    command = parse_command("report_progress", REPORT)
+    day = DailyReport.id_for("ZZ-001", dt.date(2020, 4, 16))
+    with opened.engine.unit_of_work() as work:
+        assert work.run(command, opened.clock.now(), "t").appended == 1
+        work.session.preload([day])
+        work.flush()
+        again = work.run(command, opened.clock.now(), "t")
+    assert again.appended == 0 and again.message.endswith("already recorded, nothing appended")
