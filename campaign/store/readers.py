@@ -1,10 +1,10 @@
 """What the store offers the read side: a read-only snapshot of the log, typed as Protocols that
 each backend implements.
 
-A reader sees one consistent state of the store from its first read (on PostgreSQL, from
-its opening) to `close`, whatever is
-appended meanwhile. Positions count the events of the log from 1 (the hash chain's order);
-notification ids are the store's own row ids, which on PostgreSQL may have gaps.
+A reader sees one consistent state of the store from its first read (on PostgreSQL, from its
+opening) to `close`, whatever is appended meanwhile. Positions count the events of the log from
+1 (the hash chain's order); notification ids are the store's own row ids, which on PostgreSQL
+may have gaps.
 """
 
 from __future__ import annotations

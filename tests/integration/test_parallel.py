@@ -173,7 +173,7 @@ def test_on_postgresql_two_processes_fold_the_same_projection_as_one_and_as_sqli
 
 @pytest.mark.postgres
 def test_a_reader_reopened_on_postgresql_reads_the_log_as_the_first_one_did(
-    generated_postgres: str, postgres: PostgresServer
+    postgres: PostgresServer,
 ) -> None:
     """Events appended after the first reader began are not read by a reader reopened from
     it: the two processes of a fold see the same log."""
@@ -188,7 +188,11 @@ def test_a_reader_reopened_on_postgresql_reads_the_log_as_the_first_one_did(
             before = reader.head()
             amend = {"date": "2020-07-03", "reason": "加开调度会", "checkpoints": ["2020-07-15"]}
             engine.execute(parse_command("amend_campaign", amend), actor="t")  # appended after
-            assert engine.store.reader().head() != before
+            later = engine.store.reader()
+            try:
+                assert later.head() != before
+            finally:
+                later.close()
             again = reader.reopen()
             try:
                 assert again.head() == before
