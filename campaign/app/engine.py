@@ -50,6 +50,9 @@ class UnitOfWork:
     the same transaction) and when the unit ends."""
 
     def __init__(self, session: Session, rights: Rights | None = None) -> None:
+        from campaign.app.handlers import run  # noqa: PLC0415 (the write side: not for queries)
+
+        self._handle = run  # once a unit, not once a command: a scenario runs 100,000
         self.session = session
         self.rights = rights  # a shared store's role without every right: what it may append
         self.tip: tuple[int, bytes] = (0, b"")  # the log's position and head when it ended
@@ -62,10 +65,8 @@ class UnitOfWork:
     def run(self, command: Command, at: dt.datetime, actor: str) -> Result:
         """Run one command recorded at `at` by `actor` (see `actor`); its events wait for the
         flush, and are refused here when the role may not append them."""
-        from campaign.app.handlers import run  # noqa: PLC0415 (the write side: not for queries)
-
         made = len(self.session.events)
-        result = run(command, self.session, at, actor)
+        result = self._handle(command, self.session, at, actor)
         if self.rights is not None:
             self.rights.check(self.session.events[made:])
         return result

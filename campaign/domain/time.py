@@ -24,7 +24,9 @@ def date_written(text: str) -> dt.date:
 
 def format_recorded(value: dt.datetime) -> str:
     """Recorded times are stored in one fixed UTC form, so that text order is time order."""
-    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    if value.tzinfo is not dt.UTC:  # an event's time is UTC already
+        value = value.astimezone(dt.UTC)
+    return value.isoformat(timespec="microseconds")
 
 
 def today_in(moment: dt.datetime, timezone: str) -> dt.date:

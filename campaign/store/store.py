@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import orjson
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 
 from campaign.domain.errors import StoreError
@@ -290,11 +290,14 @@ class Store:
             yield
 
     def get(self, aggregate_id: str) -> Aggregate | None:
-        try:
-            found: Aggregate = self.log.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return None
-        return found
+        """An aggregate from its events, None if it has none: folded as the library's
+        repository folds them, without its checks of each call's options (a scenario load
+        reads back thousands of reports to correct them)."""
+        mapper = self.log.mapper
+        aggregate: Aggregate | None = None
+        for stored in self.recorder.select_events(aggregate_id):
+            aggregate = cast("Aggregate.Event", mapper.to_domain_event(stored)).mutate(aggregate)
+        return aggregate
 
     def states_of(self, aggregate_id: str) -> list[tuple[str, dict[str, Any]]]:
         """The topic and state (decoded, brought to its current version) of each of one

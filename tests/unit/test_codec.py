@@ -1,0 +1,55 @@
+"""The stored bytes of an event: a first version's state has no version mark, a later
+version's ends with it, every time its class is mapped (the mapper finds each class's topic
+and mark once)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+import orjson
+
+from campaign.domain.events import Aggregate
+from campaign.store.codec import EventMapper, OrjsonTranscoder
+
+
+class Renamed(Aggregate.Event):
+    name: str
+
+
+class Retitled(Aggregate.Event):
+    event_version: ClassVar[int] = 3
+    name: str
+
+
+AT = dt.datetime(2020, 4, 16, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def _event(cls: type[Renamed | Retitled], name: str) -> Renamed | Retitled:
+    return cls(
+        originator_id="x",
+        originator_version=2,
+        timestamp=AT,
+        actor="office",
+        date=AT.date(),
+        name=name,
+    )
+
+
+def test_each_version_of_an_event_is_stored_with_its_mark_every_time() -> None:
+    mapper = EventMapper(OrjsonTranscoder())
+    for name in ("甲", "乙"):  # mapped again: the same topic and mark
+        first = mapper.to_stored_event(_event(Renamed, name))
+        later = mapper.to_stored_event(_event(Retitled, name))
+        assert first.topic == Renamed.TOPIC == "campaign.domain:Renamed"
+        assert later.topic == Retitled.TOPIC
+        assert (
+            first.state
+            == (
+                '{"timestamp":"2020-04-16T10:00:00.000000+00:00","actor":"office",'
+                f'"date":"2020-04-16","name":"{name}"}}'
+            ).encode()
+        )
+        assert later.state == first.state[:-1] + b',"v":3}'
+        assert orjson.loads(later.state)["v"] == 3
+        assert (later.originator_id, later.originator_version) == ("x", 2)
