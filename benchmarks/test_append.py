@@ -72,7 +72,7 @@ def test_bulk_scenario_load(
     benchmark: BenchmarkFixture, scenario_100k: Path, tmp_path: Path, measuring: bool
 ) -> None:
     rate = measure.pedantic(
-        benchmark, measure.bulk_load_rate, args=(scenario_100k, tmp_path), rounds=2, iterations=1
+        benchmark, measure.bulk_load_rate, args=(scenario_100k, tmp_path, 1), rounds=2, iterations=1
     )
     benchmark.extra_info["events_per_s"] = round(rate)
     if measuring:
