@@ -276,14 +276,16 @@ def cold_audit_log_wall(db: Path, rounds: int = 2) -> tuple[int, float]:
 def bulk_load_seconds(scenario: Path, folder: Path) -> tuple[int, float]:
     """The events a load of `scenario` into a new store appends, and its wall time."""
     db = folder / f"load-{time.monotonic_ns()}.db"
-    with open_engine(Settings(db=str(db))) as engine:
-        started = time.perf_counter()
-        report = load(engine, scenario, actor="benchmark")
-        seconds = time.perf_counter() - started
+    try:
+        with open_engine(Settings(db=str(db))) as engine:
+            started = time.perf_counter()
+            report = load(engine, scenario, actor="benchmark")
+            seconds = time.perf_counter() - started
+    finally:
+        for path in folder.glob(f"{db.name}*"):  # the store, and its WAL and index if left
+            path.unlink()
     if report.appended == 0:  # a load appends everything or raises
         raise RuntimeError(f"the scenario {scenario} appended nothing")
-    for path in folder.glob(f"{db.name}*"):  # the store, and its WAL and index if left
-        path.unlink()
     return report.appended, seconds
 
 

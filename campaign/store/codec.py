@@ -74,17 +74,18 @@ def _stored_as(cls: type) -> tuple[str, bytes]:
 class EventMapper(Mapper[str]):
     # Each event class's topic and the version mark its states end with (b"" for the first
     # version), found once: a scenario load maps a hundred thousand events of a dozen classes.
-    _stored_as: ClassVar[dict[type, tuple[str, bytes]]] = {}
+    # A class's event_version is part of its definition (it is never changed later).
+    _forms: ClassVar[dict[type, tuple[str, bytes]]] = {}
 
     def to_stored_event(self, domain_event: DomainEventProtocol[str]) -> StoredEvent:
         model = cast("BaseModel", domain_event)
         # pydantic writes the JSON bytes itself (compact, fields in declaration order, UTF-8).
         state = model.__pydantic_serializer__.to_json(model, exclude_none=True, exclude=_COLUMNS)
         cls = type(domain_event)
-        stored_as = self._stored_as.get(cls)
-        if stored_as is None:
-            stored_as = self._stored_as[cls] = _stored_as(cls)
-        topic, mark = stored_as
+        form = self._forms.get(cls)
+        if form is None:
+            form = self._forms[cls] = _stored_as(cls)
+        topic, mark = form
         if mark:
             state = state[:-1] + mark
         return StoredEvent(

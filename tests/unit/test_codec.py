@@ -22,10 +22,18 @@ class Retitled(Aggregate.Event):
     name: str
 
 
+class Versions:
+    class Renamed(Aggregate.Event):  # the same name as another event class, a later version
+        event_version: ClassVar[int] = 2
+        name: str
+
+
 AT = dt.datetime(2020, 4, 16, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
-def _event(cls: type[Renamed | Retitled], name: str) -> Renamed | Retitled:
+def _event(
+    cls: type[Renamed | Retitled | Versions.Renamed], name: str
+) -> Renamed | Retitled | Versions.Renamed:
     return cls(
         originator_id="x",
         originator_version=2,
@@ -52,4 +60,7 @@ def test_each_version_of_an_event_is_stored_with_its_mark_every_time() -> None:
         )
         assert later.state == first.state[:-1] + b',"v":3}'
         assert orjson.loads(later.state)["v"] == 3
+        other = mapper.to_stored_event(_event(Versions.Renamed, name))
+        assert other.topic == Versions.Renamed.TOPIC == "campaign.domain:Versions.Renamed"
+        assert other.state == first.state[:-1] + b',"v":2}'
         assert (later.originator_id, later.originator_version) == ("x", 2)
