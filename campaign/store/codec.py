@@ -68,7 +68,7 @@ _COLUMNS = {"originator_id", "originator_version"}  # stored as columns, not in 
 def _stored_as(cls: type) -> tuple[str, bytes]:
     """An event class's topic, and the end of its states: `,"v":N}` after the first version."""
     schema = int(getattr(cls, "event_version", 1))
-    return get_topic(cls), b',"v":' + str(schema).encode() + b"}" if schema > 1 else b""
+    return get_topic(cls), (b',"v":' + str(schema).encode() + b"}" if schema > 1 else b"")
 
 
 class EventMapper(Mapper[str]):
