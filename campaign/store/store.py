@@ -27,7 +27,7 @@ from campaign.store.codec import EventMapper, OrjsonTranscoder, upcast
 from campaign.store.schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterator
+    from collections.abc import Collection, Iterable, Iterator
 
     from eventsourcing.persistence import StoredEvent
 
@@ -291,13 +291,9 @@ class Store:
 
     def get(self, aggregate_id: str) -> Aggregate | None:
         """An aggregate from its events, None if it has none: folded as the library's
-        repository folds them, without its checks of each call's options (a scenario load
-        reads back thousands of reports to correct them)."""
-        mapper = self.log.mapper
-        aggregate: Aggregate | None = None
-        for stored in self.recorder.select_events(aggregate_id):
-            aggregate = cast("Aggregate.Event", mapper.to_domain_event(stored)).mutate(aggregate)
-        return aggregate
+        repository folds them (`_folded`), without its checks of each call's options (a
+        scenario load reads back thousands of reports to correct them)."""
+        return self._folded(self.recorder.select_events(aggregate_id)).get(aggregate_id)
 
     def states_of(self, aggregate_id: str) -> list[tuple[str, dict[str, Any]]]:
         """The topic and state (decoded, brought to its current version) of each of one
@@ -311,9 +307,15 @@ class Store:
     def get_many(self, aggregate_ids: Collection[str]) -> dict[str, Aggregate]:
         """The aggregates among `aggregate_ids` that exist, each from its events, read in a few
         queries for thousands of ids (a bulk import checks every row's project and report)."""
+        return self._folded(self.datastore.events_of(sorted(set(aggregate_ids))))
+
+    def _folded(self, stored_events: Iterable[StoredEvent]) -> dict[str, Aggregate]:
+        """The aggregates of `stored_events` (each aggregate's in version order), by id: each
+        event decoded and mutating the aggregate its events before it made, as the library's
+        repository folds them."""
         found: dict[str, Aggregate] = {}
         mapper = self.log.mapper
-        for stored in self.datastore.events_of(sorted(set(aggregate_ids))):
+        for stored in stored_events:
             event = cast("Aggregate.Event", mapper.to_domain_event(stored))
             aggregate_id = str(stored.originator_id)
             aggregate = event.mutate(found.get(aggregate_id))
