@@ -15,7 +15,10 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections import deque
 from contextlib import closing
+from hashlib import sha256
+from itertools import chain, islice
 from pathlib import Path
 from statistics import median
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -37,6 +40,8 @@ from campaign.audit.verify import verify
 from campaign.figures.checkpoint import checkpoint
 from campaign.read.collector import collector_paused
 from campaign.read.replay import replay_log
+from campaign.store.readers import SplitReader
+from campaign.store.tree import LEAF, NODE
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -341,6 +346,35 @@ def verify_seconds(db: Path) -> float:
 
 def verify_rate(db: Path, rounds: int = 2) -> float:
     return events_in(db) / best(lambda: verify_seconds(db), rounds)
+
+
+def verify_least_seconds(db: Path) -> float:
+    """A bound under any `audit verify` of this chain and tree with hashlib and sqlite3: each
+    half of the log read by the queries verify reads it with (events, links, tree nodes) and
+    hashed three times per event (a link, a leaf, an inner node: a tree of n leaves has n - 1),
+    over the state alone (shorter than the entry verify hashes), with no framing, comparison
+    or check at all. The halves are timed one after the other, and the longer taken: two
+    processes on two idle cores would need at least that."""
+    halves = []
+    with open_store(Settings(db=str(db)), create=False) as store, collector_paused():
+        reader = store.reader()
+        assert isinstance(reader, SplitReader)
+        total = events_in(db)
+        for after, upto in ((0, total // 2), (total // 2, total)):
+            head = bytes(32)
+            started = time.perf_counter()
+            links = chain.from_iterable(reader.hashes_between(after, upto))
+            nodes = chain.from_iterable(reader.tree_rows_between(after, upto))
+            for batch in reader.entries_between(after, upto):
+                for _, _, _, state in batch:
+                    head = sha256(head + state).digest()
+                    sha256(NODE + head + sha256(LEAF + state).digest()).digest()
+                deque(islice(links, len(batch)), maxlen=0)
+                deque(islice(nodes, len(batch) // 2), maxlen=0)
+            deque(chain(links, nodes), maxlen=0)
+            halves.append(time.perf_counter() - started)
+        reader.close()
+    return max(halves)
 
 
 def latency_ratio(on_big: list[float], on_empty: list[float]) -> float:

@@ -263,6 +263,16 @@ def scale_rows(source: stores.Source) -> list[Row]:
             verify / beside >= 0.6,
         )
     )
+    seconds, beside = measure.beside_floor(big, lambda: measure.verify_least_seconds(big))
+    least = events / seconds
+    rows.append(
+        Row(
+            f"  below any verify: its reads and hashes alone, {label}",
+            f"{least:,.0f} events/s (floor beside it {beside:,.0f})",
+            "",
+            f"{least / beside:.2f}",
+        )
+    )
     rss = measure.replay_peak_rss_mb(big)
     rows.append(
         Row(f"peak RSS, full replay, {label}", f"{rss:,.0f} MB", "<= 250 MB", "", rss <= 250)
