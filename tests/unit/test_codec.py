@@ -8,8 +8,11 @@ import datetime as dt
 from typing import ClassVar
 
 import orjson
+from hypothesis import given
+from hypothesis import strategies as st
 
 from campaign.domain.events import Aggregate
+from campaign.domain.time import format_recorded
 from campaign.store.codec import EventMapper, OrjsonTranscoder
 
 
@@ -64,3 +67,25 @@ def test_each_version_of_an_event_is_stored_with_its_mark_every_time() -> None:
         assert other.topic == Versions.Renamed.TOPIC == "campaign.domain:Versions.Renamed"
         assert other.state == first.state[:-1] + b',"v":2}'
         assert (later.originator_id, later.originator_version) == ("x", 2)
+
+
+@given(
+    st.datetimes(
+        timezones=st.one_of(
+            st.just(dt.UTC),
+            st.builds(dt.timezone, st.timedeltas(dt.timedelta(hours=-23), dt.timedelta(hours=23))),
+        ),
+        allow_imaginary=False,
+    ).filter(lambda moment: dt.datetime.min.replace(tzinfo=dt.UTC) + dt.timedelta(days=1) < moment)
+)
+def test_a_recorded_time_is_written_as_isoformat_writes_it_in_utc(moment: dt.datetime) -> None:
+    utc = moment.astimezone(dt.UTC)
+    assert format_recorded(moment) == utc.isoformat(timespec="microseconds")
+    assert format_recorded(utc) == utc.isoformat(timespec="microseconds")
+
+
+def test_a_recorded_time_keeps_its_fixed_width() -> None:
+    early = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+    assert format_recorded(early) == "0001-01-01T00:00:00.000000+00:00"
+    late = dt.datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=dt.UTC)
+    assert format_recorded(late) == "9999-12-31T23:59:59.999999+00:00"
