@@ -19,7 +19,7 @@ reports nothing (no value in any value column) is "not reported" and skipped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from campaign.app.commands import (
@@ -601,7 +601,7 @@ def register_projects(engine: Engine, path: Path, *, actor: str) -> RegisterRece
                 work.flush()
         sheet.check()
     position, head = work.tip
-    kept = tuple(replace(r, position=position, head=head.hex()) for r in results)
+    kept = tuple(r._replace(position=position, head=head.hex()) for r in results)
     return RegisterReceipt(sheet.file, sheet.sheet, kept)
 
 

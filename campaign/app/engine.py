@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import gc
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -157,7 +157,7 @@ class Engine:
             if then is not None:
                 then()
         position, head = work.tip
-        return [replace(r, position=position, head=head.hex()) for r in results]
+        return [r._replace(position=position, head=head.hex()) for r in results]
 
     def campaign(self) -> Campaign | None:
         from campaign.domain.campaign import Campaign  # noqa: PLC0415 (defines its events)

@@ -7,9 +7,8 @@ session's aggregates together once every command of the unit has passed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import singledispatch
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from campaign.app.commands import (
     SETTINGS,
@@ -40,12 +39,12 @@ from campaign.domain.time import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Callable
 
     from campaign.domain.factor import FactorRequest
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     """What one command did: its name, the events it appended, the id it names, a summary;
     and the receipt of its unit of work: the log's position and chain head once it was kept."""
 
@@ -79,7 +78,7 @@ def run(command: Command, session: Session, at: dt.datetime, actor: str) -> Resu
         session.begin(at, actor, zone=campaign.timezone if campaign else DEFAULT_TIMEZONE)
     else:
         session.begin(at, actor)
-    done: Done = handle(command, session)
+    done: Done = _HANDLERS.get(command.__class__, handle)(command, session)
     return Result(command.cmd, session.end_command(), done.id, done.message)
 
 
@@ -427,3 +426,9 @@ def _revoke(command: RevokeAccess, session: Session) -> Done:
     access.revoke(stamp=session.stamp)
     session.add(access)
     return Done(command.role, f"revoked the access of {command.role}")
+
+
+_HANDLERS: dict[type, Callable[[Any, Session], Done]] = dict(handle.registry)
+"""Each command's handler by the command's own class, registered above: `run` looks it up here
+(a command is never subclassed), where `handle` would look it up through a cache of weak
+references (0.6 µs a command, of a scenario line's 40)."""

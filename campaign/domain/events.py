@@ -15,8 +15,7 @@ with, whichever module defines the class.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, NamedTuple
 
 from eventsourcing.domain import BaseAggregate, CanInitAggregate, CanMutateAggregate
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, PlainSerializer
@@ -38,9 +37,11 @@ RecordedTime = Annotated[
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Stamp:
-    """Who appends, when the engine records it, and the engine's today in the campaign zone."""
+class Stamp(NamedTuple):
+    """Who appends, when the engine records it, and the engine's today in the campaign zone.
+
+    A named tuple, as `Result` is: a scenario stamps a hundred thousand commands, and a frozen
+    dataclass sets each field of each one through `object.__setattr__`."""
 
     actor: str
     at: dt.datetime

@@ -14,6 +14,8 @@ import pytest
 
 from campaign import LineError, Settings, open_engine, parse_command
 from campaign.app import scenario
+from campaign.app.commands import COMMANDS
+from campaign.app.handlers import _HANDLERS, handle
 from campaign.app.scenario import load
 from campaign.domain.campaign import Campaign
 from campaign.domain.events import Stamp
@@ -153,3 +155,9 @@ def test_a_report_made_in_the_unit_is_not_read_ahead_as_absent(opened: Harness) 
         work.flush()
         again = work.run(command, opened.clock.now(), "t")
     assert again.appended == 0 and again.message.endswith("already recorded, nothing appended")
+
+
+def test_every_command_is_run_by_its_own_handler() -> None:
+    assert set(COMMANDS.values()) <= set(_HANDLERS)
+    for cls in COMMANDS.values():
+        assert _HANDLERS[cls] is handle.dispatch(cls) is not handle.dispatch(object)
