@@ -267,7 +267,7 @@ def scale_rows(source: stores.Source) -> list[Row]:
     least = events / seconds
     rows.append(
         Row(
-            f"  below any verify: its reads and hashes alone, {label}",
+            f"  its bound: its reads and hashes alone, {label}",
             f"{least:,.0f} events/s (floor beside it {beside:,.0f})",
             "",
             f"{least / beside:.2f}",

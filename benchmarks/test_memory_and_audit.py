@@ -37,11 +37,17 @@ def test_audit_verify(benchmark: BenchmarkFixture, store_1m: Path, measuring: bo
 
 
 @pytest.mark.benchmark(group="audit")
-def test_below_any_verify(benchmark: BenchmarkFixture, store_1m: Path) -> None:
-    """The bound under `audit verify` (its reads and hashes alone) is below verify itself:
-    a bound that is not would say nothing about what verify leaves to cut."""
+def test_below_verify(benchmark: BenchmarkFixture, store_1m: Path, measuring: bool) -> None:
+    """The bound under `audit verify` (its reads and hashes alone) reads the whole log, and,
+    timed in turn with verify round after round, is below it: a bound that is not would say
+    nothing about what verify leaves to cut."""
     least = measure.pedantic(
         benchmark, measure.verify_least_seconds, args=(store_1m,), rounds=1, iterations=1
     )
     benchmark.extra_info["events_per_s"] = round(measure.events_in(store_1m) / least)
-    assert least < min(measure.verify_seconds(store_1m) for _ in range(2))
+    if measuring:
+        bound, verified = [least], []
+        for _ in range(2):
+            verified.append(measure.verify_seconds(store_1m))
+            bound.append(measure.verify_least_seconds(store_1m))
+        assert min(bound) < min(verified)
