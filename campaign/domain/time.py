@@ -26,7 +26,7 @@ def format_recorded(value: dt.datetime) -> str:
     """Recorded times are stored in one fixed UTC form, so that text order is time order."""
     if value.tzinfo is not dt.UTC:  # an event's time is UTC already
         value = value.astimezone(dt.UTC)
-    # isoformat(timespec="microseconds") writes the same, in twice the time (it asks the zone
+    # isoformat(timespec="microseconds") writes the same, a fifth slower (it asks the zone
     # for its offset): every event's time is written once as it is stored
     return "%04d-%02d-%02dT%02d:%02d:%02d.%06d+00:00" % (  # noqa: UP031 (fixed widths)
         value.year,
