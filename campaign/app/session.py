@@ -126,7 +126,8 @@ class Session:
             if self._zone is None:
                 self._zone = zoneinfo.ZoneInfo(self.campaign().timezone)
             tz = self._zone
-        self.stamp = Stamp(actor=actor, at=at, today=at.astimezone(tz).date())
+        # by position: a named tuple made from keywords costs a scenario line 0.2 µs more
+        self.stamp = Stamp(actor, at, at.astimezone(tz).date())
 
     def add(self, aggregate: Aggregate) -> None:
         """Mark an aggregate changed by the running command (in the order of its events)."""
