@@ -63,7 +63,10 @@ class Result(NamedTuple):
 
 
 class Done(NamedTuple):
-    """What a handler did: the id it names and a summary (its Result counts the events)."""
+    """What a handler did: the id it names and a summary (its Result counts the events).
+
+    Summaries write dates and decimals with `!s`: the text `format` gives, without its way
+    round through a format spec (a scenario writes a hundred thousand summaries)."""
 
     id: str | None
     message: str
@@ -145,7 +148,7 @@ def _register(command: RegisterProject, session: Session) -> Done:
         stamp=session.stamp,
     )
     session.add(project)
-    return Done(command.code, f"registered {command.code} {command.name} on {date}")
+    return Done(command.code, f"registered {command.code} {command.name} on {date!s}")
 
 
 @handle.register
@@ -163,7 +166,7 @@ def _revise(command: RevisePlan, session: Session) -> Done:
     session.add(project)
     return Done(
         command.code,
-        f"{command.code}: annual plan {command.annual_plan} from {date}",
+        f"{command.code}: annual plan {command.annual_plan!s} from {date!s}",
     )
 
 
@@ -178,7 +181,7 @@ def _report(command: ReportProgress, session: Session) -> Done:
         existing.check_same_as(values)
         return Done(
             command.code,
-            f"{command.code} {date}: already recorded, nothing appended",
+            f"{command.code} {date!s}: already recorded, nothing appended",
         )
     session.add_created(
         DailyReport.report(
@@ -187,7 +190,7 @@ def _report(command: ReportProgress, session: Session) -> Done:
     )
     return Done(
         command.code,
-        f"{command.code} {date}: investment {command.investment} recorded",
+        f"{command.code} {date!s}: investment {command.investment!s} recorded",
     )
 
 
@@ -203,7 +206,7 @@ def _correct(command: CorrectProgress, session: Session) -> Done:
         values=command.values(), reason=command.reason, project=project, stamp=session.stamp
     )
     session.add(report)
-    changed = ", ".join(f"{k} {v}" for k, v in command.values().items())
+    changed = ", ".join(f"{k} {v!s}" for k, v in command.values().items())
     return Done(command.code, f"{command.code} {date}: corrected ({changed})")
 
 
@@ -214,7 +217,7 @@ def _milestone(command: ReachMilestone, session: Session) -> Done:
     date = effective_date(command, session.stamp.today)
     project.reach_milestone(milestone=command.milestone, date=date, stamp=session.stamp)
     session.add(project)
-    return Done(command.code, f"{command.code}: {command.milestone} on {date}")
+    return Done(command.code, f"{command.code}: {command.milestone} on {date!s}")
 
 
 @handle.register
@@ -224,7 +227,7 @@ def _terminate(command: TerminateProject, session: Session) -> Done:
     date = effective_date(command, session.stamp.today)
     project.terminate(date=date, reason=command.reason, stamp=session.stamp)
     session.add(project)
-    return Done(command.code, f"{command.code}: terminated on {date}")
+    return Done(command.code, f"{command.code}: terminated on {date!s}")
 
 
 @handle.register
@@ -303,7 +306,7 @@ def _file(command: FileFactor, session: Session) -> Done:
                 timestamp=stamp.at,
             )
         )
-    return Done(request_id, f"filed {request_id}, due {request.sla_due}")
+    return Done(request_id, f"filed {request_id}, due {request.sla_due!s}")
 
 
 def _check_same_request(command: FileFactor, date: dt.date, filed: FactorRequest) -> None:
@@ -340,7 +343,7 @@ def _extend(command: ExtendFactor, session: Session) -> Done:
         due=command.due, date=date, reason=command.reason, project=project, stamp=session.stamp
     )
     session.add(request)
-    return Done(command.id, f"{command.id}: due {command.due} from {date}")
+    return Done(command.id, f"{command.id}: due {command.due!s} from {date!s}")
 
 
 @handle.register
@@ -353,7 +356,7 @@ def _escalate(command: EscalateFactor, session: Session) -> Done:
         level=command.level, date=date, note=command.note, project=project, stamp=session.stamp
     )
     session.add(request)
-    return Done(command.id, f"{command.id}: escalated to level {command.level} on {date}")
+    return Done(command.id, f"{command.id}: escalated to level {command.level} on {date!s}")
 
 
 @handle.register
@@ -363,7 +366,7 @@ def _resolve(command: ResolveFactor, session: Session) -> Done:
     date = effective_date(command, session.stamp.today)
     request.resolve(outcome=command.outcome, date=date, note=command.note, stamp=session.stamp)
     session.add(request)
-    return Done(command.id, f"{command.id}: {command.outcome} on {date}")
+    return Done(command.id, f"{command.id}: {command.outcome} on {date!s}")
 
 
 @handle.register
