@@ -38,10 +38,10 @@ def rechain(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM event_chain")
     conn.execute("DELETE FROM event_tree")
     events = [
-        (rowid, oid, version, topic, state.encode() if isinstance(state, str) else state)
-        for rowid, oid, version, topic, state in rows
+        (oid, version, topic, state.encode() if isinstance(state, str) else state)
+        for _, oid, version, topic, state in rows
     ]
-    extend(conn.cursor(), 0, GENESIS, events)
+    extend(conn.cursor(), 0, GENESIS, [row[0] for row in rows], events)
 
 
 def exchange(db: str, first: int, second: int) -> None:

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
+Columns = tuple[str, int, str, bytes]
+"""(originator id, version, topic, state): one event as the stored-events table holds it."""
+
 # (topic, stored version) -> function giving the state of the next version.
 UPCASTERS: dict[tuple[str, int], Upcaster] = {}
 
@@ -78,6 +81,12 @@ class EventMapper(Mapper[str]):
     _forms: ClassVar[dict[type, tuple[str, bytes]]] = {}
 
     def to_stored_event(self, domain_event: DomainEventProtocol[str]) -> StoredEvent:
+        return StoredEvent(*self.columns(domain_event))
+
+    def columns(self, domain_event: DomainEventProtocol[str]) -> Columns:
+        """The event as the stored-events table holds it: what `to_stored_event` gives, as a
+        plain tuple (the engine appends these; a frozen dataclass sets each field through
+        `object.__setattr__`)."""
         model = cast("BaseModel", domain_event)
         # pydantic writes the JSON bytes itself (compact, fields in declaration order, UTF-8).
         state = model.__pydantic_serializer__.to_json(model, exclude_none=True, exclude=_COLUMNS)
@@ -88,12 +97,7 @@ class EventMapper(Mapper[str]):
         topic, mark = form
         if mark:
             state = state[:-1] + mark
-        return StoredEvent(
-            originator_id=domain_event.originator_id,
-            originator_version=domain_event.originator_version,
-            topic=topic,
-            state=state,
-        )
+        return (domain_event.originator_id, domain_event.originator_version, topic, state)
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[str]:
         # The class's module is imported the first time one of its events is read

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from eventsourcing.persistence import StoredEvent
 
     from campaign.domain.events import Aggregate
-    from campaign.store.backends.postgres import CampaignPostgresDatastore
+    from campaign.store.backends.postgres import CampaignPostgresDatastore, CampaignPostgresRecorder
+    from campaign.store.backends.sqlite import CampaignSQLiteRecorder
     from campaign.store.readers import LogReader
 
 NO_ROLES = "a SQLite store has no roles: the file's own permissions say who may read and write it"
@@ -264,6 +265,11 @@ class Store:
         except Exception as error:  # the library raises plain errors for a bad file or URL
             raise StoreError(f"cannot open the store {self.db}: {error}") from None
         self.recorder = self.log.recorder
+        # What `append` writes through: the engine's recorders take events as plain columns.
+        self._insert = cast(
+            "CampaignSQLiteRecorder | CampaignPostgresRecorder", self.recorder
+        ).insert_columns
+        self._columns = cast("EventMapper", self.log.mapper).columns
         self.datastore: CampaignSQLiteDatastore | CampaignPostgresDatastore = (
             self.log.factory.datastore  # type: ignore[attr-defined]
         )
@@ -329,8 +335,8 @@ class Store:
         would add only per-object checks)."""
         if not events:
             return 0
-        mapper = self.log.mapper
-        self.recorder.insert_events([mapper.to_stored_event(e) for e in events])
+        columns = self._columns
+        self._insert([columns(e) for e in events])
         return len(events)
 
     @property

@@ -201,7 +201,7 @@ def test_an_id_that_is_not_utf8_is_not_swept_even_rechained_over_its_bytes(
         ).fetchall()
         conn.execute("DELETE FROM event_chain")
         conn.execute("DELETE FROM event_tree")
-        backend.extend(conn.cursor(), 0, GENESIS, rows)
+        backend.extend(conn.cursor(), 0, GENESIS, [r[0] for r in rows], [r[1:] for r in rows])
     assert swept(demo) is None
     with pytest.raises((sqlite3.OperationalError, StoreError), match="Could not decode"):
         check(demo)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Iterator, Sequence
 
+    from campaign.store.codec import Columns
     from campaign.store.readers import Candidate, Link, Row, Snapshot
 
 
@@ -625,12 +626,15 @@ class CampaignPostgresRecorder(PostgresApplicationRecorder):
         """Insert in one statement; the database checks each event against the role that
         appends it and extends the hash chain, or refuses the whole write with its reason.
         (No pipeline, unlike the library's: a refusal keeps its own message.)"""
-        if not stored_events:
+        return self.insert_columns(
+            [(str(e.originator_id), e.originator_version, e.topic, e.state) for e in stored_events]
+        )
+
+    def insert_columns(self, columns: Sequence[Columns]) -> Sequence[int]:
+        """`insert_events` for events as plain columns (`EventMapper.columns`)."""
+        if not columns:
             return []
-        rows = [
-            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
-            for e in stored_events
-        ]
+        rows = [self.construct_pg_stored_event(*c) for c in columns]
         with (
             self.datastore.get_connection() as connection,
             connection.transaction(),

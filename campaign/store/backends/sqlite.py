@@ -31,8 +31,9 @@ from campaign.store.schema import SCHEMA_VERSION
 from campaign.store.tree import Frontier, entry, frontier_of, leaf_hash, nodes_at
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
+    from campaign.store.codec import Columns
     from campaign.store.readers import Candidate, Entry, Link, Row, Snapshot
 
 CHAIN_TABLE = "event_chain"
@@ -162,15 +163,15 @@ def _frontier(cursor: Any, size: int) -> Frontier:
 
 
 def extend(
-    cursor: Any, position: int, head: bytes, events: Sequence[tuple[int, str, int, str, bytes]]
+    cursor: Any, position: int, head: bytes, ids: Iterable[int], rows: Sequence[Columns]
 ) -> None:
-    """Write the links of the chain and the nodes of the tree for `events` (notification id,
-    originator id, version, topic, state), which follow the event at `position` whose link is
+    """Write the links of the chain and the nodes of the tree for the events `rows` (one
+    notification id each, in `ids`), which follow the event at `position` whose link is
     `head`."""
     frontier = _frontier(cursor, position)
     links = []
     nodes = []
-    for notification_id, originator_id, version, topic, state in events:
+    for notification_id, (originator_id, version, topic, state) in zip(ids, rows, strict=True):
         framed = entry(originator_id, version, topic, state)
         head = link_entry(head, framed)
         position += 1
@@ -650,31 +651,31 @@ class CampaignSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_events(
         self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
+        return self._insert_columns(
+            c,
+            [(str(e.originator_id), e.originator_version, e.topic, e.state) for e in stored_events],
+        )
+
+    def insert_columns(self, rows: Sequence[Columns]) -> Sequence[int]:
+        """`insert_events` for events as plain columns (`EventMapper.columns`)."""
+        with self.datastore.transaction(commit=True) as c:
+            return self._insert_columns(c, rows)
+
+    def _insert_columns(self, c: Any, rows: Sequence[Columns]) -> Sequence[int]:
         """Insert the events and their links in the chain, in one statement each. The write
         lock is held, so the new rows take the notification ids after the current last one;
         that is checked, not assumed."""
         c.execute("SELECT MAX(rowid) FROM stored_events")
         first = int(c.fetchone()[0] or 0) + 1
-        c.executemany(
-            self.insert_events_statement,
-            [(str(e.originator_id), e.originator_version, e.topic, e.state) for e in stored_events],
-        )
-        ids = list(range(first, first + len(stored_events)))
+        c.executemany(self.insert_events_statement, rows)
+        ids = list(range(first, first + len(rows)))
         c.execute("SELECT MAX(rowid) FROM stored_events")
-        if stored_events and int(c.fetchone()[0]) != ids[-1]:
+        if rows and int(c.fetchone()[0]) != ids[-1]:
             raise StoreError("the store assigned notification ids out of order; nothing appended")
         c.execute(f"SELECT position, hash FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
         last = c.fetchone()
         position, head = (int(last[0]), bytes(last[1])) if last else (0, GENESIS)
-        extend(
-            c,
-            position,
-            head,
-            [
-                (i, str(e.originator_id), e.originator_version, e.topic, e.state)
-                for i, e in zip(ids, stored_events, strict=True)
-            ],
-        )
+        extend(c, position, head, ids, rows)
         return ids
 
 
