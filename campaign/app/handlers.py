@@ -74,14 +74,17 @@ class Done(NamedTuple):
 
 def run(command: Command, session: Session, at: dt.datetime, actor: str) -> Result:
     """Stamp and handle one command; the caller owns the transaction and the flush."""
-    if isinstance(command, OpenCampaign):
+    # By exact class, as the handlers are found: `isinstance` asks a pydantic model's
+    # metaclass (an ABCMeta), 0.2 µs a command that is neither
+    kind = type(command)
+    if type(command) is OpenCampaign:  # (written so: the type checker narrows it)
         session.begin(at, actor, zone=command.timezone)
-    elif isinstance(command, GrantAccess | RevokeAccess):  # a store may be shared before it opens
+    elif kind is GrantAccess or kind is RevokeAccess:  # a store may be shared before it opens
         campaign = session.find(Campaign, Campaign.ID)
         session.begin(at, actor, zone=campaign.timezone if campaign else DEFAULT_TIMEZONE)
     else:
         session.begin(at, actor)
-    done: Done = _HANDLERS.get(command.__class__, handle)(command, session)
+    done: Done = _HANDLERS.get(kind, handle)(command, session)
     return Result(command.cmd, session.end_command(), done.id, done.message)
 
 
