@@ -35,7 +35,7 @@ from campaign.domain.campaign import Campaign
 from campaign.domain.errors import LikelyDuplicate, Refused
 from campaign.domain.project import Project
 from campaign.domain.report import DailyReport
-from campaign.domain.time import DEFAULT_TIMEZONE
+from campaign.domain.time import DEFAULT_TIMEZONE, day_text
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -65,8 +65,8 @@ class Result(NamedTuple):
 class Done(NamedTuple):
     """What a handler did: the id it names and a summary (its Result counts the events).
 
-    Summaries write dates and decimals with `!s`: the text `format` gives, without its way
-    round through a format spec (a scenario writes a hundred thousand summaries)."""
+    Summaries write decimals with `!s` and dates with `day_text`: the text `format` gives,
+    without its way round through a format spec (a scenario writes a hundred thousand)."""
 
     id: str | None
     message: str
@@ -151,7 +151,7 @@ def _register(command: RegisterProject, session: Session) -> Done:
         stamp=session.stamp,
     )
     session.add(project)
-    return Done(command.code, f"registered {command.code} {command.name} on {date!s}")
+    return Done(command.code, f"registered {command.code} {command.name} on {day_text(date)}")
 
 
 @handle.register
@@ -169,7 +169,7 @@ def _revise(command: RevisePlan, session: Session) -> Done:
     session.add(project)
     return Done(
         command.code,
-        f"{command.code}: annual plan {command.annual_plan!s} from {date!s}",
+        f"{command.code}: annual plan {command.annual_plan!s} from {day_text(date)}",
     )
 
 
@@ -184,7 +184,7 @@ def _report(command: ReportProgress, session: Session) -> Done:
         existing.check_same_as(values)
         return Done(
             command.code,
-            f"{command.code} {date!s}: already recorded, nothing appended",
+            f"{command.code} {day_text(date)}: already recorded, nothing appended",
         )
     session.add_created(
         DailyReport.report(
@@ -193,7 +193,7 @@ def _report(command: ReportProgress, session: Session) -> Done:
     )
     return Done(
         command.code,
-        f"{command.code} {date!s}: investment {command.investment!s} recorded",
+        f"{command.code} {day_text(date)}: investment {command.investment!s} recorded",
     )
 
 
@@ -220,7 +220,7 @@ def _milestone(command: ReachMilestone, session: Session) -> Done:
     date = effective_date(command, session.stamp.today)
     project.reach_milestone(milestone=command.milestone, date=date, stamp=session.stamp)
     session.add(project)
-    return Done(command.code, f"{command.code}: {command.milestone} on {date!s}")
+    return Done(command.code, f"{command.code}: {command.milestone} on {day_text(date)}")
 
 
 @handle.register
@@ -230,7 +230,7 @@ def _terminate(command: TerminateProject, session: Session) -> Done:
     date = effective_date(command, session.stamp.today)
     project.terminate(date=date, reason=command.reason, stamp=session.stamp)
     session.add(project)
-    return Done(command.code, f"{command.code}: terminated on {date!s}")
+    return Done(command.code, f"{command.code}: terminated on {day_text(date)}")
 
 
 @handle.register
@@ -309,7 +309,7 @@ def _file(command: FileFactor, session: Session) -> Done:
                 timestamp=stamp.at,
             )
         )
-    return Done(request_id, f"filed {request_id}, due {request.sla_due!s}")
+    return Done(request_id, f"filed {request_id}, due {day_text(request.sla_due)}")
 
 
 def _check_same_request(command: FileFactor, date: dt.date, filed: FactorRequest) -> None:
@@ -346,7 +346,7 @@ def _extend(command: ExtendFactor, session: Session) -> Done:
         due=command.due, date=date, reason=command.reason, project=project, stamp=session.stamp
     )
     session.add(request)
-    return Done(command.id, f"{command.id}: due {command.due!s} from {date!s}")
+    return Done(command.id, f"{command.id}: due {day_text(command.due)} from {day_text(date)}")
 
 
 @handle.register
@@ -359,7 +359,7 @@ def _escalate(command: EscalateFactor, session: Session) -> Done:
         level=command.level, date=date, note=command.note, project=project, stamp=session.stamp
     )
     session.add(request)
-    return Done(command.id, f"{command.id}: escalated to level {command.level} on {date!s}")
+    return Done(command.id, f"{command.id}: escalated to level {command.level} on {day_text(date)}")
 
 
 @handle.register
@@ -369,7 +369,7 @@ def _resolve(command: ResolveFactor, session: Session) -> Done:
     date = effective_date(command, session.stamp.today)
     request.resolve(outcome=command.outcome, date=date, note=command.note, stamp=session.stamp)
     session.add(request)
-    return Done(command.id, f"{command.id}: {command.outcome} on {date!s}")
+    return Done(command.id, f"{command.id}: {command.outcome} on {day_text(date)}")
 
 
 @handle.register

@@ -11,6 +11,7 @@ from eventsourcing.domain import event
 from campaign.domain.errors import Refused
 from campaign.domain.events import Aggregate, Stamp, not_after_today
 from campaign.domain.history import in_force
+from campaign.domain.time import day_text
 from campaign.domain.vocabulary import FactorCategory, Outcome
 
 if TYPE_CHECKING:
@@ -58,7 +59,9 @@ class FactorRequest(Aggregate):
     @staticmethod
     def base_request_id(code: str, category: FactorCategory, date: dt.date) -> str:
         """A readable id: project, filing date and category (a suffix tells same-day twins)."""
-        return f"{code}-{date:%Y%m%d}-{category.value}"
+        # %Y pads a year below 1000 or not, as the C library does: such a day keeps strftime
+        day = day_text(date).replace("-", "") if date.year >= 1000 else f"{date:%Y%m%d}"
+        return f"{code}-{day}-{category.value}"
 
     @classmethod
     def file(

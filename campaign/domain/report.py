@@ -10,6 +10,7 @@ from eventsourcing.domain import event
 
 from campaign.domain.errors import Refused
 from campaign.domain.events import Aggregate, Stamp, not_after_today
+from campaign.domain.time import day_text
 from campaign.domain.values import StoredPercent, from_yuan, to_yuan
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class DailyReport(Aggregate):
 
     @staticmethod
     def id_for(code: str, date: dt.date) -> str:
-        return f"report:{code}:{date.isoformat()}"
+        return f"report:{code}:{day_text(date)}"
 
     @classmethod
     def report(

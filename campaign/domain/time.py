@@ -22,6 +22,22 @@ def date_written(text: str) -> dt.date:
     raise ValueError("must be a date written YYYY-MM-DD")
 
 
+_DAYS: dict[dt.date, str] = {}
+_DAYS_KEPT = 4096  # a campaign's year, many times over; forgotten at once when full
+
+
+def day_text(day: dt.date) -> str:
+    """`day.isoformat()`, remembered: ids and summaries name the same few hundred days again
+    and again, and `isoformat` writes a date through C's general formatter (a scenario
+    line's id and summary spent 3% of a load there)."""
+    text = _DAYS.get(day)
+    if text is None:
+        if len(_DAYS) >= _DAYS_KEPT:
+            _DAYS.clear()
+        text = _DAYS[day] = day.isoformat()
+    return text
+
+
 def format_recorded(value: dt.datetime) -> str:
     """Recorded times are stored in one fixed UTC form, so that text order is time order."""
     if value.tzinfo is not dt.UTC:  # an event's time is UTC already

@@ -1,6 +1,6 @@
 """The stored bytes of an event: a first version's state has no version mark, a later
 version's ends with it, every time its class is mapped (the mapper finds each class's topic
-and mark once)."""
+and mark once); recorded times, days and request ids are written in their fixed forms."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
+from campaign.domain import time as time_module
 from campaign.domain.events import Aggregate
-from campaign.domain.time import format_recorded
+from campaign.domain.factor import FactorRequest
+from campaign.domain.time import day_text, format_recorded
+from campaign.domain.vocabulary import FactorCategory
 from campaign.store.codec import EventMapper, OrjsonTranscoder
 
 
@@ -91,3 +94,26 @@ def test_a_recorded_time_keeps_its_fixed_width() -> None:
     assert format_recorded(early) == "0001-01-01T00:00:00.000000+00:00"
     late = dt.datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=dt.UTC)
     assert format_recorded(late) == "9999-12-31T23:59:59.999999+00:00"
+
+
+@given(st.dates())
+def test_a_day_is_written_as_isoformat_writes_it(day: dt.date) -> None:
+    assert day_text(day) == day.isoformat()
+    assert day_text(day) == day.isoformat()  # remembered: the same text
+
+
+def test_the_days_remembered_are_forgotten_when_there_are_too_many() -> None:
+    first = dt.date(2020, 1, 1)
+    for offset in range(5000):  # more than are kept
+        day = first + dt.timedelta(days=offset)
+        assert day_text(day) == day.isoformat()
+    assert 0 < len(time_module._DAYS) <= time_module._DAYS_KEPT
+
+
+@given(st.dates(), st.sampled_from(FactorCategory))
+def test_a_request_id_names_its_day_as_strftime_does(
+    day: dt.date, category: FactorCategory
+) -> None:
+    assert FactorRequest.base_request_id("P-1", category, day) == (
+        f"P-1-{day:%Y%m%d}-{category.value}"
+    )
