@@ -45,6 +45,20 @@ class TestTheStoreRefusesToChangeHistory:
             conn.execute("DELETE FROM stored_events")
         assert len(stored_rows(sqlite_db)) == 2
 
+    def test_states_links_and_nodes_are_stored_as_blobs(
+        self, opened: Harness, sqlite_db: str
+    ) -> None:
+        opened.run("report_progress", code="ZZ-001", date="2020-07-01", investment="1")
+        with sqlite3.connect(sqlite_db) as conn:
+            kinds = conn.execute(
+                "SELECT (SELECT group_concat(DISTINCT typeof(state)) FROM stored_events), "
+                "(SELECT group_concat(DISTINCT typeof(hash)) FROM event_chain), "
+                "(SELECT group_concat(DISTINCT typeof(nodes)) FROM event_tree)"
+            ).fetchone()
+            states = conn.execute("SELECT state FROM stored_events ORDER BY rowid").fetchall()
+        assert kinds == ("blob", "blob", "blob")
+        assert all(orjson.loads(state)["actor"] for (state,) in states)
+
     @pytest.mark.postgres
     @pytest.mark.parametrize(
         "statement",
