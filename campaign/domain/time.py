@@ -38,20 +38,20 @@ def day_text(day: dt.date) -> str:
     return text
 
 
+_TWO_DIGITS = tuple(f"{n:02d}" for n in range(60))
+
+
 def format_recorded(value: dt.datetime) -> str:
     """Recorded times are stored in one fixed UTC form, so that text order is time order."""
     if value.tzinfo is not dt.UTC:  # an event's time is UTC already
         value = value.astimezone(dt.UTC)
-    # isoformat(timespec="microseconds") writes the same, a fifth slower (it asks the zone
-    # for its offset): every event's time is written once as it is stored
-    return "%04d-%02d-%02dT%02d:%02d:%02d.%06d+00:00" % (  # noqa: UP031 (fixed widths)
-        value.year,
-        value.month,
-        value.day,
-        value.hour,
-        value.minute,
-        value.second,
-        value.microsecond,
+    # What isoformat(timespec="microseconds") writes, in pieces kept at hand: every event's
+    # time is written once as it is stored, and a %-format of its seven numbers took 2% of a
+    # load's instructions (isoformat, which also asks the zone for its offset, more)
+    micro = value.microsecond
+    return (
+        f"{day_text(value.date())}T{_TWO_DIGITS[value.hour]}:{_TWO_DIGITS[value.minute]}:"
+        f"{_TWO_DIGITS[value.second]}.{str(micro).zfill(6) if micro else '000000'}+00:00"
     )
 
 
