@@ -18,6 +18,7 @@ import msgspec
 from campaign.app.commands import FileFactor, OpenCampaign, parse_command
 from campaign.app.engine import check_actor
 from campaign.domain.errors import CampaignError, LineError, Refused, StoreError
+from campaign.domain.time import in_utc
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -63,6 +64,10 @@ def parse_at(value: Any) -> dt.datetime:
         raise Refused("at", value, "is not an ISO-8601 time") from None
     if at.tzinfo is None:
         raise Refused("at", value, "has no UTC offset (write e.g. 2020-04-16T18:00:00+08:00)")
+    try:
+        in_utc(at)
+    except ValueError as error:
+        raise Refused("at", value, str(error)) from None
     return at
 
 

@@ -130,8 +130,17 @@ class Session:
             if self._zone is None:
                 self._zone = zoneinfo.ZoneInfo(self.campaign().timezone)
             tz = self._zone
+        try:
+            today = at.astimezone(tz).date()
+        except OverflowError:  # a simulated time at the very ends of the calendar
+            raise Refused(
+                "at",
+                at.isoformat(),
+                f"is outside the times that can be recorded (in the campaign's time zone, "
+                f"{tz.key}, it falls before the year 1 or after 9999)",
+            ) from None
         # by position: a named tuple made from keywords costs a scenario line 0.2 µs more
-        self.stamp = Stamp(actor, at, at.astimezone(tz).date())
+        self.stamp = Stamp(actor, at, today)
 
     def add(self, aggregate: Aggregate) -> None:
         """Mark an aggregate changed by the running command (in the order of its events)."""

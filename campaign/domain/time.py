@@ -81,4 +81,19 @@ def known_at_cut(text: str, timezone: str) -> dt.datetime:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ValueError("is neither a date (YYYY-MM-DD) nor an ISO-8601 time") from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+    in_utc(moment)
+    return moment
+
+
+def in_utc(moment: dt.datetime) -> dt.datetime:
+    """`moment` in UTC, where recorded times are compared and kept; ValueError naming the
+    rule for a time at the very ends of the calendar that UTC cannot hold (its day would be
+    before the year 1 or after 9999)."""
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError(
+            "is outside the times that can be recorded (in UTC it falls before the year 1 "
+            "or after 9999)"
+        ) from None

@@ -117,6 +117,25 @@ def test_the_demo_scenario_loads_as_it_is(memory: MemoryStores, tmp_path: Path) 
             '{"at": "2020-04-16T18:00:00+08:00", "cmd": "report_progress", ' + REPORT_FIELDS + "}",
             ["at=", "earlier than the line before"],
         ),
+        # at: a time UTC cannot hold (its day in UTC before the year 1, or after 9999)
+        (
+            1,
+            '{"at": "0001-01-01T00:00:00+08:00", "cmd": "open_campaign", "name": "x", '
+            '"year": 2020, "start": "2020-03-23", "end": "2020-06-30"}',
+            ["at=0001-01-01T00:00:00+08:00", "outside the times that can be recorded"],
+        ),
+        (
+            30,
+            '{"at": "9999-12-31T23:00:00-05:00", "cmd": "report_progress", ' + REPORT_FIELDS + "}",
+            ["at=9999-12-31T23:00:00-05:00", "outside the times that can be recorded"],
+        ),
+        (  # in UTC it is the year 1, in the campaign's zone the year before
+            1,
+            '{"at": "0001-01-01T00:00:00+00:00", "cmd": "open_campaign", "name": "x", '
+            '"year": 2020, "start": "2020-03-23", "end": "2020-06-30", '
+            '"timezone": "America/New_York"}',
+            ["at=0001-01-01T00:00:00+00:00", "America/New_York", "before the year 1"],
+        ),
         # cmd: missing, unknown
         (30, '{"at": "2020-04-30T18:20:00+08:00", ' + REPORT_FIELDS + "}", ["cmd="]),
         (
