@@ -55,7 +55,10 @@ def read_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes]]:
             yield number, line
 
 
-def parse_at(value: Any) -> dt.datetime:
+def parse_at(value: Any) -> tuple[dt.datetime, dt.datetime]:
+    """A line's `at`, as written and in UTC: a scenario compares and records its times in UTC
+    (two times in one zone object compare field by field, in different ones through their
+    offsets: 0.2 to 0.4 µs a line)."""
     if not isinstance(value, str):
         raise Refused("at", value, "must be an ISO-8601 time with an offset")
     try:
@@ -65,10 +68,9 @@ def parse_at(value: Any) -> dt.datetime:
     if at.tzinfo is None:
         raise Refused("at", value, "has no UTC offset (write e.g. 2020-04-16T18:00:00+08:00)")
     try:
-        in_utc(at)
+        return at, in_utc(at)
     except ValueError as error:
         raise Refused("at", value, str(error)) from None
-    return at
 
 
 def load(
@@ -125,7 +127,8 @@ class _Loader:
     def __init__(self, work: UnitOfWork, actor: str, *, now: dt.datetime) -> None:
         self.work = work
         self.actor = actor
-        self.now = now
+        self.now = now.astimezone(dt.UTC)
+        self.latest = dt.datetime.min.replace(tzinfo=dt.UTC)  # the line before's, in UTC
         self.refs: dict[str, tuple[str, int]] = {}
         self.actors: dict[str, str] = {}  # each actor named in the file, as checked
         self.first: dt.datetime | None = None
@@ -135,12 +138,13 @@ class _Loader:
     def run_line(self, number: int, line: bytes) -> None:
         fields = _json_object(line)
         written = fields.pop("at", None)
-        at = parse_at(written)
-        if self.previous is not None and at < self.previous:
+        at, moment = parse_at(written)
+        if moment < self.latest:
+            assert self.previous is not None  # the line before, as it was written
             raise Refused(
                 "at", written, f"is earlier than the line before ({self.previous.isoformat()})"
             )
-        if at > self.now:
+        if moment > self.now:
             # the log's recorded times never go back, so a future one would hold every later
             # command's clock hostage
             raise Refused("at", written, "is in the future: a simulated campaign is in the past")
@@ -158,11 +162,12 @@ class _Loader:
         command = parse_command(cmd, fields)
         if self.commands == 0 and not isinstance(command, OpenCampaign):
             raise Refused("cmd", cmd, "the first command of a scenario must be open_campaign")
-        result = self.work.run(command, at, actor)
+        result = self.work.run(command, moment, actor)
         if ref is not None and result.id is not None:
             self.refs[ref] = (result.id, number)
         self.first = self.first or at
         self.previous = at
+        self.latest = moment
         self.commands += 1
 
     def _take_ref(self, cmd: str, fields: dict[str, Any]) -> str | None:
