@@ -18,7 +18,6 @@ import msgspec
 from campaign.app.commands import FileFactor, OpenCampaign, parse_command
 from campaign.app.engine import check_actor
 from campaign.domain.errors import CampaignError, LineError, Refused, StoreError
-from campaign.domain.time import in_utc
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -32,6 +31,7 @@ _FAST_DECODER = msgspec.json.Decoder(float_hook=Decimal)
 """The same reading, several times faster; a line it does not take is read again by _DECODER,
 which accepts what it accepts (NaN) and refuses the rest with the words people see."""
 _BY_REF = ("extend_factor", "escalate_factor", "resolve_factor")
+FUTURE = "is in the future: a simulated campaign is in the past"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +68,13 @@ def parse_at(value: Any) -> tuple[dt.datetime, dt.datetime]:
     if at.tzinfo is None:
         raise Refused("at", value, "has no UTC offset (write e.g. 2020-04-16T18:00:00+08:00)")
     try:
-        return at, in_utc(at)
-    except ValueError as error:
-        raise Refused("at", value, str(error)) from None
+        return at, at.astimezone(dt.UTC)
+    except OverflowError:  # UTC cannot hold it: in UTC its day is before the year 1 or after 9999
+        if at.year > 1:
+            raise Refused("at", value, FUTURE) from None
+        raise Refused(
+            "at", value, "is outside the times that can be recorded (in UTC, before the year 1)"
+        ) from None
 
 
 def load(
@@ -147,7 +151,7 @@ class _Loader:
         if moment > self.now:
             # the log's recorded times never go back, so a future one would hold every later
             # command's clock hostage
-            raise Refused("at", written, "is in the future: a simulated campaign is in the past")
+            raise Refused("at", written, FUTURE)
         cmd = fields.pop("cmd", None)
         if not isinstance(cmd, str):
             raise Refused("cmd", cmd, "is required: the command's name")
@@ -162,7 +166,13 @@ class _Loader:
         command = parse_command(cmd, fields)
         if self.commands == 0 and not isinstance(command, OpenCampaign):
             raise Refused("cmd", cmd, "the first command of a scenario must be open_campaign")
-        result = self.work.run(command, moment, actor)
+        try:
+            result = self.work.run(command, moment, actor)
+        except Refused as error:
+            if error.field != "at":
+                raise
+            # the campaign's zone cannot hold the time (`Session.begin`): named as written
+            raise Refused("at", written, error.rule) from None
         if ref is not None and result.id is not None:
             self.refs[ref] = (result.id, number)
         self.first = self.first or at

@@ -77,23 +77,18 @@ def known_at_cut(text: str, timezone: str) -> dt.datetime:
     try:
         if "T" not in text and " " not in text and len(text) <= 10:  # a date: 2020-06-30
             day = date_written(text)
-            return dt.datetime.combine(day, dt.time.max, tzinfo=zone)
-        moment = dt.datetime.fromisoformat(text)
+            moment = dt.datetime.combine(day, dt.time.max, tzinfo=zone)
+        else:
+            moment = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ValueError("is neither a date (YYYY-MM-DD) nor an ISO-8601 time") from None
     moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
-    in_utc(moment)
-    return moment
-
-
-def in_utc(moment: dt.datetime) -> dt.datetime:
-    """`moment` in UTC, where recorded times are compared and kept; ValueError naming the
-    rule for a time at the very ends of the calendar that UTC cannot hold (its day would be
-    before the year 1 or after 9999)."""
     try:
-        return moment.astimezone(dt.UTC)
+        moment.astimezone(dt.UTC)
     except OverflowError:
-        raise ValueError(
-            "is outside the times that can be recorded (in UTC it falls before the year 1 "
-            "or after 9999)"
-        ) from None
+        # At the very ends of the calendar, where UTC cannot hold it (its day in UTC would be
+        # before the year 1 or after 9999): the first or the last time that can be recorded,
+        # which cut the log as it does, before or after every recorded time
+        end = dt.datetime.min if moment.year == 1 else dt.datetime.max
+        return end.replace(tzinfo=dt.UTC)
+    return moment

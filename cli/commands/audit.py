@@ -396,8 +396,8 @@ def audit_log(
                         hour=0, minute=0, second=0, microsecond=0
                     )
                 return known_at_cut(value, zone)
-            except ValueError as error:  # not a date or time, or one UTC cannot hold
-                raise Refusal(f"{field}={value}: {error}") from None
+            except ValueError:
+                raise Refusal(f"{field}={value}: must be a date or an ISO time") from None
 
         where = LogFilter(
             project=project,

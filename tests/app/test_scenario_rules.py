@@ -122,19 +122,19 @@ def test_the_demo_scenario_loads_as_it_is(memory: MemoryStores, tmp_path: Path) 
             1,
             '{"at": "0001-01-01T00:00:00+08:00", "cmd": "open_campaign", "name": "x", '
             '"year": 2020, "start": "2020-03-23", "end": "2020-06-30"}',
-            ["at=0001-01-01T00:00:00+08:00", "outside the times that can be recorded"],
+            ["at=0001-01-01T00:00:00+08:00", "outside the times that can be recorded", "year 1"],
         ),
-        (
+        (  # after 9999 in UTC: in the future, as any later time
             30,
             '{"at": "9999-12-31T23:00:00-05:00", "cmd": "report_progress", ' + REPORT_FIELDS + "}",
-            ["at=9999-12-31T23:00:00-05:00", "outside the times that can be recorded"],
+            ["at=9999-12-31T23:00:00-05:00", "is in the future"],
         ),
-        (  # in UTC it is the year 1, in the campaign's zone the year before
+        (  # in UTC it is the year 1, in the campaign's zone the year before: named as written
             1,
-            '{"at": "0001-01-01T00:00:00+00:00", "cmd": "open_campaign", "name": "x", '
+            '{"at": "0001-01-01T03:00:00+02:00", "cmd": "open_campaign", "name": "x", '
             '"year": 2020, "start": "2020-03-23", "end": "2020-06-30", '
             '"timezone": "America/New_York"}',
-            ["at=0001-01-01T00:00:00+00:00", "America/New_York", "before the year 1"],
+            ["at=0001-01-01T03:00:00+02:00", "America/New_York", "before the year 1"],
         ),
         # cmd: missing, unknown
         (30, '{"at": "2020-04-30T18:20:00+08:00", ' + REPORT_FIELDS + "}", ["cmd="]),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from click.testing import CliRunner
 
-from campaign import Settings, open_engine
+from campaign import Refused, Settings, open_engine
 from campaign.app.queries import checkpoint_document, publish
 from campaign.app.scenario import load
 from cli.context import Config
@@ -18,6 +18,7 @@ from tests.integration.demo import DEMO, EVENTS, LATER
 
 if TYPE_CHECKING:
     from campaign import Engine
+    from tests.conftest import Harness
 
 
 def loaded(db: str) -> Engine:
@@ -168,3 +169,33 @@ def test_a_project_row_has_the_keys_of_the_projects_table_in_order(sqlite_db: st
 
     doc = checkpoint_document(loaded(sqlite_db), dt.date(2020, 6, 30), None)
     assert all(tuple(p) == PROJECT_KEYS for p in doc["projects"])
+
+
+@pytest.mark.parametrize(
+    "known_at",
+    [
+        "9999-12-31",  # the end of that day in New York is in the year 10000 in UTC
+        "9999-12-31T23:59:59-05:00",
+        "0001-01-01T00:00:00+08:00",  # in UTC, the year before the year 1
+        "0001-01-01T00:00:00",  # read in New York: after midnight UTC, so within UTC
+    ],
+)
+def test_a_known_at_at_the_calendars_ends_cuts_before_or_after_every_recorded_time(
+    sqlite_harness: Harness, known_at: str
+) -> None:
+    sqlite_harness.open(timezone="America/New_York")
+    sqlite_harness.register()
+    sqlite_harness.run(
+        "report_progress", code="ZZ-001", date="2020-07-09", investment="120.5"
+    )  # today in New York
+    as_of = dt.date(2020, 6, 30)
+    if known_at.startswith("9999"):
+        cut = checkpoint_document(sqlite_harness.engine, as_of, known_at)
+        whole = checkpoint_document(sqlite_harness.engine, as_of, None)
+        assert cut["known_at"] == known_at
+        assert {k: v for k, v in cut.items() if k not in ("known_at", "receipt")} == {
+            k: v for k, v in whole.items() if k not in ("known_at", "receipt")
+        }
+    else:
+        with pytest.raises(Refused, match="nothing was known then"):
+            checkpoint_document(sqlite_harness.engine, as_of, known_at)
