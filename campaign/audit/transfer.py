@@ -333,7 +333,11 @@ class _Importer:
             return
         date = state["date"]
         if state["timestamp"] < _first_moment(date, campaign.timezone):
-            today = today_in(dt.datetime.fromisoformat(state["timestamp"]), campaign.timezone)
+            try:
+                recorded = dt.datetime.fromisoformat(state["timestamp"])
+                today = str(today_in(recorded, campaign.timezone))
+            except OverflowError:  # recorded in the year 1 (UTC), a day earlier in the zone
+                today = "before the year 1"
             raise Refused(
                 "date",
                 date,

@@ -485,3 +485,17 @@ def test_access_revoked_from_a_role_without_it_is_refused(records: Records, tmp_
     assert refused(records, tmp_path).startswith(
         "line 54: role=auditor_li: has no access to revoke"
     )
+
+
+def test_a_day_recorded_before_the_year_1_in_the_campaigns_zone_is_named_so(
+    records: Records, tmp_path: Path
+) -> None:
+    # Recorded at the first moment UTC holds, in a zone west of it: the year before the year 1.
+    for position, record in enumerate(records, 1):
+        if "timestamp" in json.loads(record["state"]):
+            changed(records, position, timestamp="0001-01-01T00:00:00.000000+00:00")
+    changed(records, 1, timezone="America/New_York")
+    assert refused(records, tmp_path) == (
+        "line 2: date=2020-03-20: is after the day it was recorded (before the year 1 in "
+        "America/New_York): no effective date is after the engine's today"
+    )
