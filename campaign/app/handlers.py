@@ -210,7 +210,7 @@ def _correct(command: CorrectProgress, session: Session) -> Done:
     )
     session.add(report)
     changed = ", ".join(f"{k} {v!s}" for k, v in command.values().items())
-    return Done(command.code, f"{command.code} {date}: corrected ({changed})")
+    return Done(command.code, f"{command.code} {day_text(date)}: corrected ({changed})")
 
 
 @handle.register
@@ -252,7 +252,7 @@ def _amend(command: AmendCampaign, session: Session) -> Done:
     )
     session.add(campaign)
     changed = ", ".join(name for name in SETTINGS if getattr(command, name) is not None)
-    return Done(Campaign.ID, f"amended the campaign from {date}: {changed}")
+    return Done(Campaign.ID, f"amended the campaign from {day_text(date)}: {changed}")
 
 
 def _days(days: tuple[dt.date, ...] | None) -> tuple[dt.date, ...] | None:
