@@ -31,7 +31,7 @@ _FAST_DECODER = msgspec.json.Decoder(float_hook=Decimal)
 """The same reading, several times faster; a line it does not take is read again by _DECODER,
 which accepts what it accepts (NaN) and refuses the rest with the words people see."""
 _BY_REF = ("extend_factor", "escalate_factor", "resolve_factor")
-FUTURE = "is in the future: a simulated campaign is in the past"
+_FUTURE = "is in the future: a simulated campaign is in the past"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,7 @@ def parse_at(value: Any) -> tuple[dt.datetime, dt.datetime]:
         return at, at.astimezone(dt.UTC)
     except OverflowError:  # UTC cannot hold it: in UTC its day is before the year 1 or after 9999
         if at.year > 1:
-            raise Refused("at", value, FUTURE) from None
+            raise Refused("at", value, _FUTURE) from None
         raise Refused(
             "at", value, "is outside the times that can be recorded (in UTC, before the year 1)"
         ) from None
@@ -151,7 +151,7 @@ class _Loader:
         if moment > self.now:
             # the log's recorded times never go back, so a future one would hold every later
             # command's clock hostage
-            raise Refused("at", written, FUTURE)
+            raise Refused("at", written, _FUTURE)
         cmd = fields.pop("cmd", None)
         if not isinstance(cmd, str):
             raise Refused("cmd", cmd, "is required: the command's name")

@@ -28,8 +28,8 @@ _DAYS_KEPT = 4096  # a campaign's year, many times over; forgotten at once when 
 
 def day_text(day: dt.date) -> str:
     """`day.isoformat()`, remembered: ids and summaries name the same few hundred days again
-    and again, and `isoformat` writes a date through C's general formatter (a scenario
-    line's id and summary spent 3% of a load there)."""
+    and again, and `isoformat` writes a date through C's general formatter (a scenario's ids
+    and summaries spent 2.6% of a load's instructions there)."""
     text = _DAYS.get(day)
     if text is None:
         if len(_DAYS) >= _DAYS_KEPT:
