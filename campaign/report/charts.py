@@ -23,7 +23,7 @@ from campaign.domain.errors import printable
 from campaign.report.words import label, pct
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -74,19 +74,15 @@ def text_width(text: str, size: float = FONT_SIZE) -> float:
     return ems * size / 72
 
 
-def charts(report: Report) -> dict[str, str | None]:
-    """Every chart of the report as SVG markup, by name; None for a chart with nothing to show
-    (no unit, no factor request, no target)."""
-    drawn: dict[str, str | None] = {}
-    for name, draw in (
-        ("burnup", burnup),
-        ("units", units),
-        ("lights", lights),
-        ("factors", factors),
-        ("targets", targets),
-    ):
-        drawn[name] = draw(report)
-    return drawn
+def charts(report: Report, names: Sequence[str] = ()) -> dict[str, str | None]:
+    """The charts `names` of the report (all five when none is named) as SVG markup, by name;
+    None for a chart with nothing to show (no unit, no factor request, no target)."""
+    return {name: DRAW[name](report) for name in names or NAMES}
+
+
+def shown(report: Report) -> dict[str, bool]:
+    """Which charts have something to show: those `charts` draws, told without drawing."""
+    return {name: SHOWN[name](report) for name in NAMES}
 
 
 def svg(figure: Figure, name: str) -> str:
@@ -132,12 +128,16 @@ def _left_for(labels: Sequence[str]) -> float:
 
 def burnup(report: Report) -> str | None:
     """图1: the zone's YTD ÷ plan by day against the 序时 line, the checkpoints marked."""
-    b = report.burnup
-    if b is None or all(r is None for r in b.rates):
+    if not _has_burnup(report):
         return None
     with _drawing(3.4, left=0.6, right=0.3) as (figure, axes):
         _burnup(report, axes)
         return svg(figure, "burnup")
+
+
+def _has_burnup(report: Report) -> bool:
+    b = report.burnup
+    return b is not None and any(r is not None for r in b.rates)
 
 
 def _burnup(report: Report, axes: Axes) -> None:
@@ -260,7 +260,7 @@ def _overlap(a: Sequence[Any], b: Sequence[Any]) -> bool:
 
 def units(report: Report) -> str | None:
     """图2: the investment rate of each 帮包单位 against 序时, best first."""
-    rows = [u for u in report.document.get("units", []) if u["investment_rate"] is not None]
+    rows = _unit_rows(report)
     if not rows:
         return None
     names = [printable(str(u["unit"])) for u in rows]
@@ -274,9 +274,13 @@ def units(report: Report) -> str | None:
     )
 
 
+def _unit_rows(report: Report) -> list[dict[str, Any]]:
+    return [u for u in report.document.get("units", []) if u["investment_rate"] is not None]
+
+
 def targets(report: Report) -> str | None:
     """图5: each zone target's actual ÷ goal against half (a share against its goal)."""
-    rows = [t for t in report.document.get("targets", []) if t["ratio"] is not None]
+    rows = _target_rows(report)
     if not rows:
         return None
     return _bars(
@@ -287,6 +291,10 @@ def targets(report: Report) -> str | None:
         line=(50.0, "过半 50%"),
         marks=[100.0 if t["kind"] == "tech_renovation_share" else 50.0 for t in rows],
     )
+
+
+def _target_rows(report: Report) -> list[dict[str, Any]]:
+    return [t for t in report.document.get("targets", []) if t["ratio"] is not None]
 
 
 def _bars(
@@ -352,18 +360,25 @@ def _draw_bars(
 
 def lights(report: Report) -> str | None:
     """图3: the listed projects by light."""
-    counts = report.zone["lights"]
-    keys = ["green", "yellow", "red", "na"]
-    if not any(counts[k] for k in keys):
+    if not _has_lights(report):
         return None
+    counts = report.zone["lights"]
     # as wide as the others (their text then reads the same size on a page), the bars centred
     with _drawing(2.6, left=1.5, right=1.2) as (figure, axes):
         _lights(counts, axes)
         return svg(figure, "lights")
 
 
+LIGHTS = ("green", "yellow", "red", "na")
+
+
+def _has_lights(report: Report) -> bool:
+    counts = report.zone["lights"]
+    return any(counts[k] for k in LIGHTS)
+
+
 def _lights(counts: dict[str, int], axes: Axes) -> None:
-    keys = ["green", "yellow", "red", "na"]
+    keys = list(LIGHTS)
     names = [label("light", k) + ("灯" if k != "na" else "") for k in keys]
     names[-1] = "无灯（无计划）"
     bars = axes.bar(
@@ -406,14 +421,18 @@ def factor_parts(figures: dict[str, Any]) -> dict[str, int]:
 
 def factors(report: Report) -> str | None:
     """图4: factor requests by category: resolved on time, late, open past due, open."""
-    by_category = report.document["factors"].get("by_category", {})
-    rows = sorted(by_category.items(), key=lambda kv: (-kv[1]["filed"], kv[0]))
+    rows = _factor_rows(report)
     if not rows:
         return None
     labels = [label("factor", k) for k, _ in rows]
     with _drawing(1.1 + 0.3 * len(labels), left=_left_for(labels), right=0.5) as (figure, axes):
         _factors(rows, labels, axes)
         return svg(figure, "factors")
+
+
+def _factor_rows(report: Report) -> list[tuple[str, dict[str, Any]]]:
+    by_category = report.document["factors"].get("by_category", {})
+    return sorted(by_category.items(), key=lambda kv: (-kv[1]["filed"], kv[0]))
 
 
 def _factors(rows: list[tuple[str, dict[str, Any]]], labels: list[str], axes: Axes) -> None:
@@ -433,3 +452,22 @@ def _factors(rows: list[tuple[str, dict[str, Any]]], labels: list[str], axes: Ax
     axes.grid(axis="x", color=COLOURS["grid"], linewidth=0.6)
     axes.set_axisbelow(True)
     axes.legend(loc="lower right", ncol=4, fontsize=9.5, bbox_to_anchor=(1.0, 1.0))
+
+
+DRAW: dict[str, Callable[[Report], str | None]] = {
+    "burnup": burnup,
+    "units": units,
+    "lights": lights,
+    "factors": factors,
+    "targets": targets,
+}
+"""The charts, in the page's order (图1–图5)."""
+NAMES = tuple(DRAW)
+SHOWN: dict[str, Callable[[Report], bool]] = {
+    "burnup": _has_burnup,
+    "units": lambda report: bool(_unit_rows(report)),
+    "lights": _has_lights,
+    "factors": lambda report: bool(_factor_rows(report)),
+    "targets": lambda report: bool(_target_rows(report)),
+}
+"""Whether each chart has something to show, as its drawing decides it."""

@@ -9,14 +9,17 @@ control character shows that character escaped rather than acting on the page.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from campaign.domain.errors import printable
 from campaign.report import words
-from campaign.report.charts import FACTOR_PARTS, charts, factor_parts
+from campaign.report.charts import FACTOR_PARTS, NAMES, charts, factor_parts, shown
+from campaign.report.drawing import Drawer, preload
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -37,7 +40,10 @@ def _shown(value: Any) -> Any:
     return value
 
 
+@functools.cache
 def environment() -> Environment:
+    """The page's templates, with the filters and names they use (made once: a template is
+    compiled the first time it is asked for)."""
     from jinja2 import Environment, PackageLoader, StrictUndefined  # noqa: PLC0415
 
     env = Environment(
@@ -89,9 +95,32 @@ def signed_head(receipt: dict[str, Any]) -> str | None:
     )
 
 
-def render(report: Report) -> str:
-    """The report's page."""
-    drawn = {name: None if svg is None else Markup(svg) for name, svg in charts(report).items()}
+def render(report: Report, drawer: Drawer | None = None) -> str:
+    """The report's page; its charts drawn by `drawer` while the page is written, or by a
+    drawer of its own (see `campaign.report.drawing`)."""
+    names = [name for name, shows in shown(report).items() if shows]
+    if not names:
+        return _page(report, {})
+    if drawer is None:  # matplotlib imported here first, or each drawer would import it
+        preload()
+        with Drawer() as own:
+            return render(report, own)
+    asked = drawer.ask(report, names)
+    page = _page(report, {name: Markup(_PLACE % name) for name in names})
+    drawn = drawer.drawn() if asked else None
+    if drawn is None or sorted(drawn) != sorted(names) or None in drawn.values():
+        drawn = charts(report, names)
+    return _PLACED.sub(lambda found: drawn[found.group(1)] or "", page)
+
+
+_PLACE = "\x00%s\x00"
+"""Where a chart goes in the page, until it is drawn: NUL never reaches the page otherwise
+(every value written passes `printable`, which escapes it)."""
+_PLACED = re.compile("\x00([a-z]+)\x00")
+
+
+def _page(report: Report, drawn: dict[str, Markup]) -> str:
+    """The page, with the charts `drawn` (by name) in it."""
     document = report.document
     factors = document["factors"]
     return (
@@ -103,7 +132,7 @@ def render(report: Report) -> str:
             zone=report.zone,
             factors=document["factors"],
             receipt=report.receipt,
-            charts=drawn,
+            charts={name: drawn.get(name) for name in NAMES},
             summary=words.summary(document, report.total_investment),
             headline=words.headline(report.zone),
             factor_rows=[
@@ -160,11 +189,12 @@ def ranking_rows(report: Report) -> Markup:
     return Markup("\n".join(rows))
 
 
-def write(report: Report, path: Path) -> None:
-    """Write the page to `path` (through a partial file: a reader never sees half a report)."""
+def write(report: Report, path: Path, drawer: Drawer | None = None) -> None:
+    """Write the page to `path` (through a partial file: a reader never sees half a report);
+    its charts drawn by `drawer`, when given (see `render`)."""
     partial = path.with_name(path.name + ".partial")
     try:
-        partial.write_text(render(report), encoding="utf-8", newline="\n")
+        partial.write_text(render(report, drawer), encoding="utf-8", newline="\n")
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

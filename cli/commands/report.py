@@ -3,11 +3,13 @@ anywhere (a USB stick, a phone, a printer), and the Excel 调度表."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from campaign.report.drawing import Drawer
 from cli.context import engine_for, parse_date, writing
 from cli.options import key_option, query_options, read_options
 from cli.output import print_json, progress
@@ -55,12 +57,14 @@ def report(
     """
     if out is None and xlsx is None:
         raise click.UsageError("say where to write it: --out FILE.html, --xlsx FILE.xlsx, or both")
-    with (
-        engine_for(db, create=False, signing_key=signing_key) as engine,
-        progress("replaying") as tick,
-    ):
-        built = build_report(engine, as_of, known_at, tick)
-    written = write_report(built, out, xlsx)
+    # the charts' process starts now, to import matplotlib while the log is replayed
+    with Drawer() if out is not None else nullcontext() as drawer:
+        with (
+            engine_for(db, create=False, signing_key=signing_key) as engine,
+            progress("replaying") as tick,
+        ):
+            built = build_report(engine, as_of, known_at, tick)
+        written = write_report(built, out, xlsx, drawer)
     if as_json:
         document = built.document
         print_json(
@@ -93,14 +97,16 @@ def build_report(engine: Engine, as_of: str | None, known_at: str | None, tick: 
     return build(engine, choice.day, known_at, progress=tick)
 
 
-def write_report(built: Report, out: Path | None, xlsx: Path | None) -> dict[str, str | None]:
+def write_report(
+    built: Report, out: Path | None, xlsx: Path | None, drawer: Drawer | None = None
+) -> dict[str, str | None]:
     """Write the files asked for; what was written where."""
     written: dict[str, str | None] = {"html": None, "xlsx": None}
     if out is not None:
         from campaign import write_html
 
         with writing(out):
-            write_html(built, out)
+            write_html(built, out, drawer)
         written["html"] = str(out)
     if xlsx is not None:
         from campaign import write_xlsx
