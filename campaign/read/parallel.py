@@ -21,13 +21,13 @@ import gc
 import mmap
 import os
 import signal
-import time
 from typing import TYPE_CHECKING, Any
 
 from orjson import loads
 
 from campaign.domain import topics
 from campaign.domain.topics import PROJECT_ID_PREFIX
+from campaign.read.cores import spare_core
 from campaign.read.fold import (
     CORRECTED,
     REGISTERED,
@@ -60,43 +60,6 @@ def two_processes(events: int, minimum: int) -> bool:
     if chosen in ("1", "2"):
         return chosen == "2"
     return spare_core()
-
-
-def spare_core(samples: int = 5) -> bool:
-    """Whether a core of those this process may run on has had nothing to run in each of a
-    few looks at the kernel's count of runnable tasks (less this process's own threads)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    if cores < 2:
-        return False
-    others = []
-    for _ in range(samples):
-        try:
-            with open("/proc/loadavg", encoding="ascii") as handle:
-                runnable = int(handle.read().split()[3].split("/")[0])
-        except (OSError, ValueError, IndexError):
-            return True  # no way to look: as before, two
-        others.append(runnable - _own_running())
-        time.sleep(0.002)
-    return min(others) < cores - 1
-
-
-def _own_running() -> int:
-    """How many of this process's threads are runnable (at least itself, which is)."""
-    running = 0
-    try:
-        tasks = os.listdir("/proc/self/task")
-    except OSError:
-        return 1
-    for task in tasks:
-        try:
-            with open(f"/proc/self/task/{task}/stat", encoding="ascii", errors="replace") as f:
-                running += f.read().rsplit(")", 1)[-1].split()[0] == "R"
-        except (OSError, IndexError):  # a thread that has just ended
-            continue
-    return max(running, 1)
 
 
 def usable(

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
     from campaign.report.model import Report
 
+NAMES = ("burnup", "units", "lights", "factors", "targets")
+"""The charts, in the page's order (图1–图5): each drawn by its function in `DRAW`."""
 COLOURS = {
     "green": "#2e7d32",
     "yellow": "#e0a100",
@@ -74,10 +76,10 @@ def text_width(text: str, size: float = FONT_SIZE) -> float:
     return ems * size / 72
 
 
-def charts(report: Report, names: Sequence[str] = ()) -> dict[str, str | None]:
-    """The charts `names` of the report (all five when none is named) as SVG markup, by name;
-    None for a chart with nothing to show (no unit, no factor request, no target)."""
-    return {name: DRAW[name](report) for name in names or NAMES}
+def charts(report: Report, names: Sequence[str] = NAMES) -> dict[str, str | None]:
+    """The charts `names` of the report (all five by default) as SVG markup, by name; None
+    for a chart with nothing to show (no unit, no factor request, no target)."""
+    return {name: DRAW[name](report) for name in names}
 
 
 def shown(report: Report) -> dict[str, bool]:
@@ -461,8 +463,7 @@ DRAW: dict[str, Callable[[Report], str | None]] = {
     "factors": factors,
     "targets": targets,
 }
-"""The charts, in the page's order (图1–图5)."""
-NAMES = tuple(DRAW)
+"""Each chart's drawing, by name (`NAMES`)."""
 SHOWN: dict[str, Callable[[Report], bool]] = {
     "burnup": _has_burnup,
     "units": lambda report: bool(_unit_rows(report)),

@@ -14,6 +14,7 @@ the byte.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib
 import os
@@ -22,9 +23,9 @@ import select
 import signal
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from campaign.read.parallel import spare_core
+from campaign.read.cores import companion, spare_core
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -39,7 +40,9 @@ PRELOAD = ("matplotlib.figure", "matplotlib.ticker", "matplotlib.backends.backen
 """What the second process imports before it is asked for anything."""
 
 WAIT = 60.0
-"""Seconds the charts are waited for before they are drawn here instead."""
+"""Seconds the second process is waited for before the charts are drawn here instead: long,
+because matplotlib's first import on a machine builds its font cache, which the second process
+is not to be stopped in the middle of."""
 
 
 class Drawer:
@@ -52,21 +55,23 @@ class Drawer:
         self._request = self._answer = -1
         if not hasattr(os, "fork") or not spare_core(samples=2):
             return
-        request, requested = os.pipe()
-        answered, answer = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the second process: it only ever draws, and ends without clean-up
-            status = 1
-            try:
-                os.close(requested)
-                os.close(answered)
-                _serve(request, answer)
-                status = 0
-            finally:
-                os._exit(status)
+        pipes: list[int] = []
+        try:
+            pipes.extend(os.pipe())
+            pipes.extend(os.pipe())
+            pid = os.fork()
+        except OSError:  # no process or pipe to be had (a limit, memory): drawn here
+            for fd in pipes:
+                os.close(fd)
+            return
+        request, requested, answered, answer = pipes
+        if pid == 0:  # the second process
+            _child(request, requested, answered, answer)
         os.close(request)
         os.close(answer)
+        os.set_blocking(requested, False)  # a write waits no longer than its deadline
         self._pid, self._request, self._answer = pid, requested, answered
+        companion(pid)
 
     def __enter__(self) -> Drawer:
         return self
@@ -79,30 +84,25 @@ class Drawer:
         if self._pid is None:
             return False
         try:
-            _write(self._request, pickle.dumps((slim(report), list(names))))
+            sent = _write(self._request, pickle.dumps((slim(report), list(names))), _deadline())
         except OSError:  # it has ended already
+            sent = False
+        os.close(self._request)
+        self._request = -1
+        if not sent:
             self.close()
-            return False
-        finally:
-            if self._request >= 0:
-                os.close(self._request)
-                self._request = -1
-        return True
+        return sent
 
     def drawn(self) -> dict[str, str | None] | None:
         """The charts asked for, as the second process drew them; None when it did not
         answer in full (then it is ended)."""
         if self._pid is None:
             return None
-        received = _read(self._answer, time.monotonic() + WAIT)
+        received = _read(self._answer, _deadline())
         pid, self._pid = self._pid, None
         os.close(self._answer)
         self._answer = -1
-        if received is None:
-            _end(pid)
-            return None
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
+        if not _ended(pid, stop=received is None) or received is None:
             return None
         try:
             found: Any = pickle.loads(received)  # our own child's bytes
@@ -120,7 +120,7 @@ class Drawer:
         self._request = self._answer = -1
         if self._pid is not None:
             pid, self._pid = self._pid, None
-            _end(pid)
+            _ended(pid, stop=True)
 
 
 def slim(report: Report) -> Report:
@@ -143,6 +143,24 @@ def preload() -> None:
         importlib.import_module(module)
 
 
+def _child(request: int, requested: int, answered: int, answer: int) -> NoReturn:
+    """The second process: it draws, and ends without this process's clean-up (its exit
+    handlers, its buffered output), running only the exit handlers of what it imported
+    itself (matplotlib's removal of a temporary folder it made for its cache)."""
+    atexit._clear()
+    status = 1
+    try:
+        os.close(requested)
+        os.close(answered)
+        _serve(request, answer)
+        status = 0
+    finally:
+        try:
+            atexit._run_exitfuncs()
+        finally:
+            os._exit(status)
+
+
 def _serve(request: int, answer: int) -> None:
     """The second process: import what drawing needs, then draw what it is asked for."""
     preload()
@@ -153,32 +171,56 @@ def _serve(request: int, answer: int) -> None:
     if not asked:  # the first process ended, or went on without charts
         return
     report, names = pickle.loads(asked)  # our own parent's bytes
-    _write(answer, pickle.dumps(charts(report, names)))
+    _write(answer, pickle.dumps(charts(report, names)), None)
     os.close(answer)
 
 
-def _write(fd: int, data: bytes) -> None:
+def _deadline() -> float:
+    return time.monotonic() + WAIT
+
+
+def _ready(fd: int, events: int, deadline: float | None) -> bool:
+    """Whether `fd` is ready (`events`, for poll) before `deadline` (a monotonic time; None:
+    whenever it is)."""
+    if deadline is None:
+        return True
+    poller = select.poll()
+    poller.register(fd, events)
+    left = deadline - time.monotonic()
+    return left > 0 and bool(poller.poll(left * 1000))
+
+
+def _write(fd: int, data: bytes, deadline: float | None) -> bool:
+    """Write all of `data` to `fd`; False when `deadline` passes first."""
     view = memoryview(data)
     while view:
+        if not _ready(fd, select.POLLOUT, deadline):
+            return False
         view = view[os.write(fd, view) :]
+    return True
 
 
 def _read(fd: int, deadline: float | None) -> bytes | None:
-    """Everything written to `fd` until it is closed; None when `deadline` (a monotonic time)
-    passes first."""
+    """Everything written to `fd` until it is closed; None when `deadline` passes first."""
     parts: list[bytes] = []
     while True:
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                return None
+        if not _ready(fd, select.POLLIN, deadline):
+            return None
         part = os.read(fd, 1 << 20)
         if not part:
             return b"".join(parts)
         parts.append(part)
 
 
-def _end(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
+def _ended(pid: int, *, stop: bool) -> bool:
+    """Wait for the second process to end, stopped first with `stop` (it is then no
+    companion); whether it ended well."""
+    companion(pid, alive=False)
+    if stop:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped already (a program that ignores SIGCHLD)
+        return False
+    return status == 0

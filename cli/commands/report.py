@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from campaign.report.drawing import Drawer
 from cli.context import engine_for, parse_date, writing
 from cli.options import key_option, query_options, read_options
 from cli.output import print_json, progress
 
 if TYPE_CHECKING:
     from campaign import Engine
+    from campaign.report.drawing import Drawer
     from campaign.report.model import Report
 
 FILE = click.Path(dir_okay=False, writable=True, path_type=Path)
@@ -57,7 +57,11 @@ def report(
     """
     if out is None and xlsx is None:
         raise click.UsageError("say where to write it: --out FILE.html, --xlsx FILE.xlsx, or both")
-    # the charts' process starts now, to import matplotlib while the log is replayed
+    from campaign.report import model  # noqa: F401 (before the fork: numpy, the figures)
+    from campaign.report.drawing import Drawer
+
+    # the charts' process starts now, to import matplotlib while the log is replayed; what the
+    # two processes both import (the report's model) is imported once, before it
     with Drawer() if out is not None else nullcontext() as drawer:
         with (
             engine_for(db, create=False, signing_key=signing_key) as engine,

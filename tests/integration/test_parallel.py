@@ -21,7 +21,8 @@ from campaign.domain import topics
 from campaign.domain.errors import StoreError
 from campaign.domain.topics import PROJECT_ID_PREFIX, REPORT_CORRECTED
 from campaign.domain.topics import PROJECT_REGISTERED as REGISTERED
-from campaign.read import parallel
+from campaign.read import cores, parallel
+from campaign.read.cores import spare_core
 from campaign.read.replay import replay_log
 from campaign.read.snapshots import SnapshotStore, dump
 from campaign.store import codec
@@ -398,12 +399,28 @@ def test_two_processes_only_when_asked_or_a_core_is_spare(monkeypatch: pytest.Mo
 
 
 def test_a_core_busy_with_another_process_is_not_spare() -> None:
-    cores = len(os.sched_getaffinity(0))
-    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(cores - 1)]
+    count = len(os.sched_getaffinity(0))
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count - 1)]
     try:
         time.sleep(0.3)
-        assert not parallel.spare_core()
+        assert not spare_core()
     finally:
         for process in busy:
             process.kill()
             process.wait()
+
+
+def test_a_companion_at_work_counts_as_this_process_own() -> None:
+    """A second process of this command's own (the report's charts) is not other work: a
+    replay beside it may still take the second core."""
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.3)
+        alone = cores._own_running()
+        cores.companion(busy.pid)
+        assert cores._own_running() == alone + 1
+        cores.companion(busy.pid, alive=False)
+        assert cores._own_running() == alone
+    finally:
+        busy.kill()
+        busy.wait()
