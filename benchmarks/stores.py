@@ -11,6 +11,7 @@ then removed.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import shutil
@@ -174,4 +175,8 @@ def copy_of(path: Path, folder: Path) -> Path:
 
 
 def scratch() -> Path:
-    return Path(tempfile.mkdtemp(prefix="campaign-bench-"))
+    """A folder of this run's own, removed when the run ends (it may hold copies of the 1M
+    stores, half a gigabyte each)."""
+    folder = Path(tempfile.mkdtemp(prefix="campaign-bench-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
