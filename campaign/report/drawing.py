@@ -53,6 +53,7 @@ class Drawer:
     def __init__(self) -> None:
         self._pid: int | None = None
         self._request = self._answer = -1
+        self._names: list[str] | None = None  # the charts asked for
         if not hasattr(os, "fork") or not spare_core(samples=2):
             return
         pipes: list[int] = []
@@ -83,8 +84,9 @@ class Drawer:
         """Hand the second process `report` to draw the charts `names`; whether it took it."""
         if self._pid is None:
             return False
+        self._names = list(names)
         try:
-            sent = _write(self._request, pickle.dumps((slim(report), list(names))), _deadline())
+            sent = _write(self._request, pickle.dumps((slim(report), self._names)), _deadline())
         except OSError:  # it has ended already
             sent = False
         os.close(self._request)
@@ -93,22 +95,28 @@ class Drawer:
             self.close()
         return sent
 
-    def drawn(self) -> dict[str, str | None] | None:
-        """The charts asked for, as the second process drew them; None when it did not
-        answer in full (then it is ended)."""
-        if self._pid is None:
+    def drawn(self) -> dict[str, str] | None:
+        """The charts asked for, each as SVG, as the second process drew them; None when it
+        was not asked, or did not answer with every one of them (then it is ended)."""
+        names, self._names = self._names, None
+        if self._pid is None or names is None:
             return None
         received = _read(self._answer, _deadline())
         pid, self._pid = self._pid, None
         os.close(self._answer)
         self._answer = -1
-        if not _ended(pid, stop=received is None) or received is None:
+        ended = _ended(pid, stop=received is None)
+        if received is None or not ended:
             return None
         try:
             found: Any = pickle.loads(received)  # our own child's bytes
         except Exception:  # a short or broken answer: drawn here
             return None
-        if not isinstance(found, dict) or not all(isinstance(k, str) for k in found):
+        if (
+            not isinstance(found, dict)
+            or sorted(found) != sorted(names)
+            or not all(isinstance(svg, str) for svg in found.values())
+        ):
             return None
         return found
 

@@ -105,11 +105,9 @@ def render(report: Report, drawer: Drawer | None = None) -> str:
         preload()
         with Drawer() as own:
             return render(report, own)
-    asked = drawer.ask(report, names)
+    drawer.ask(report, names)
     page = _page(report, {name: Markup(_PLACE % name) for name in names})
-    drawn = drawer.drawn() if asked else None
-    if drawn is None or sorted(drawn) != sorted(names) or None in drawn.values():
-        drawn = charts(report, names)
+    drawn = drawer.drawn() or charts(report, names)
     return _PLACED.sub(lambda found: drawn[found.group(1)] or "", page)
 
 
